@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: speed of the playground-size model on one backend, each
+ * figure next to the backend's own plain 2D matmul throughput measured in the
+ * same run (so a slow machine and a fast one give comparable ratios).
+ *
+ *   npm run bench                 # wasm (default)
+ *   npm run bench -- --backend cpu
+ */
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { selectBackend, type BackendName } from '../src/engine/backend';
+import { GPT } from '../src/model/gpt';
+import { makeConfig } from '../src/model/config';
+import { generate } from '../src/sampling/generate';
+import { Trainer } from '../src/train/trainer';
+import { Rng } from '../src/util/random';
+import { forwardFlopsPerToken, trainingStepFlops } from './flops';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const backend = arg('backend', 'wasm') as BackendName;
+const repeats = Number(arg('repeats', '5'));
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeMs(f: () => void, n = repeats, warmup = 2): number {
+  for (let i = 0; i < warmup; i++) f();
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    f();
+    t.push(performance.now() - t0);
+  }
+  return median(t);
+}
+
+const choice = await selectBackend([backend], path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+const config = makeConfig('playground');
+console.log(`backend: ${choice.backend}; model: vocab ${config.vocabSize}, context ${config.blockSize}, ` +
+  `${config.nLayer} layers, ${config.nHead} heads, width ${config.nEmbd}`);
+
+// Baseline: the backend's plain 2D matmul, on the shape of the MLP's first layer for a training batch.
+const a = tf.randomNormal([1024, 128]) as tf.Tensor2D;
+const b = tf.randomNormal([128, 512]) as tf.Tensor2D;
+const mmMs = timeMs(() => tf.tidy(() => tf.matMul(a, b).dataSync()), 20, 3);
+const mmGflops = (2 * 1024 * 128 * 512) / mmMs / 1e6;
+tf.dispose([a, b]);
+console.log(`plain 2D matmul [1024,128]x[128,512]: ${mmMs.toFixed(2)} ms, ${mmGflops.toFixed(1)} GFLOP/s (baseline)`);
+
+const model = GPT.create(config, 1);
+const rng = new Rng(7);
+const prompt128 = Array.from({ length: 128 }, () => rng.int(config.vocabSize));
+const fraction = (flops: number, ms: number) => `${((flops / ms / 1e6 / mmGflops) * 100).toFixed(0)}% of baseline`;
+
+const prefillMs = timeMs(() => model.run(prompt128));
+console.log(`prefill 128 tokens: ${prefillMs.toFixed(1)} ms (${fraction(128 * forwardFlopsPerToken(config, 128), prefillMs)})`);
+
+// Peers' measure: greedy, 64 new tokens after a 16-token prompt.
+const prompt16 = prompt128.slice(0, 16);
+for (const useCache of [true, false]) {
+  const ms = timeMs(() => generate(model, prompt16, { maxNewTokens: 64, useCache }), 3, 1);
+  console.log(`generate 64 tokens after 16, ${useCache ? 'KV cache ' : 'recompute'}: ${((64 * 1000) / ms).toFixed(1)} tokens/s`);
+}
+
+// At a full window: one more token with the cache vs recomputing all 128.
+const cachedSteps: number[] = [];
+for (let r = 0; r < repeats; r++) {
+  const c = model.createCache();
+  model.run(prompt128.slice(0, 127), { cache: c });
+  const t0 = performance.now();
+  model.run([prompt128[127]], { cache: c });
+  cachedSteps.push(performance.now() - t0);
+  c.dispose();
+}
+const cachedMs = median(cachedSteps);
+const recomputeMs = prefillMs;
+console.log(`next token at position 128: KV cache ${cachedMs.toFixed(2)} ms, recompute ${recomputeMs.toFixed(1)} ms ` +
+  `→ cache ${(recomputeMs / cachedMs).toFixed(1)}× faster`);
+
+// Training step, batch 8 × 128, AdamW.
+const tokens = Int32Array.from({ length: 50_000 }, () => rng.int(config.vocabSize));
+const trainer = new Trainer(model, tokens, { batchSize: 8, blockSize: 128, steps: 1000, warmupSteps: 10 });
+trainer.trainStep();
+const stepTimes: number[] = [];
+for (let i = 0; i < Math.max(3, repeats); i++) stepTimes.push(trainer.trainStep().ms);
+const trainMs = median(stepTimes);
+const flops = trainingStepFlops(config, 8, 128);
+console.log(`training step 8x128: ${trainMs.toFixed(0)} ms, ${(flops / trainMs / 1e6).toFixed(1)} GFLOP/s ` +
+  `(${fraction(flops, trainMs)}; ${(flops / 1e9).toFixed(2)} GFLOP per step)`);
+trainer.dispose();
+model.dispose();
+console.log(`tensors left: ${tf.memory().numTensors}`);

@@ -1,0 +1,262 @@
+import * as tf from '@tensorflow/tfjs';
+import { type GPTConfig, validateConfig, countParameters } from './config';
+import { type MaskMode, CAUSAL, maskBias, describeMask } from './masks';
+import { type GPTParams, type Linear, type BlockParams, type NamedArray, buildParams, initialWeights, namedParameters } from './params';
+import { KVCache } from './kvcache';
+import type { AttentionTrace, ForwardTrace, LayerTrace } from './trace';
+import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d } from './ops';
+
+/** A problem with the tokens handed to the model: out of vocabulary, too long, empty. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export interface RunOptions {
+  /** Attention mask family; causal unless a lesson compares others. */
+  mask?: MaskMode;
+  /** Continue from (and extend) this cache; its length is the new tokens' first position. */
+  cache?: KVCache;
+  /** Collect the per-layer, per-head trace as plain arrays (costs a device→JS copy). */
+  trace?: boolean;
+}
+
+export interface RunResult {
+  /** Logits for the next token after the last processed token: [vocabSize]. */
+  lastLogits: Float32Array;
+  trace?: ForwardTrace;
+}
+
+/** Per-forward context: how to mask, where to cache, what to record. */
+interface PassContext {
+  batch: number;
+  time: number; // new tokens per sequence
+  past: number; // tokens already in the cache
+  maskAdd: tf.Tensor2D; // [time, past + time]
+  cache?: KVCache;
+  record?: { attention: { scores: tf.Tensor; probs: tf.Tensor }[]; hidden: tf.Tensor[] };
+}
+
+/**
+ * A GPT-2: token + position embeddings, nLayer pre-LayerNorm blocks of causal
+ * multi-head self-attention and a 4× GELU MLP, a final LayerNorm, and an output
+ * head tied to the token embeddings. Read top to bottom, as nanoGPT's model.py.
+ */
+export class GPT {
+  readonly params: GPTParams;
+  private disposed = false;
+
+  private constructor(readonly config: GPTConfig, params: GPTParams) {
+    this.params = params;
+  }
+
+  /** A freshly initialised model (GPT-2's initialisation, seeded). */
+  static create(config: GPTConfig, seed = 1337): GPT {
+    validateConfig(config);
+    return new GPT(config, buildParams(config, initialWeights(config, seed)));
+  }
+
+  /** A model from named weights; io/checkpoint.ts validates names and shapes first. */
+  static fromWeights(config: GPTConfig, weights: Map<string, NamedArray>): GPT {
+    validateConfig(config);
+    return new GPT(config, buildParams(config, weights));
+  }
+
+  get parameterCount(): number {
+    return countParameters(this.config);
+  }
+
+  /** [Hugging Face name, variable] for every trainable parameter. */
+  namedParameters(): [string, tf.Variable][] {
+    return namedParameters(this.params);
+  }
+
+  /** A copy of every weight as plain arrays under Hugging Face names. */
+  async weights(): Promise<Map<string, NamedArray>> {
+    const out = new Map<string, NamedArray>();
+    for (const [name, v] of this.namedParameters()) {
+      out.set(name, { shape: v.shape.slice(), data: (await v.data()) as Float32Array });
+    }
+    return out;
+  }
+
+  // ---- the pieces, in reading order --------------------------------------
+
+  private linear(x: tf.Tensor2D, l: Linear): tf.Tensor2D {
+    const y = tf.add(matMul2d(x, l.weight as tf.Tensor2D), l.bias) as tf.Tensor2D; // [N, out]
+    return l.adapter ? tf.add(y, l.adapter.delta(x)) : y;
+  }
+
+  private ln(x: tf.Tensor2D, p: { weight: tf.Variable; bias: tf.Variable }): tf.Tensor2D {
+    return layerNorm(x, p.weight as tf.Tensor1D, p.bias as tf.Tensor1D, this.config.layerNormEps);
+  }
+
+  /** Splits [B·T, C] into heads: [B·nh, T, hs]. */
+  private toHeads(x: tf.Tensor2D, B: number, T: number): tf.Tensor3D {
+    const { nHead, nEmbd } = this.config;
+    const hs = nEmbd / nHead;
+    return x.reshape([B, T, nHead, hs]).transpose([0, 2, 1, 3]).reshape([B * nHead, T, hs]);
+  }
+
+  private attention(x: tf.Tensor2D, block: BlockParams, layer: number, ctx: PassContext): tf.Tensor2D {
+    const { nHead, nEmbd } = this.config;
+    const { batch: B, time: T } = ctx;
+    const hs = nEmbd / nHead;
+    const qkv = this.linear(x, block.attn.c_attn); // [B·T, 3C]
+    const [q0, k0, v0] = tf.split(qkv, 3, 1) as tf.Tensor2D[]; // each [B·T, C]
+    const q = this.toHeads(q0, B, T); // [B·nh, T, hs]
+    let k = this.toHeads(k0, B, T); // [B·nh, T, hs]
+    let v = this.toHeads(v0, B, T);
+    if (ctx.cache) ({ k, v } = ctx.cache.append(layer, k, v)); // [nh, past+T, hs]
+    const scores = tf.mul(batchMatMul(q, k, false, true), 1 / Math.sqrt(hs)); // [B·nh, T, past+T]
+    const probs = tf.softmax(tf.add(scores, ctx.maskAdd)); // masked cells → exactly 0
+    ctx.record?.attention.push({ scores, probs });
+    const y = batchMatMul(probs as tf.Tensor3D, v); // [B·nh, T, hs]
+    const merged = y.reshape([B, nHead, T, hs]).transpose([0, 2, 1, 3]).reshape([B * T, nEmbd]) as tf.Tensor2D;
+    return this.linear(merged, block.attn.c_proj);
+  }
+
+  private mlp(x: tf.Tensor2D, block: BlockParams): tf.Tensor2D {
+    const h = geluNew(this.linear(x, block.mlp.c_fc)) as tf.Tensor2D; // [B·T, nInner]
+    return this.linear(h, block.mlp.c_proj); // [B·T, C]
+  }
+
+  private block(x: tf.Tensor2D, layer: number, ctx: PassContext): tf.Tensor2D {
+    const b = this.params.h[layer];
+    x = tf.add(x, this.attention(this.ln(x, b.ln_1), b, layer, ctx));
+    x = tf.add(x, this.mlp(this.ln(x, b.ln_2), b));
+    return x;
+  }
+
+  /** Residual stream after the last block and ln_f, and the tied head's logits. */
+  private body(ids: tf.Tensor2D, ctx: PassContext): { embeddings: tf.Tensor2D; logits: tf.Tensor2D } {
+    const { nEmbd } = this.config;
+    const { batch: B, time: T, past } = ctx;
+    const tok = embeddingLookup(this.params.wte as tf.Tensor2D, ids.reshape([B * T]) as tf.Tensor1D); // [B·T, C]
+    const pos = tf.slice(this.params.wpe, [past, 0], [T, nEmbd]); // [T, C]
+    const embeddings = tf.add(tok.reshape([B, T, nEmbd]), pos).reshape([B * T, nEmbd]) as tf.Tensor2D;
+    let x = embeddings;
+    for (let l = 0; l < this.config.nLayer; l++) {
+      x = this.block(x, l, ctx);
+      ctx.record?.hidden.push(x);
+    }
+    x = this.ln(x, this.params.ln_f);
+    const logits = matMul2d(x, this.params.wte as tf.Tensor2D, false, true); // [B·T, vocab]
+    return { embeddings, logits };
+  }
+
+  private checkIds(ids: ArrayLike<number>, past: number): void {
+    const { vocabSize, blockSize } = this.config;
+    if (ids.length === 0) throw new InputError('The input is empty: the model needs at least one token.');
+    if (past + ids.length > blockSize) {
+      throw new InputError(
+        `${past + ids.length} tokens do not fit the context window of ${blockSize} positions ` +
+          `(the model never learned positions past ${blockSize - 1}); shorten the input or slide the window.`,
+      );
+    }
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
+        throw new InputError(`Token id ${id} at position ${i} is outside the vocabulary (0…${vocabSize - 1}).`);
+      }
+    }
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new Error('This model has been disposed.');
+  }
+
+  /**
+   * Differentiable forward pass for training: ids [B, T] → logits [B·T, vocab].
+   * Call inside tf.tidy / a gradient function; it records no trace.
+   */
+  forward(ids: tf.Tensor2D, mask: MaskMode = CAUSAL): tf.Tensor2D {
+    this.checkAlive();
+    const [B, T] = ids.shape;
+    if (T > this.config.blockSize) throw new InputError(`Sequence length ${T} exceeds the context window ${this.config.blockSize}.`);
+    const maskAdd = tf.tensor2d(maskBias(mask, 0, T, T), [T, T]);
+    return this.body(ids, { batch: B, time: T, past: 0, maskAdd }).logits;
+  }
+
+  /**
+   * Inference on one sequence: returns plain numbers (next-token logits, and the
+   * full trace when asked). With a cache, `ids` are the new tokens only, and
+   * their keys and values are appended to the cache.
+   */
+  run(ids: ArrayLike<number>, opts: RunOptions = {}): RunResult {
+    this.checkAlive();
+    const mask = opts.mask ?? CAUSAL;
+    const cache = opts.cache;
+    const past = cache?.length ?? 0;
+    this.checkIds(ids, past);
+    if (cache && cache.nLayer !== this.config.nLayer) throw new InputError('This KV cache belongs to a model of another depth.');
+    if (cache && past > 0 && mask.kind === 'bidirectional') {
+      throw new InputError('A bidirectional model cannot extend a KV cache: each new token changes every earlier one.');
+    }
+    if (cache && past > 0 && mask.kind === 'prefix' && past < mask.prefixLength) {
+      throw new InputError(`The prefix (${mask.prefixLength} tokens) must be processed in one pass before extending the cache.`);
+    }
+    const T = ids.length;
+    const K = past + T;
+    let out!: {
+      lastLogits: Float32Array;
+      embeddings: Float32Array | null;
+      record?: { attention: { scores: Float32Array; probs: Float32Array }[]; hidden: Float32Array[] };
+    };
+    tf.tidy(() => {
+      const record = opts.trace ? { attention: [] as { scores: tf.Tensor; probs: tf.Tensor }[], hidden: [] as tf.Tensor[] } : undefined;
+      const ctx: PassContext = {
+        batch: 1,
+        time: T,
+        past,
+        maskAdd: tf.tensor2d(maskBias(mask, past, T, K), [T, K]),
+        cache,
+        record,
+      };
+      const { embeddings, logits } = this.body(tf.tensor2d(Array.from(ids), [1, T], 'int32'), ctx);
+      const lastLogits = opts.trace ? logits : tf.slice(logits, [T - 1, 0], [1, this.config.vocabSize]);
+      out = { lastLogits: lastLogits.dataSync() as Float32Array, embeddings: opts.trace ? (embeddings.dataSync() as Float32Array) : null, record: record && {
+        attention: record.attention.map((a) => ({ scores: a.scores.dataSync() as Float32Array, probs: a.probs.dataSync() as Float32Array })),
+        hidden: record.hidden.map((h) => h.dataSync() as Float32Array),
+      } };
+    });
+    cache?.advance(T);
+    if (!opts.trace || !out.record || !out.embeddings) return { lastLogits: out.lastLogits };
+    const { vocabSize, nEmbd, nHead } = this.config;
+    const layers: LayerTrace[] = out.record.attention.map((a, l) => {
+      const attention: AttentionTrace = { numHeads: nHead, queryCount: T, keyCount: K, scores: a.scores, probs: a.probs };
+      return { attention, hidden: { rows: T, cols: nEmbd, data: out.record!.hidden[l] } };
+    });
+    const trace: ForwardTrace = {
+      tokens: Array.from(ids),
+      positionOffset: past,
+      mask,
+      embeddings: { rows: T, cols: nEmbd, data: out.embeddings },
+      layers,
+      logits: { rows: T, cols: vocabSize, data: out.lastLogits },
+    };
+    return { lastLogits: out.lastLogits.slice((T - 1) * vocabSize), trace };
+  }
+
+  /** All positions' logits [T][vocab] in one pass (teacher forcing view), as plain rows. */
+  logitsAt(ids: ArrayLike<number>, mask: MaskMode = CAUSAL): Float32Array[] {
+    const { trace } = this.run(ids, { mask, trace: true });
+    const V = this.config.vocabSize;
+    return Array.from({ length: ids.length }, (_, i) => trace!.logits.data.slice(i * V, (i + 1) * V));
+  }
+
+  createCache(): KVCache {
+    return new KVCache(this.config.nLayer);
+  }
+
+  describe(mask: MaskMode = CAUSAL): string {
+    const c = this.config;
+    return `GPT ${c.nLayer} layers × ${c.nHead} heads, width ${c.nEmbd}, context ${c.blockSize}, vocab ${c.vocabSize} ` +
+      `(${this.parameterCount.toLocaleString('en')} parameters); mask: ${describeMask(mask)}`;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    for (const [, v] of this.namedParameters()) v.dispose();
+    this.disposed = true;
+  }
+}

@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Matrix products written so that every backend runs them at its fastest.
+ *
+ * On the wasm and cpu backends only the plain 2D product [M,K]·[K,N] is fast:
+ * transposed (`transposeA/B`) and batched products run 5–20× slower (measured
+ * in bench/). Autodiff of a plain product asks for exactly those slow forms
+ * (dA = dY·Bᵀ, dB = Aᵀ·dY), so here the transposes are materialised (a cheap
+ * copy) and every product, forward and backward, is a plain 2D one. WebGL has no
+ * such cliff, so there the native kernels are used as they are.
+ */
+type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
+
+/** tf.customGrad for a two-input function, typed for how it is used here. */
+function customGrad2<A extends tf.Tensor, B extends tf.Tensor, R extends tf.Tensor>(
+  f: (a: A, b: B, save: tf.GradSaveFunc) => GradResult,
+): (a: A, b: B) => R {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: A, b: B) => R;
+}
+
+export function usePlainProducts(): boolean {
+  return tf.getBackend() !== 'webgl';
+}
+
+const plainMatMul = customGrad2((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
+    },
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/** a·b for 2D tensors, with optional transposes, fast on every backend. */
+export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  if (!usePlainProducts()) return tf.matMul(a, b, transposeA, transposeB);
+  return plainMatMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+}
+
+function swapLast(x: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(x, [0, 2, 1]);
+}
+
+/** Batched product without autodiff: one plain 2D product per batch entry. */
+function batchedPlain(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const n = a.shape[0];
+  if (n === 1) return tf.matMul(a.reshape([a.shape[1], a.shape[2]]), b.reshape([b.shape[1], b.shape[2]])).expandDims(0) as tf.Tensor3D;
+  const as = tf.unstack(a) as tf.Tensor2D[];
+  const bs = tf.unstack(b) as tf.Tensor2D[];
+  return tf.stack(as.map((ai, i) => tf.matMul(ai, bs[i]))) as tf.Tensor3D;
+}
+
+const plainBatchMatMul = customGrad2((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: batchedPlain(a as tf.Tensor3D, b as tf.Tensor3D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+      return [batchedPlain(dy as tf.Tensor3D, swapLast(sb)), batchedPlain(swapLast(sa), dy as tf.Tensor3D)];
+    },
+  };
+}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+
+/** a·b over a leading batch axis: [n, M, K]·[n, K, N] → [n, M, N]. */
+export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, transposeB = false): tf.Tensor3D {
+  if (!usePlainProducts()) return tf.matMul(a, b, transposeA, transposeB);
+  return plainBatchMatMul(transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b);
+}
+
+/**
+ * Rows of `table` picked by `ids` (an embedding lookup). The gradient is written
+ * as oneHot(ids)ᵀ·dY, because the wasm backend has no kernel for gather's own
+ * gradient (UnsortedSegmentSum), and a plain product is fast everywhere.
+ */
+export const embeddingLookup = customGrad2((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([ids]);
+  const vocab = table.shape[0];
+  return {
+    value: tf.gather(table, ids as tf.Tensor1D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sids] = saved as [tf.Tensor1D];
+      const oneHotT = tf.transpose(tf.oneHot(sids, vocab)) as tf.Tensor2D; // [V, N]
+      return [tf.matMul(oneHotT, dy as tf.Tensor2D), tf.zerosLike(sids)];
+    },
+  };
+}) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
+
+/** GPT-2's LayerNorm over the last axis: (x − mean)/√(var + eps)·γ + β. */
+export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, eps: number): tf.Tensor2D {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), weight), bias);
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** GPT-2's `gelu_new`: the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+export function geluNew(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+/**
+ * Mean next-token cross-entropy, −mean log softmax(logits)[target], with the
+ * gradient written directly as (softmax − oneHot)/N: cheaper than autodiff
+ * through logSoftmax and free of gather's missing wasm gradient.
+ */
+export const crossEntropy = customGrad2((logits: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {
+  const [n, vocab] = logits.shape as [number, number];
+  const oneHot = tf.oneHot(targets as tf.Tensor1D, vocab);
+  const logProbs = tf.logSoftmax(logits as tf.Tensor2D);
+  const loss = tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbs), -1)));
+  save([logProbs, oneHot]);
+  return {
+    value: loss,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [lp, oh] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = tf.mul(tf.sub(tf.exp(lp), oh), tf.div(dy, n));
+      return [g, tf.zeros(targets.shape, 'int32')];
+    },
+  };
+}) as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Scalar;

@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * AdamW (Loshchilov & Hutter), with PyTorch's semantics: the weight decay is
+ * decoupled from the gradient — p ← p·(1 − lr·λ) − lr·m̂/(√v̂ + ε) — and applies
+ * only to matrices (weights, embeddings), never to biases or LayerNorm gains,
+ * as nanoGPT's configure_optimizers does. TF.js ships Adam without decoupled
+ * decay, hence this small optimizer; its state is plain named tensors so a
+ * checkpoint can save and restore it.
+ */
+export interface AdamWSettings {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+}
+
+export const DEFAULT_ADAMW: AdamWSettings = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 };
+
+export interface AdamWState {
+  step: number;
+  /** First and second moments per parameter name: exp_avg and exp_avg_sq in PyTorch. */
+  moments: Map<string, { m: Float32Array; v: Float32Array }>;
+}
+
+export class AdamW {
+  private m = new Map<string, tf.Variable>();
+  private v = new Map<string, tf.Variable>();
+  /** Number of updates applied so far (t in the bias corrections). */
+  step = 0;
+
+  constructor(
+    private readonly vars: [string, tf.Variable][],
+    readonly settings: AdamWSettings = DEFAULT_ADAMW,
+  ) {
+    for (const [name, p] of vars) {
+      // tidy frees the zeros; the variable keeps its own reference to the data.
+      this.m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+      this.v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+    }
+  }
+
+  /** Applies one update. `grads` are already clipped; `lr` comes from the schedule. */
+  apply(grads: Map<string, tf.Tensor>, lr: number): void {
+    const { beta1, beta2, eps, weightDecay } = this.settings;
+    this.step += 1;
+    const bc1 = 1 - Math.pow(beta1, this.step);
+    const bc2 = 1 - Math.pow(beta2, this.step);
+    tf.tidy(() => {
+      for (const [name, p] of this.vars) {
+        const g = grads.get(name);
+        if (!g) continue;
+        const m = this.m.get(name)!;
+        const v = this.v.get(name)!;
+        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        m.assign(mNew);
+        v.assign(vNew);
+        const update = tf.div(tf.div(mNew, bc1), tf.add(tf.sqrt(tf.div(vNew, bc2)), eps));
+        const decay = p.rank >= 2 && weightDecay > 0 ? 1 - lr * weightDecay : 1;
+        const decayed = decay === 1 ? p : tf.mul(p, decay);
+        p.assign(tf.sub(decayed, tf.mul(update, lr)));
+      }
+    });
+  }
+
+  /** Bytes of optimizer state (two float32 moments per trainable value). */
+  get stateBytes(): number {
+    let n = 0;
+    for (const t of this.m.values()) n += t.size;
+    return n * 2 * 4;
+  }
+
+  async getState(): Promise<AdamWState> {
+    const moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+    for (const [name] of this.vars) {
+      moments.set(name, { m: (await this.m.get(name)!.data()) as Float32Array, v: (await this.v.get(name)!.data()) as Float32Array });
+    }
+    return { step: this.step, moments };
+  }
+
+  setState(state: AdamWState): void {
+    for (const [name, p] of this.vars) {
+      const s = state.moments.get(name);
+      if (!s) throw new Error(`optimizer state has no moments for ${name}`);
+      if (s.m.length !== p.size || s.v.length !== p.size) {
+        throw new Error(`optimizer state for ${name} has ${s.m.length} values, the parameter has ${p.size}`);
+      }
+    }
+    tf.tidy(() => {
+      for (const [name, p] of this.vars) {
+        const s = state.moments.get(name)!;
+        this.m.get(name)!.assign(tf.tensor(s.m, p.shape));
+        this.v.get(name)!.assign(tf.tensor(s.v, p.shape));
+      }
+    });
+    this.step = state.step;
+  }
+
+  dispose(): void {
+    for (const t of this.m.values()) t.dispose();
+    for (const t of this.v.values()) t.dispose();
+    this.m.clear();
+    this.v.clear();
+  }
+}

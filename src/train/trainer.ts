@@ -1,0 +1,216 @@
+import * as tf from '@tensorflow/tfjs';
+import type { GPT } from '../model/gpt';
+import { crossEntropy } from '../model/ops';
+import { Rng } from '../util/random';
+import { AdamW, DEFAULT_ADAMW, type AdamWSettings, type AdamWState } from './adamw';
+import { type Batch, evaluationBatches, sampleBatch } from './data';
+import { learningRateAt } from './schedule';
+
+export interface TrainSettings {
+  /** Sequences per step. */
+  batchSize: number;
+  /** Tokens per sequence; at most the model's context window. */
+  blockSize: number;
+  /** Steps the schedule is planned for (the cosine reaches its floor here). */
+  steps: number;
+  /** Peak learning rate after warm-up (nanoGPT's small-model value). */
+  learningRate: number;
+  /** Floor of the cosine decay, a tenth of the peak as in nanoGPT. */
+  minLearningRate: number;
+  warmupSteps: number;
+  /** Global gradient-norm clip: one bad batch cannot throw the weights far. */
+  gradClip: number;
+  /** Seeds the batch sampler, so a run replays exactly. */
+  seed: number;
+  adamw: AdamWSettings;
+}
+
+export const DEFAULT_TRAIN: TrainSettings = {
+  batchSize: 8,
+  blockSize: 128,
+  steps: 2000,
+  learningRate: 1e-3,
+  minLearningRate: 1e-4,
+  warmupSteps: 100,
+  gradClip: 1.0,
+  seed: 1337,
+  adamw: DEFAULT_ADAMW,
+};
+
+export interface StepStats {
+  step: number; // 1-based count of updates applied
+  loss: number;
+  gradNorm: number;
+  learningRate: number;
+  ms: number;
+  tokensPerSecond: number;
+}
+
+/** Raised when a step's loss or gradient is not finite; the weights are left as they were. */
+export class DivergenceError extends Error {
+  override name = 'DivergenceError';
+  constructor(readonly step: number, readonly loss: number, readonly gradNorm: number) {
+    super(
+      `Training diverged at step ${step}: loss ${loss}, gradient norm ${gradNorm}. ` +
+        'The update was not applied; the weights are those of the last good step. Try a lower learning rate.',
+    );
+  }
+}
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface TrainerState {
+  settings: TrainSettings;
+  rngState: number;
+  optimizer: AdamWState;
+  history: StepStats[];
+}
+
+/**
+ * Next-token training: sample windows, cross-entropy on every position,
+ * clip, AdamW with warm-up + cosine. `trainable` lists which variables learn
+ * (all of the model's by default; LoRA passes only its own A and B).
+ */
+export class Trainer {
+  readonly settings: TrainSettings;
+  private rng: Rng;
+  private readonly optimizer: AdamW;
+  private readonly trainable: [string, tf.Variable][];
+  readonly history: StepStats[] = [];
+
+  constructor(
+    readonly model: GPT,
+    private readonly trainTokens: ArrayLike<number>,
+    settings: Partial<TrainSettings> = {},
+    trainable?: [string, tf.Variable][],
+  ) {
+    this.settings = { ...DEFAULT_TRAIN, ...settings, adamw: { ...DEFAULT_TRAIN.adamw, ...settings.adamw } };
+    const s = this.settings;
+    if (s.blockSize > model.config.blockSize) {
+      throw new RangeError(`blockSize ${s.blockSize} exceeds the model's context window ${model.config.blockSize}.`);
+    }
+    for (const k of ['batchSize', 'blockSize', 'steps'] as const) {
+      if (!Number.isInteger(s[k]) || s[k] <= 0) throw new RangeError(`${k} must be a positive integer, got ${s[k]}.`);
+    }
+    if (!(s.learningRate > 0) || !(s.gradClip > 0)) throw new RangeError('learningRate and gradClip must be positive.');
+    for (let i = 0; i < trainTokens.length; i++) {
+      const id = trainTokens[i];
+      if (id < 0 || id >= model.config.vocabSize) throw new RangeError(`Token ${id} at ${i} is outside the model's vocabulary.`);
+    }
+    this.rng = new Rng(s.seed);
+    this.trainable = trainable ?? model.namedParameters();
+    this.optimizer = new AdamW(this.trainable, this.settings.adamw);
+  }
+
+  get step(): number {
+    return this.optimizer.step;
+  }
+
+  /** Number of values that receive gradients. */
+  get trainableCount(): number {
+    return this.trainable.reduce((n, [, v]) => n + v.size, 0);
+  }
+
+  /** Bytes of AdamW moments: 2 × 4 bytes per trainable value. */
+  get optimizerBytes(): number {
+    return this.optimizer.stateBytes;
+  }
+
+  /** Mean cross-entropy (nats per token) of a batch, without gradients. */
+  batchLoss(batch: Batch): number {
+    return tf.tidy(() => {
+      const x = tf.tensor2d(batch.x, [batch.batchSize, batch.blockSize], 'int32');
+      const y = tf.tensor1d(batch.y, 'int32');
+      return crossEntropy(this.model.forward(x), y).dataSync()[0];
+    });
+  }
+
+  /** One update. Throws DivergenceError (weights untouched) on a non-finite loss or gradient. */
+  trainStep(): StepStats {
+    const s = this.settings;
+    const t0 = performance.now();
+    const batch = sampleBatch(this.trainTokens, s.batchSize, s.blockSize, this.rng);
+    const lr = learningRateAt({ ...s, decaySteps: s.steps }, this.optimizer.step);
+    const vars = this.trainable.map(([, v]) => v);
+    const { value, grads } = tf.variableGrads(() => {
+      const x = tf.tensor2d(batch.x, [s.batchSize, s.blockSize], 'int32');
+      const y = tf.tensor1d(batch.y, 'int32');
+      return crossEntropy(this.model.forward(x), y);
+    }, vars);
+    let loss = NaN;
+    let gradNorm = NaN;
+    try {
+      const named = this.trainable.map(([name, v]) => [name, grads[v.name]] as const);
+      const stats = tf.tidy(() => {
+        const sq = named.map(([, g]) => tf.sum(tf.square(g)));
+        return tf.stack([value, tf.sqrt(tf.addN(sq))]).dataSync();
+      });
+      [loss, gradNorm] = [stats[0], stats[1]];
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new DivergenceError(this.optimizer.step + 1, loss, gradNorm);
+      const scale = Math.min(1, s.gradClip / (gradNorm + 1e-6));
+      const clipped = new Map<string, tf.Tensor>();
+      for (const [name, g] of named) clipped.set(name, scale === 1 ? g : tf.mul(g, scale));
+      this.optimizer.apply(clipped, lr);
+      if (scale !== 1) for (const g of clipped.values()) g.dispose();
+    } finally {
+      value.dispose();
+      tf.dispose(grads);
+    }
+    const ms = performance.now() - t0;
+    const stats: StepStats = {
+      step: this.optimizer.step,
+      loss,
+      gradNorm,
+      learningRate: lr,
+      ms,
+      tokensPerSecond: (s.batchSize * s.blockSize * 1000) / ms,
+    };
+    this.history.push(stats);
+    return stats;
+  }
+
+  /** Mean validation loss over fixed windows of a held-out token stream. */
+  evaluate(tokens: ArrayLike<number>, maxBatches = 8): number {
+    const batches = evaluationBatches(tokens, this.settings.batchSize, this.settings.blockSize, maxBatches);
+    let total = 0;
+    let count = 0;
+    for (const b of batches) {
+      total += this.batchLoss(b) * b.batchSize;
+      count += b.batchSize;
+    }
+    return total / count;
+  }
+
+  /**
+   * Runs until `steps` updates in all, calling back after each one and yielding
+   * to the event loop so a page stays responsive; `shouldStop` ends it early.
+   */
+  async run(opts: { until?: number; onStep?: (s: StepStats) => void | Promise<void>; shouldStop?: () => boolean } = {}): Promise<void> {
+    const until = opts.until ?? this.settings.steps;
+    while (this.optimizer.step < until && !opts.shouldStop?.()) {
+      const stats = this.trainStep();
+      await opts.onStep?.(stats);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+
+  async getState(): Promise<TrainerState> {
+    return {
+      settings: this.settings,
+      rngState: this.rng.state,
+      optimizer: await this.optimizer.getState(),
+      history: this.history.slice(),
+    };
+  }
+
+  /** Restores optimizer moments, step and sampler position (model weights are restored separately). */
+  setState(state: TrainerState): void {
+    this.optimizer.setState(state.optimizer);
+    this.rng = Rng.fromState(state.rngState);
+    this.history.length = 0;
+    this.history.push(...state.history);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}

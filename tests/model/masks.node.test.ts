@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { GPT } from '../../src/model/gpt';
+import { makeConfig } from '../../src/model/config';
+import { canAttend, maskBias, type MaskMode } from '../../src/model/masks';
+import { headMatrix } from '../../src/model/trace';
+import { useBackend } from '../helpers/backend';
+import { maxAbsDiff } from '../helpers/fixtures';
+
+/**
+ * Layer 0's attention computed directly in plain JS from the weights
+ * (embeddings → LayerNorm → Q, K → QKᵀ/√d → mask → softmax), to check the
+ * model's trace for every mask family against an independent computation.
+ */
+async function directLayer0Probs(model: GPT, ids: number[], mode: MaskMode): Promise<number[][][]> {
+  const { nEmbd: C, nHead, layerNormEps } = model.config;
+  const hs = C / nHead;
+  const wte = await model.params.wte.data();
+  const wpe = await model.params.wpe.data();
+  const g = await model.params.h[0].ln_1.weight.data();
+  const b = await model.params.h[0].ln_1.bias.data();
+  const W = await model.params.h[0].attn.c_attn.weight.data(); // [C, 3C]
+  const bias = await model.params.h[0].attn.c_attn.bias.data();
+  const T = ids.length;
+  const x = ids.map((id, t) => Array.from({ length: C }, (_, j) => wte[id * C + j] + wpe[t * C + j]));
+  const ln = x.map((row) => {
+    const mean = row.reduce((s, v) => s + v, 0) / C;
+    const v = row.reduce((s, r) => s + (r - mean) ** 2, 0) / C;
+    return row.map((r, j) => ((r - mean) / Math.sqrt(v + layerNormEps)) * g[j] + b[j]);
+  });
+  const proj = (row: number[], col: number) => row.reduce((s, r, i) => s + r * W[i * 3 * C + col], bias[col]);
+  const out: number[][][] = [];
+  for (let h = 0; h < nHead; h++) {
+    const q = ln.map((r) => Array.from({ length: hs }, (_, d) => proj(r, h * hs + d)));
+    const k = ln.map((r) => Array.from({ length: hs }, (_, d) => proj(r, C + h * hs + d)));
+    out.push(q.map((qi, i) => {
+      const s = k.map((kj, j) => (canAttend(mode, i, j) ? qi.reduce((acc, v, d) => acc + v * kj[d], 0) / Math.sqrt(hs) : -Infinity));
+      const m = Math.max(...s);
+      const e = s.map((v) => Math.exp(v - m));
+      const z = e.reduce((a, c) => a + c, 0);
+      return e.map((v) => v / z);
+    }));
+  }
+  return out;
+}
+
+describe('attention masks', () => {
+  let model: GPT;
+  beforeAll(async () => {
+    await useBackend('cpu');
+    model = GPT.create(makeConfig('nano', { nHead: 2 }), 3);
+  });
+  const ids = [5, 9, 2, 33, 7, 7, 41, 12];
+  const modes: MaskMode[] = [{ kind: 'causal' }, { kind: 'prefix', prefixLength: 3 }, { kind: 'bidirectional' }];
+
+  it('states which keys each family lets a query see', () => {
+    // query 1 of a 4-token input, prefix of 3
+    expect([0, 1, 2, 3].map((k) => canAttend({ kind: 'causal' }, 1, k))).toEqual([true, true, false, false]);
+    expect([0, 1, 2, 3].map((k) => canAttend({ kind: 'prefix', prefixLength: 3 }, 1, k))).toEqual([true, true, true, false]);
+    expect([0, 1, 2, 3].map((k) => canAttend({ kind: 'prefix', prefixLength: 3 }, 3, k))).toEqual([true, true, true, true]);
+    expect([0, 1, 2, 3].map((k) => canAttend({ kind: 'bidirectional' }, 0, k))).toEqual([true, true, true, true]);
+    expect(Array.from(maskBias({ kind: 'causal' }, 0, 2, 2))).toEqual([0, -1e9, 0, 0]);
+  });
+
+  for (const mode of modes) {
+    it(`trace probabilities under the ${mode.kind} mask equal a direct computation`, async () => {
+      const { trace } = model.run(ids, { trace: true, mask: mode });
+      const direct = await directLayer0Probs(model, ids, mode);
+      const a = trace!.layers[0].attention;
+      direct.forEach((head, h) => {
+        const m = headMatrix(a, h);
+        expect(maxAbsDiff(m.data, head.flat())).toBeLessThan(1e-5);
+        for (let q = 0; q < m.rows; q++) {
+          const row = m.data.subarray(q * m.cols, (q + 1) * m.cols);
+          expect(row.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+          row.forEach((v, k) => { if (!canAttend(mode, q, k)) expect(v).toBe(0); });
+        }
+      });
+      // scores are recorded before the mask: finite everywhere, also where masked
+      expect(Array.from(a.scores).every(Number.isFinite)).toBe(true);
+    });
+  }
+
+  it('causal: a token is unaffected by later tokens; bidirectional: it is not', () => {
+    const V = model.config.vocabSize;
+    const changed = ids.slice(0, 7).concat([(ids[7] + 1) % V]);
+    for (const [mode, same] of [[modes[0], true], [modes[2], false]] as const) {
+      const a = model.logitsAt(ids, mode)[2];
+      const b = model.logitsAt(changed, mode)[2];
+      expect(maxAbsDiff(a, b) < 1e-6).toBe(same);
+    }
+  });
+
+  it('prefix LM extends a KV cache after the prefix, and refuses to before it', () => {
+    const mode: MaskMode = { kind: 'prefix', prefixLength: 3 };
+    const full = model.logitsAt(ids, mode);
+    const cache = model.createCache();
+    model.run(ids.slice(0, 4), { cache, mask: mode });
+    for (let i = 4; i < ids.length; i++) {
+      expect(maxAbsDiff(model.run([ids[i]], { cache, mask: mode }).lastLogits, full[i])).toBeLessThan(1e-5);
+    }
+    cache.dispose();
+    const short = model.createCache();
+    model.run(ids.slice(0, 2), { cache: short, mask: mode });
+    expect(() => model.run([ids[2]], { cache: short, mask: mode })).toThrow(/prefix/);
+    short.dispose();
+    const bi = model.createCache();
+    model.run(ids.slice(0, 2), { cache: bi, mask: modes[2] });
+    expect(() => model.run([ids[2]], { cache: bi, mask: modes[2] })).toThrow(/bidirectional/);
+    bi.dispose();
+    expect(tf.memory().numTensors).toBeGreaterThan(0);
+  });
+});
