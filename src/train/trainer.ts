@@ -83,7 +83,9 @@ export class Trainer {
     settings: Partial<TrainSettings> = {},
     trainable?: [string, tf.Variable][],
   ) {
-    this.settings = { ...DEFAULT_TRAIN, ...settings, adamw: { ...DEFAULT_TRAIN.adamw, ...settings.adamw } };
+    // Without an explicit blockSize, train on full windows of the model's context.
+    const blockSize = settings.blockSize ?? model.config.blockSize;
+    this.settings = { ...DEFAULT_TRAIN, ...settings, blockSize, adamw: { ...DEFAULT_TRAIN.adamw, ...settings.adamw } };
     const s = this.settings;
     if (s.blockSize > model.config.blockSize) {
       throw new RangeError(`blockSize ${s.blockSize} exceeds the model's context window ${model.config.blockSize}.`);
