@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/engine/backend';
+import { bundledWasmPaths } from '../../src/engine/wasmPaths';
+import { loadGPT } from '../../src/io/checkpoint';
+import { GPT } from '../../src/model/gpt';
+import { makeConfig } from '../../src/model/config';
+import { Trainer } from '../../src/train/trainer';
+import { generate } from '../../src/sampling/generate';
+// PyTorch reference outputs, served from ../shared by Vite (never copied into the project).
+import fixtureConfig from '../../../shared/fixtures/gpt2-tiny/config.json';
+import fixtureCases from '../../../shared/fixtures/gpt2-tiny/cases.json';
+import weightsUrl from '../../../shared/fixtures/gpt2-tiny/model.safetensors?url';
+
+interface Case { input_ids: number[]; logits: number[][]; attentions?: number[][][][] }
+const { tolerance, cases } = fixtureCases as unknown as { tolerance: number; cases: Case[] };
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+for (const backend of ['webgl', 'wasm'] as const) {
+  describe(`GPT-2 fixture in Chromium on ${backend}`, () => {
+    it('matches PyTorch logits, attention probabilities and KV-cache decoding', async () => {
+      const choice = await selectBackend([backend], bundledWasmPaths);
+      expect(tf.getBackend()).toBe(backend);
+      expect(choice.backend).toBe(backend);
+      const model = await loadGPT({ config: fixtureConfig as never, weights: weightsUrl });
+      for (const c of cases) {
+        const rows = model.logitsAt(c.input_ids);
+        c.logits.forEach((ref, i) => expect(maxAbsDiff(rows[i], ref)).toBeLessThan(tolerance));
+        const cache = model.createCache();
+        c.input_ids.forEach((id, i) => expect(maxAbsDiff(model.run([id], { cache }).lastLogits, c.logits[i])).toBeLessThan(tolerance));
+        cache.dispose();
+        if (c.attentions) {
+          const { trace } = model.run(c.input_ids, { trace: true });
+          c.attentions.forEach((layer, l) => {
+            const a = trace!.layers[l].attention;
+            expect(maxAbsDiff(a.probs, layer.flat(2))).toBeLessThan(tolerance);
+          });
+        }
+      }
+      model.dispose();
+    });
+
+    it('trains and generates without leaking tensors', async () => {
+      await selectBackend([backend], bundledWasmPaths);
+      const before = tf.memory().numTensors;
+      const model = GPT.create(makeConfig('nano'), 5);
+      const text = Int32Array.from({ length: 300 }, (_, i) => [1, 2, 3, 4, 5][i % 5]);
+      const trainer = new Trainer(model, text, { batchSize: 2, blockSize: 16, learningRate: 1e-2, warmupSteps: 2 });
+      const first = trainer.trainStep().loss;
+      let last = first;
+      for (let i = 0; i < 30; i++) last = trainer.trainStep().loss;
+      expect(last).toBeLessThan(first * 0.5);
+      expect(generate(model, [1, 2], { maxNewTokens: 20 }).generated).toHaveLength(20);
+      trainer.dispose();
+      model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+}
