@@ -1,0 +1,134 @@
+/**
+ * Trains the playground's embedded model on Tiny Shakespeare and writes it to
+ * public/models/<name>/. Resumable: progress is checkpointed under .runs/<name>/
+ * and a later run continues from there (a full run takes longer than one sitting
+ * on a 2-core machine).
+ *
+ *   npx tsx scripts/train-embedded.ts [--corpus PATH|URL] [--steps 4000] [--minutes 60] [--name shakespeare]
+ *
+ * Without --corpus it reads ../shared/data/tinyshakespeare.txt when present,
+ * else downloads the corpus from its public address.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/engine/backend';
+import { GPT } from '../src/model/gpt';
+import { makeConfig } from '../src/model/config';
+import { Trainer, type TrainSettings } from '../src/train/trainer';
+import { saveTrainingCheckpoint, resumeTraining } from '../src/train/checkpoint';
+import { prepareCorpus, validationReport } from '../src/train/pipeline';
+import { loadCorpus, corpusHash, TINY_SHAKESPEARE_URL } from '../src/data/corpus';
+import { saveGPTToDirectory } from '../src/io/checkpoint';
+import { ByteLevelBPE } from '../src/tokenizer/bpe';
+import { generate } from '../src/sampling/generate';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const name = arg('name', 'shakespeare');
+const localCorpus = path.resolve('../shared/data/tinyshakespeare.txt');
+const corpusSource = arg('corpus', fs.existsSync(localCorpus) ? localCorpus : TINY_SHAKESPEARE_URL);
+const vocabSize = Number(arg('vocab', '1024'));
+const minutes = Number(arg('minutes', 'Infinity'));
+const evalEvery = Number(arg('eval-every', '100'));
+const settings: Partial<TrainSettings> = {
+  batchSize: Number(arg('batch', '8')),
+  blockSize: 128,
+  steps: Number(arg('steps', '4000')),
+  learningRate: Number(arg('lr', '2e-3')),
+  minLearningRate: Number(arg('min-lr', '2e-4')),
+  warmupSteps: 100,
+  seed: 1337,
+};
+const runDir = path.resolve('.runs', name);
+const outDir = path.resolve('public/models', name);
+fs.mkdirSync(runDir, { recursive: true });
+
+await selectBackend(['wasm', 'cpu'], path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+console.log(`backend ${tf.getBackend()}; corpus ${corpusSource}`);
+const text = await loadCorpus(corpusSource);
+const hash = await corpusHash(text);
+
+// The tokenizer is deterministic, so a resumed run refits the same one.
+const t0 = performance.now();
+const prepared = prepareCorpus(text, { vocabSize });
+const tokenizer = prepared.tokenizer as ByteLevelBPE;
+const { trainIds, valIds } = prepared;
+console.log(`tokenizer: ${tokenizer.vocabSize} tokens in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
+  `train ${trainIds.length} tokens (${(prepared.trainChars / trainIds.length).toFixed(2)} chars/token), val ${valIds.length}`);
+
+const ckptPath = path.join(runDir, 'checkpoint.safetensors');
+const evalPath = path.join(runDir, 'evals.json');
+let evals: { step: number; trainLoss: number; valLoss: number }[] = fs.existsSync(evalPath) ? JSON.parse(fs.readFileSync(evalPath, 'utf8')) : [];
+let trainer: Trainer;
+if (fs.existsSync(ckptPath)) {
+  trainer = resumeTraining(new Uint8Array(fs.readFileSync(ckptPath)), trainIds);
+  evals = evals.filter((e) => e.step <= trainer.step);
+  console.log(`resumed at step ${trainer.step}`);
+} else {
+  const model = GPT.create(makeConfig('playground', { vocabSize: tokenizer.vocabSize }), 1337);
+  trainer = new Trainer(model, trainIds, settings);
+  console.log(`new model: ${model.describe()}`);
+}
+
+async function checkpoint(): Promise<void> {
+  const bytes = await saveTrainingCheckpoint(trainer);
+  fs.writeFileSync(ckptPath + '.tmp', bytes);
+  fs.renameSync(ckptPath + '.tmp', ckptPath); // never leave a half-written checkpoint
+  fs.writeFileSync(evalPath, JSON.stringify(evals));
+}
+
+const deadline = Date.now() + minutes * 60_000;
+let recent: number[] = [];
+await trainer.run({
+  shouldStop: () => Date.now() > deadline,
+  onStep: async (s) => {
+    recent.push(s.loss);
+    if (s.step % evalEvery === 0 || s.step === trainer.settings.steps) {
+      const valLoss = trainer.evaluate(valIds, 8);
+      const trainLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
+      recent = [];
+      evals.push({ step: s.step, trainLoss, valLoss });
+      console.log(`step ${s.step}: train ${trainLoss.toFixed(3)}, val ${valLoss.toFixed(3)}, lr ${s.learningRate.toExponential(2)}, ` +
+        `${s.ms.toFixed(0)} ms/step, ${s.tokensPerSecond.toFixed(0)} tok/s`);
+      await checkpoint();
+    }
+  },
+});
+await checkpoint();
+if (trainer.step < trainer.settings.steps) {
+  console.log(`stopped at step ${trainer.step} of ${trainer.settings.steps}; run again to continue.`);
+  process.exit(0);
+}
+
+const report = validationReport(trainer, valIds, tokenizer);
+console.log(`final validation: ${report.lossPerToken.toFixed(4)} nats/token, ${report.lossPerChar.toFixed(4)} nats/char ` +
+  `(${report.charsPerToken.toFixed(3)} chars/token), perplexity ${report.perplexity.toFixed(2)}`);
+await saveGPTToDirectory(trainer.model, outDir, { dtype: 'F16' });
+fs.writeFileSync(path.join(outDir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
+const sample = generate(trainer.model, tokenizer.encode('ROMEO:\n'), { maxNewTokens: 80 });
+const training = {
+  corpus: { name: 'Tiny Shakespeare', source: TINY_SHAKESPEARE_URL, sha256: hash, characters: text.length, train_fraction: 0.9 },
+  tokenizer: { kind: 'byte-level BPE', vocab_size: tokenizer.vocabSize, fitted_on: 'training split' },
+  settings: trainer.settings,
+  backend: tf.getBackend(),
+  steps: trainer.step,
+  tokens_seen: trainer.step * trainer.settings.batchSize * trainer.settings.blockSize,
+  loss_curve: evals.map((e) => ({ step: e.step, train_loss: e.trainLoss, val_loss: e.valLoss })),
+  val_loss_per_token: report.lossPerToken,
+  val_loss_per_char: report.lossPerChar,
+  chars_per_token: report.charsPerToken,
+  val_perplexity: report.perplexity,
+  val_tokens_evaluated: report.tokensEvaluated,
+  greedy_sample: tokenizer.decode(sample.tokens),
+  step_ms_median: median(trainer.history.map((h) => h.ms)),
+};
+fs.writeFileSync(path.join(outDir, 'training.json'), JSON.stringify(training, null, 2) + '\n');
+console.log(`wrote ${outDir}\n--- greedy sample ---\n${training.greedy_sample}`);
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}

@@ -1,0 +1,113 @@
+// A character-level tokenizer, as in Karpathy's char-rnn and nanoGPT's
+// shakespeare_char: the vocabulary is the sorted set of characters in a text.
+// Characters are Unicode code points, so an emoji is one token, not two UTF-16 halves.
+
+import { visibleWhitespace } from './display.ts';
+import { type Tokenizer, TokenizerJSONError, checkTokenId } from './tokenizer.ts';
+
+export interface CharTokenizerJSON {
+  type: 'char';
+  version: 1;
+  /** Token id i is chars[i]. */
+  chars: string[];
+}
+
+export interface UnknownCharacter {
+  char: string;
+  /** Every place it occurs, counted in characters (code points), i.e. in tokens. */
+  positions: number[];
+}
+
+/** Thrown by `encode` for characters outside the vocabulary, rather than dropping them. */
+export class UnknownCharacterError extends Error {
+  override readonly name = 'UnknownCharacterError';
+  readonly unknown: UnknownCharacter[];
+
+  constructor(unknown: UnknownCharacter[]) {
+    const shown = unknown.slice(0, 5).map(({ char, positions }) => {
+      const code = (char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+      const where = positions.slice(0, 5).join(', ') + (positions.length > 5 ? `, … (${positions.length} times)` : '');
+      return `${JSON.stringify(char)} (U+${code}) at ${where}`;
+    });
+    const more = unknown.length > 5 ? `; and ${unknown.length - 5} more` : '';
+    super(`${unknown.length} character${unknown.length === 1 ? ' is' : 's are'} not in the vocabulary: ${shown.join('; ')}${more}`);
+    this.unknown = unknown;
+  }
+}
+
+/** Sorts by code point; JavaScript's default sort compares UTF-16 units, which puts emoji before U+E000..U+FFFF. */
+const byCodePoint = (a: string, b: string) => (a.codePointAt(0) as number) - (b.codePointAt(0) as number);
+
+export class CharTokenizer implements Tokenizer {
+  readonly kind = 'char';
+  readonly chars: readonly string[];
+  private readonly idOfChar: Map<string, number>;
+
+  /** `chars` must be distinct single code points; id i is chars[i]. */
+  constructor(chars: readonly string[]) {
+    this.idOfChar = new Map();
+    chars.forEach((char, id) => {
+      if ([...char].length !== 1) throw new TokenizerJSONError(`char tokenizer: entry ${id} (${JSON.stringify(char)}) is not a single character`);
+      if (this.idOfChar.has(char)) throw new TokenizerJSONError(`char tokenizer: ${JSON.stringify(char)} appears twice`);
+      this.idOfChar.set(char, id);
+    });
+    this.chars = [...chars];
+  }
+
+  /** The vocabulary of `text`: its distinct characters in code point order. */
+  static fromText(text: string): CharTokenizer {
+    return new CharTokenizer([...new Set(text)].sort(byCodePoint));
+  }
+
+  static fromJSON(obj: unknown): CharTokenizer {
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw new TokenizerJSONError('char tokenizer: expected a JSON object');
+    }
+    const { type, chars } = obj as Record<string, unknown>;
+    if (type !== 'char') throw new TokenizerJSONError(`char tokenizer: "type" should be "char", not ${JSON.stringify(type)}`);
+    if (!Array.isArray(chars) || !chars.every((c) => typeof c === 'string')) {
+      throw new TokenizerJSONError('char tokenizer: "chars" should be an array of strings');
+    }
+    return new CharTokenizer(chars);
+  }
+
+  toJSON(): CharTokenizerJSON {
+    return { type: 'char', version: 1, chars: [...this.chars] };
+  }
+
+  get vocabSize(): number {
+    return this.chars.length;
+  }
+
+  encode(text: string): number[] {
+    const ids: number[] = [];
+    const unknown = new Map<string, number[]>();
+    let position = 0;
+    for (const char of text) {
+      const id = this.idOfChar.get(char);
+      if (id !== undefined) ids.push(id);
+      else {
+        let positions = unknown.get(char);
+        if (positions === undefined) unknown.set(char, (positions = []));
+        positions.push(position);
+      }
+      position++;
+    }
+    if (unknown.size > 0) throw new UnknownCharacterError([...unknown].map(([char, positions]) => ({ char, positions })));
+    return ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    let text = '';
+    for (const id of ids) {
+      checkTokenId(id, this.vocabSize);
+      text += this.chars[id];
+    }
+    return text;
+  }
+
+  tokenString(id: number): string {
+    checkTokenId(id, this.vocabSize);
+    return visibleWhitespace(this.chars[id]);
+  }
+}

@@ -1,0 +1,64 @@
+import { ByteLevelBPE } from '../tokenizer/bpe';
+import type { Tokenizer } from '../tokenizer/tokenizer';
+import { splitCorpus } from '../data/corpus';
+import type { Trainer } from './trainer';
+import { evaluationBatches } from './data';
+
+/** A corpus made ready for training: split by position, tokenizer fitted on the training part only. */
+export interface PreparedCorpus {
+  tokenizer: Tokenizer;
+  trainIds: Int32Array;
+  valIds: Int32Array;
+  trainChars: number;
+  valChars: number;
+}
+
+export function prepareCorpus(text: string, opts: { vocabSize: number; trainFraction?: number; onProgress?: (done: number, total: number) => void }): PreparedCorpus {
+  const { train, val } = splitCorpus(text, opts.trainFraction ?? 0.9);
+  // Fitting the tokenizer on validation text would leak it into the vocabulary.
+  const tokenizer = ByteLevelBPE.train(train, { vocabSize: opts.vocabSize, onProgress: opts.onProgress });
+  return {
+    tokenizer,
+    trainIds: Int32Array.from(tokenizer.encode(train)),
+    valIds: Int32Array.from(tokenizer.encode(val)),
+    trainChars: train.length,
+    valChars: val.length,
+  };
+}
+
+export interface ValidationReport {
+  /** Mean cross-entropy per predicted token, in nats. */
+  lossPerToken: number;
+  /** Total nats over the predicted tokens divided by the characters they cover: comparable across tokenizers. */
+  lossPerChar: number;
+  charsPerToken: number;
+  perplexity: number;
+  tokensEvaluated: number;
+}
+
+/**
+ * Validation loss over (up to) every non-overlapping window of the held-out
+ * stream, reported per token and per character, since a per-token loss from a
+ * 1k-token BPE and one from a character model are not on the same scale.
+ */
+export function validationReport(trainer: Trainer, valIds: ArrayLike<number>, tokenizer: Tokenizer, maxBatches = Infinity): ValidationReport {
+  const { batchSize, blockSize } = trainer.settings;
+  const batches = evaluationBatches(valIds, batchSize, blockSize, maxBatches);
+  const charLength = new Map<number, number>();
+  const charsOf = (id: number) => {
+    let n = charLength.get(id);
+    if (n === undefined) charLength.set(id, (n = [...tokenizer.decode([id])].length));
+    return n;
+  };
+  let nats = 0;
+  let tokens = 0;
+  let chars = 0;
+  for (const b of batches) {
+    const n = b.batchSize * b.blockSize;
+    nats += trainer.batchLoss(b) * n;
+    tokens += n;
+    for (let i = 0; i < n; i++) chars += charsOf(b.y[i]);
+  }
+  const lossPerToken = nats / tokens;
+  return { lossPerToken, lossPerChar: nats / chars, charsPerToken: chars / tokens, perplexity: Math.exp(lossPerToken), tokensEvaluated: tokens };
+}

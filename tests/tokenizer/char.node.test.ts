@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CharTokenizer, TokenizerJSONError, UnknownCharacterError, tokenizerFromJSON } from '../../src/tokenizer/index.ts';
+
+const SHAKESPEARE = '../shared/data/tinyshakespeare.txt';
+
+describe('CharTokenizer', () => {
+  it.skipIf(!existsSync(SHAKESPEARE))('builds nanoGPT shakespeare_char’s 65-character vocabulary', () => {
+    // nanoGPT's data/shakespeare_char/prepare.py prints these characters, in this order.
+    const chars = CharTokenizer.fromText(readFileSync(SHAKESPEARE, 'utf8'));
+    expect(chars.vocabSize).toBe(65);
+    expect(chars.chars.join('')).toBe("\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    expect(chars.encode('First Citizen')).toEqual([18, 47, 56, 57, 58, 1, 15, 47, 58, 47, 64, 43, 52]);
+  });
+
+  it('counts code points, not UTF-16 units, and sorts by code point', () => {
+    const chars = CharTokenizer.fromText('😀！a😀');
+    // UTF-16 order would put 😀 (D83D DE00) before ！ (FF01).
+    expect(chars.chars).toEqual(['a', '！', '😀']);
+    expect(chars.encode('😀a')).toEqual([2, 0]);
+    expect(chars.decode([2, 1, 0])).toBe('😀！a');
+  });
+
+  it('round-trips any text it was built from, lone surrogates included', () => {
+    const text = 'Tabs\tnewlines\n\r\nemoji 👨‍👩‍👧 中文 \x00\x7f e\u0301 \uFEFF lone \uD800 end';
+    const chars = CharTokenizer.fromText(text);
+    expect(chars.decode(chars.encode(text))).toBe(text);
+  });
+
+  it('names unknown characters and where they are instead of dropping them', () => {
+    const chars = CharTokenizer.fromText('abc ');
+    const attempt = () => chars.encode('a😀b é c é');
+    expect(attempt).toThrow(UnknownCharacterError);
+    expect(attempt).toThrow('2 characters are not in the vocabulary: "😀" (U+1F600) at 1; "é" (U+00E9) at 4, 8');
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as UnknownCharacterError).unknown).toEqual([
+        { char: '😀', positions: [1] },
+        { char: 'é', positions: [4, 8] },
+      ]);
+    }
+  });
+
+  it('shows whitespace tokens visibly', () => {
+    const chars = CharTokenizer.fromText(' \n\tx\x00\x85');
+    expect(chars.chars.map((_, id) => chars.tokenString(id))).toEqual(['␀', '⇥', '↵', '␣', 'x', '<U+0085>']);
+  });
+
+  it('rejects ids outside the vocabulary', () => {
+    expect(() => CharTokenizer.fromText('ab').decode([2])).toThrow(/token id 2 is not in the vocabulary \(ids are 0..1\)/);
+  });
+
+  it('saves to JSON and loads back through tokenizerFromJSON', () => {
+    const chars = CharTokenizer.fromText('hello, world 😀');
+    const json = JSON.parse(JSON.stringify(chars));
+    expect(json).toEqual({ type: 'char', version: 1, chars: [' ', ',', 'd', 'e', 'h', 'l', 'o', 'r', 'w', '😀'] });
+    const loaded = tokenizerFromJSON(json);
+    expect(loaded.kind).toBe('char');
+    expect(loaded.encode('world 😀')).toEqual(chars.encode('world 😀'));
+  });
+
+  it('explains malformed JSON', () => {
+    expect(() => CharTokenizer.fromJSON({ type: 'char', chars: 'abc' })).toThrow(/"chars" should be an array of strings/);
+    expect(() => CharTokenizer.fromJSON({ type: 'char', chars: ['a', 'a'] })).toThrow(/"a" appears twice/);
+    expect(() => CharTokenizer.fromJSON({ type: 'char', chars: ['ab'] })).toThrow(TokenizerJSONError);
+    expect(() => CharTokenizer.fromJSON({ type: 'bpe', chars: [] })).toThrow(/"type" should be "char"/);
+  });
+});
