@@ -1,4 +1,4 @@
-import type { GPTConfig } from '../src/model/config';
+import type { GPTConfig } from '../src/model/config.ts';
 
 /**
  * Multiply-add work of the model, counted as 2 FLOPs per multiply-add, for

@@ -8,13 +8,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { selectBackend, type BackendName } from '../src/engine/backend';
-import { GPT } from '../src/model/gpt';
-import { makeConfig } from '../src/model/config';
-import { generate } from '../src/sampling/generate';
-import { Trainer } from '../src/train/trainer';
-import { Rng } from '../src/util/random';
-import { forwardFlopsPerToken, trainingStepFlops } from './flops';
+import { selectBackend, type BackendName } from '../src/engine/backend.ts';
+import { GPT } from '../src/model/gpt.ts';
+import { makeConfig } from '../src/model/config.ts';
+import { generate } from '../src/sampling/generate.ts';
+import { Trainer } from '../src/train/trainer.ts';
+import { Rng } from '../src/util/random.ts';
+import { forwardFlopsPerToken, trainingStepFlops } from './flops.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

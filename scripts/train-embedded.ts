@@ -12,16 +12,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src/engine/backend';
-import { GPT } from '../src/model/gpt';
-import { makeConfig } from '../src/model/config';
-import { Trainer, type TrainSettings } from '../src/train/trainer';
-import { saveTrainingCheckpoint, resumeTraining } from '../src/train/checkpoint';
-import { prepareCorpus, validationReport } from '../src/train/pipeline';
-import { loadCorpus, corpusHash, TINY_SHAKESPEARE_URL } from '../src/data/corpus';
-import { saveGPTToDirectory } from '../src/io/checkpoint';
-import { ByteLevelBPE } from '../src/tokenizer/bpe';
-import { generate } from '../src/sampling/generate';
+import { selectBackend } from '../src/engine/backend.ts';
+import { GPT } from '../src/model/gpt.ts';
+import { makeConfig } from '../src/model/config.ts';
+import { Trainer, type TrainSettings } from '../src/train/trainer.ts';
+import { saveTrainingCheckpoint, resumeTraining } from '../src/train/checkpoint.ts';
+import { prepareCorpus, validationReport } from '../src/train/pipeline.ts';
+import { loadCorpus, corpusHash, TINY_SHAKESPEARE_URL } from '../src/data/corpus.ts';
+import { saveGPTToDirectory } from '../src/io/checkpoint.ts';
+import { ByteLevelBPE } from '../src/tokenizer/bpe.ts';
+import { generate } from '../src/sampling/generate.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

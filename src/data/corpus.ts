@@ -1,4 +1,4 @@
-import { readText, type ProgressCallback } from '../io/source';
+import { readText, type ProgressCallback } from '../io/source.ts';
 
 /** Tiny Shakespeare (40,000 lines, public domain), as published with char-rnn. */
 export const TINY_SHAKESPEARE_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';

@@ -1,8 +1,8 @@
-import { GPT } from '../model/gpt';
-import { type GPTConfig, validateConfig, ConfigError } from '../model/config';
-import { type NamedArray, parameterShapes } from '../model/params';
-import { parseSafetensors, serializeSafetensors, type TensorRecord } from './safetensors';
-import { type ByteSource, type ProgressCallback, readBytes, readJSON } from './source';
+import { GPT } from '../model/gpt.ts';
+import { type GPTConfig, validateConfig, ConfigError } from '../model/config.ts';
+import { type NamedArray, parameterShapes } from '../model/params.ts';
+import { parseSafetensors, serializeSafetensors, type TensorRecord } from './safetensors.ts';
+import { type ByteSource, type ProgressCallback, readBytes, readJSON } from './source.ts';
 
 /**
  * Checkpoints in Hugging Face's GPT-2 format — `config.json` (GPT2Config) and

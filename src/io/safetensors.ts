@@ -15,8 +15,8 @@
 // contiguous from 0, byte length = product(shape) x dtype size, and the last
 // tensor ending exactly where the file ends.
 
-import { WeightFileError } from './errors';
-import { bfloat16ToFloat32Array, float16ToFloat32Array, float32ToFloat16Array } from './float16';
+import { WeightFileError } from './errors.ts';
+import { bfloat16ToFloat32Array, float16ToFloat32Array, float32ToFloat16Array } from './float16.ts';
 
 /** Every dtype the format defines. Only the floating-point ones are weights we can load. */
 export type SafetensorsDType =

@@ -3,7 +3,7 @@
 // memory, or in Node a path on disk. Nothing here touches a DOM-only global at
 // import time, so the module loads in the page, a Web Worker and Node alike.
 
-import { SourceError } from './errors';
+import { SourceError } from './errors.ts';
 
 /** Anything `readBytes` can read. Strings are URLs in the browser; in Node, non-URL strings are paths. */
 export type ByteSource = string | URL | Blob | ArrayBuffer | ArrayBufferView;

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { type GPTConfig, validateConfig, countParameters } from './config';
-import { type MaskMode, CAUSAL, maskBias, describeMask } from './masks';
-import { type GPTParams, type Linear, type BlockParams, type NamedArray, buildParams, initialWeights, namedParameters } from './params';
-import { KVCache } from './kvcache';
-import type { AttentionTrace, ForwardTrace, LayerTrace } from './trace';
-import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d } from './ops';
+import { type GPTConfig, validateConfig, countParameters } from './config.ts';
+import { type MaskMode, CAUSAL, maskBias, describeMask } from './masks.ts';
+import { type GPTParams, type Linear, type BlockParams, type NamedArray, buildParams, initialWeights, namedParameters } from './params.ts';
+import { KVCache } from './kvcache.ts';
+import type { AttentionTrace, ForwardTrace, LayerTrace } from './trace.ts';
+import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d } from './ops.ts';
 
 /** A problem with the tokens handed to the model: out of vocabulary, too long, empty. */
 export class InputError extends Error {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { GPTConfig } from './config';
-import { Rng } from '../util/random';
+import type { GPTConfig } from './config.ts';
+import { Rng } from '../util/random.ts';
 
 /** GPT-2's Conv1D: weight stored [in, out], so y = x·W + b. */
 export interface Linear {

@@ -1,4 +1,4 @@
-import type { MaskMode } from './masks';
+import type { MaskMode } from './masks.ts';
 
 /**
  * What one forward pass hands to the panels: plain numbers, no tensors, so a

@@ -1,5 +1,5 @@
-import type { GPT } from '../model/gpt';
-import type { KVCache } from '../model/kvcache';
+import type { GPT } from '../model/gpt.ts';
+import type { KVCache } from '../model/kvcache.ts';
 
 /** Index of the largest logit (ties go to the lowest id, as torch.argmax). */
 export function argmax(logits: ArrayLike<number>): number {

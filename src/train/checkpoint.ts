@@ -1,8 +1,8 @@
-import { GPT } from '../model/gpt';
-import type { NamedArray } from '../model/params';
-import { configFromHF, configToHF, weightsFromTensors, CheckpointError } from '../io/checkpoint';
-import { parseSafetensors, serializeSafetensors } from '../io/safetensors';
-import { Trainer, type TrainerState, type TrainSettings, type StepStats } from './trainer';
+import { GPT } from '../model/gpt.ts';
+import type { NamedArray } from '../model/params.ts';
+import { configFromHF, configToHF, weightsFromTensors, CheckpointError } from '../io/checkpoint.ts';
+import { parseSafetensors, serializeSafetensors } from '../io/safetensors.ts';
+import { Trainer, type TrainerState, type TrainSettings, type StepStats } from './trainer.ts';
 
 /**
  * A training checkpoint: one safetensors file holding the model's weights

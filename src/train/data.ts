@@ -1,4 +1,4 @@
-import { Rng } from '../util/random';
+import { Rng } from '../util/random.ts';
 
 /** A batch of next-token examples: y is x shifted left by one token. */
 export interface Batch {

@@ -1,8 +1,8 @@
-import { ByteLevelBPE } from '../tokenizer/bpe';
-import type { Tokenizer } from '../tokenizer/tokenizer';
-import { splitCorpus } from '../data/corpus';
-import type { Trainer } from './trainer';
-import { evaluationBatches } from './data';
+import { ByteLevelBPE } from '../tokenizer/bpe.ts';
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import { splitCorpus } from '../data/corpus.ts';
+import type { Trainer } from './trainer.ts';
+import { evaluationBatches } from './data.ts';
 
 /** A corpus made ready for training: split by position, tokenizer fitted on the training part only. */
 export interface PreparedCorpus {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { GPT } from '../model/gpt';
-import { crossEntropy } from '../model/ops';
-import { Rng } from '../util/random';
-import { AdamW, DEFAULT_ADAMW, type AdamWSettings, type AdamWState } from './adamw';
-import { type Batch, evaluationBatches, sampleBatch } from './data';
-import { learningRateAt } from './schedule';
+import type { GPT } from '../model/gpt.ts';
+import { crossEntropy } from '../model/ops.ts';
+import { Rng } from '../util/random.ts';
+import { AdamW, DEFAULT_ADAMW, type AdamWSettings, type AdamWState } from './adamw.ts';
+import { type Batch, evaluationBatches, sampleBatch } from './data.ts';
+import { learningRateAt } from './schedule.ts';
 
 export interface TrainSettings {
   /** Sequences per step. */

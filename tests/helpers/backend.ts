@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { selectBackend, type BackendName } from '../../src/engine/backend';
+import { selectBackend, type BackendName } from '../../src/engine/backend.ts';
 
 /** Switches the Node test process to a backend (wasm binaries from node_modules). */
 export async function useBackend(name: BackendName): Promise<void> {

@@ -6,7 +6,7 @@ import {
   float16ToFloat32Array,
   float32ToFloat16Array,
   float32ToFloat16Bits,
-} from '../../src/io/float16';
+} from '../../src/io/float16.ts';
 
 // Bit patterns from Python's struct.pack('<e', x), which implements IEEE 754
 // binary16 with round-half-to-even, applied to each input after rounding it to

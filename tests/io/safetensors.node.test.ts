@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WeightFileError, type WeightFileErrorCode } from '../../src/io/errors';
-import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/io/float16';
-import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../../src/io/safetensors';
+import { WeightFileError, type WeightFileErrorCode } from '../../src/io/errors.ts';
+import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/io/float16.ts';
+import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../../src/io/safetensors.ts';
 
 // Written by Python (PyTorch + safetensors); the reference this parser must agree with.
 const fixtureDir = fileURLToPath(new URL('../../../shared/fixtures/gpt2-tiny/', import.meta.url));

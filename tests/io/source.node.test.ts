@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourceError, type SourceErrorCode } from '../../src/io/errors';
-import { parseSafetensors } from '../../src/io/safetensors';
-import { readBytes, readJSON, readText, type LoadProgress } from '../../src/io/source';
+import { SourceError, type SourceErrorCode } from '../../src/io/errors.ts';
+import { parseSafetensors } from '../../src/io/safetensors.ts';
+import { readBytes, readJSON, readText, type LoadProgress } from '../../src/io/source.ts';
 
 const fixtureDir = fileURLToPath(new URL('../../../shared/fixtures/gpt2-tiny/', import.meta.url));
 const modelPath = fixtureDir + 'model.safetensors';

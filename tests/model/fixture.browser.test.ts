@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../src/engine/backend';
-import { bundledWasmPaths } from '../../src/engine/wasmPaths';
-import { loadGPT } from '../../src/io/checkpoint';
-import { GPT } from '../../src/model/gpt';
-import { makeConfig } from '../../src/model/config';
-import { Trainer } from '../../src/train/trainer';
-import { generate } from '../../src/sampling/generate';
+import { selectBackend } from '../../src/engine/backend.ts';
+import { bundledWasmPaths } from '../../src/engine/wasmPaths.ts';
+import { loadGPT } from '../../src/io/checkpoint.ts';
+import { GPT } from '../../src/model/gpt.ts';
+import { makeConfig } from '../../src/model/config.ts';
+import { Trainer } from '../../src/train/trainer.ts';
+import { generate } from '../../src/sampling/generate.ts';
 // PyTorch reference outputs, served from ../shared by Vite (never copied into the project).
 import fixtureConfig from '../../../shared/fixtures/gpt2-tiny/config.json';
 import fixtureCases from '../../../shared/fixtures/gpt2-tiny/cases.json';

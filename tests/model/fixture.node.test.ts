@@ -1,8 +1,8 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { loadGPT } from '../../src/io/checkpoint';
-import type { GPT } from '../../src/model/gpt';
-import { useBackend } from '../helpers/backend';
-import { fixtureCases, fixturePath, maxAbsDiff } from '../helpers/fixtures';
+import { loadGPT } from '../../src/io/checkpoint.ts';
+import type { GPT } from '../../src/model/gpt.ts';
+import { useBackend } from '../helpers/backend.ts';
+import { fixtureCases, fixturePath, maxAbsDiff } from '../helpers/fixtures.ts';
 
 // PyTorch (float64) outputs of a Hugging Face GPT2LMHeadModel: an outside reference.
 const { tolerance, cases } = fixtureCases();

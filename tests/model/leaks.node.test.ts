@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { GPT, InputError } from '../../src/model/gpt';
-import { makeConfig } from '../../src/model/config';
-import { generate } from '../../src/sampling/generate';
-import { Trainer } from '../../src/train/trainer';
-import { useBackend } from '../helpers/backend';
+import { GPT, InputError } from '../../src/model/gpt.ts';
+import { makeConfig } from '../../src/model/config.ts';
+import { generate } from '../../src/sampling/generate.ts';
+import { Trainer } from '../../src/train/trainer.ts';
+import { useBackend } from '../helpers/backend.ts';
 
 // tfjs-core's optimizer tests check numTensors the same way: memory held by
 // the model must not grow with use.

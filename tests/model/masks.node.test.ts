@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { GPT } from '../../src/model/gpt';
-import { makeConfig } from '../../src/model/config';
-import { canAttend, maskBias, type MaskMode } from '../../src/model/masks';
-import { headMatrix } from '../../src/model/trace';
-import { useBackend } from '../helpers/backend';
-import { maxAbsDiff } from '../helpers/fixtures';
+import { GPT } from '../../src/model/gpt.ts';
+import { makeConfig } from '../../src/model/config.ts';
+import { canAttend, maskBias, type MaskMode } from '../../src/model/masks.ts';
+import { headMatrix } from '../../src/model/trace.ts';
+import { useBackend } from '../helpers/backend.ts';
+import { maxAbsDiff } from '../helpers/fixtures.ts';
 
 /**
  * Layer 0's attention computed directly in plain JS from the weights

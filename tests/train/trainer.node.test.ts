@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { GPT } from '../../src/model/gpt';
-import { makeConfig } from '../../src/model/config';
-import { Trainer, DivergenceError } from '../../src/train/trainer';
-import { learningRateAt } from '../../src/train/schedule';
-import { AdamW } from '../../src/train/adamw';
-import { saveTrainingCheckpoint, resumeTraining } from '../../src/train/checkpoint';
-import { sampleBatch } from '../../src/train/data';
-import { Rng } from '../../src/util/random';
-import { useBackend } from '../helpers/backend';
-import { maxAbsDiff } from '../helpers/fixtures';
+import { GPT } from '../../src/model/gpt.ts';
+import { makeConfig } from '../../src/model/config.ts';
+import { Trainer, DivergenceError } from '../../src/train/trainer.ts';
+import { learningRateAt } from '../../src/train/schedule.ts';
+import { AdamW } from '../../src/train/adamw.ts';
+import { saveTrainingCheckpoint, resumeTraining } from '../../src/train/checkpoint.ts';
+import { sampleBatch } from '../../src/train/data.ts';
+import { Rng } from '../../src/util/random.ts';
+import { useBackend } from '../helpers/backend.ts';
+import { maxAbsDiff } from '../helpers/fixtures.ts';
 
 const text = Int32Array.from({ length: 600 }, (_, i) => [3, 14, 15, 9, 26, 5, 35][i % 7]);
 
@@ -41,13 +41,13 @@ describe('training', () => {
     const g1 = [0.2, -0.4];
     const gb = [1];
     // PyTorch AdamW, step 1: m = 0.1 g, v = 0.001 g², m̂ = g, v̂ = g², update = g/|g| = sign(g)
-    opt.apply(new Map([['w', tf.tensor2d([g1])], ['b', tf.tensor1d(gb)]]), lr);
+    opt.apply(new Map<string, tf.Tensor>([['w', tf.tensor2d([g1])], ['b', tf.tensor1d(gb)]]), lr);
     const w1 = [1 * (1 - lr * 0.1) - lr * 1, -2 * (1 - lr * 0.1) + lr * 1];
     expect(maxAbsDiff(w.dataSync(), w1)).toBeLessThan(1e-6);
     expect(b.dataSync()[0]).toBeCloseTo(0.5 - lr, 6); // no decay on a bias
     // step 2 with gradient g2: m = 0.9·0.1·g1 + 0.1·g2, v = 0.999·0.001·g1² + 0.001·g2²
     const g2 = [0.1, 0.3];
-    opt.apply(new Map([['w', tf.tensor2d([g2])], ['b', tf.tensor1d(gb)]]), lr);
+    opt.apply(new Map<string, tf.Tensor>([['w', tf.tensor2d([g2])], ['b', tf.tensor1d(gb)]]), lr);
     const w2 = w1.map((p, i) => {
       const m = 0.9 * 0.1 * g1[i] + 0.1 * g2[i];
       const v = 0.999 * 0.001 * g1[i] ** 2 + 0.001 * g2[i] ** 2;
