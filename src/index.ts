@@ -1,0 +1,29 @@
+/**
+ * The playground's core as a library, for Node scripts, notebooks and tests.
+ * Nothing here imports React, D3 or the DOM.
+ */
+export { GPT, InputError, type RunOptions, type RunResult } from './model/gpt.ts';
+export { type GPTConfig, presets, makeConfig, countParameters, ConfigError, type PresetName } from './model/config.ts';
+export { type MaskMode, CAUSAL, canAttend, maskBias, describeMask } from './model/masks.ts';
+export { KVCache } from './model/kvcache.ts';
+export { type ForwardTrace, type LayerTrace, type AttentionTrace, type Matrix, matrixRow, headMatrix } from './model/trace.ts';
+export { type NamedArray, parameterShapes } from './model/params.ts';
+
+export { loadGPT, saveGPT, saveGPTToDirectory, configFromHF, configToHF, CheckpointError, type HFGPT2Config } from './io/checkpoint.ts';
+export { parseSafetensors, serializeSafetensors, type TensorRecord } from './io/safetensors.ts';
+export { WeightFileError, SourceError } from './io/errors.ts';
+export { readBytes, readText, readJSON, type ByteSource, type LoadProgress } from './io/source.ts';
+
+export * from './tokenizer/index.ts';
+
+export { Trainer, DivergenceError, DEFAULT_TRAIN, type TrainSettings, type StepStats } from './train/trainer.ts';
+export { AdamW, DEFAULT_ADAMW } from './train/adamw.ts';
+export { learningRateAt } from './train/schedule.ts';
+export { sampleBatch, evaluationBatches } from './train/data.ts';
+export { saveTrainingCheckpoint, resumeTraining } from './train/checkpoint.ts';
+export { prepareCorpus, validationReport } from './train/pipeline.ts';
+export { loadCorpus, splitCorpus, corpusHash, TINY_SHAKESPEARE_URL } from './data/corpus.ts';
+
+export { generate, argmax, type GenerateOptions, type GenerateResult } from './sampling/generate.ts';
+export { selectBackend, type BackendName } from './engine/backend.ts';
+export { Rng } from './util/random.ts';

@@ -1,0 +1,97 @@
+/**
+ * Measures of repetition over a token sequence (usually the continuation only).
+ *
+ * - seq-rep-n (Welleck et al. 2019, "Neural Text Degeneration with
+ *   Unlikelihood Training"): 1 − |unique n-grams| / |n-grams|. 0 for text that
+ *   never repeats an n-gram; near 1 for a loop.
+ * - distinct-n (Li et al. 2016): |unique n-grams| / |n-grams|, i.e. 1 − seq-rep-n.
+ * - rep/w (Welleck et al.'s rep/l): the share of tokens that copy a token seen in
+ *   the previous w tokens.
+ */
+
+function ngramKey(tokens: readonly number[], i: number, n: number): string {
+  return tokens.slice(i, i + n).join(',');
+}
+
+export function ngramCounts(tokens: readonly number[], n: number): { total: number; unique: number } {
+  const seen = new Set<string>();
+  let total = 0;
+  for (let i = 0; i + n <= tokens.length; i++) {
+    seen.add(ngramKey(tokens, i, n));
+    total++;
+  }
+  return { total, unique: seen.size };
+}
+
+/** 1 − unique/total n-grams; 0 when the text has no n-gram at all. */
+export function seqRepN(tokens: readonly number[], n: number): number {
+  const { total, unique } = ngramCounts(tokens, n);
+  return total === 0 ? 0 : 1 - unique / total;
+}
+
+/** unique/total n-grams; 1 when the text has no n-gram at all (nothing repeated). */
+export function distinctN(tokens: readonly number[], n: number): number {
+  const { total, unique } = ngramCounts(tokens, n);
+  return total === 0 ? 1 : unique / total;
+}
+
+/** Share of tokens equal to some token among the `window` tokens before them (rep/w). */
+export function repWindow(tokens: readonly number[], window: number, context: readonly number[] = []): number {
+  const all = context.concat(tokens);
+  let hits = 0;
+  for (let i = context.length; i < all.length; i++) {
+    const from = Math.max(0, i - window);
+    for (let j = from; j < i; j++) {
+      if (all[j] === all[i]) {
+        hits++;
+        break;
+      }
+    }
+  }
+  return tokens.length === 0 ? 0 : hits / tokens.length;
+}
+
+/**
+ * For each position of `tokens`, whether the token completes an n-gram that
+ * already occurred earlier (in `context` + tokens before it) — what the panel
+ * highlights as repetition while text is being generated.
+ */
+export function repeatedNgramMask(tokens: readonly number[], n: number, context: readonly number[] = []): boolean[] {
+  const all = context.concat(tokens);
+  const seen = new Set<string>();
+  const out: boolean[] = [];
+  for (let end = n; end <= all.length; end++) {
+    const key = ngramKey(all, end - n, n);
+    if (end - 1 >= context.length) out[end - 1 - context.length] = seen.has(key);
+    seen.add(key);
+  }
+  for (let i = 0; i < tokens.length; i++) out[i] = out[i] ?? false;
+  return out;
+}
+
+export interface RepetitionReport {
+  tokens: number;
+  seqRep: Record<1 | 2 | 3 | 4, number>;
+  distinct: Record<1 | 2 | 3 | 4, number>;
+  /** rep/16: share of tokens seen in the previous 16 tokens. */
+  repWindow16: number;
+  /** Length of the longest run of positions that each complete an already-seen 4-gram: a loop. */
+  longestLoop: number;
+}
+
+export function repetitionReport(continuation: readonly number[], context: readonly number[] = []): RepetitionReport {
+  const mask = repeatedNgramMask(continuation, 4, context);
+  let run = 0;
+  let longest = 0;
+  for (const m of mask) {
+    run = m ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return {
+    tokens: continuation.length,
+    seqRep: { 1: seqRepN(continuation, 1), 2: seqRepN(continuation, 2), 3: seqRepN(continuation, 3), 4: seqRepN(continuation, 4) },
+    distinct: { 1: distinctN(continuation, 1), 2: distinctN(continuation, 2), 3: distinctN(continuation, 3), 4: distinctN(continuation, 4) },
+    repWindow16: repWindow(continuation, 16, context),
+    longestLoop: longest,
+  };
+}

@@ -1,0 +1,121 @@
+import type { GPT } from '../model/gpt.ts';
+import { Rng } from '../util/random.ts';
+import { generate } from './generate.ts';
+import { type ProcessorStep, isGreedy, processLogits, softmax, sortedIds } from './processors.ts';
+import { bannedNgramTokens } from './processors.ts';
+import { type SamplingSettings, checkSettings } from './settings.ts';
+
+/** Where the draw fell: the chosen id and the distribution it was drawn from. */
+export interface Draw {
+  id: number;
+  /** The uniform draw in [0, 1); null for greedy. */
+  u: number | null;
+  /** Probabilities after every processor (what the draw used). */
+  probs: Float32Array;
+  /** Ids by probability, highest first, and their cumulative probability: the bar the draw lands on. */
+  order: number[];
+  cumulative: Float32Array;
+}
+
+/**
+ * Picks the next id from processed scores: the argmax when greedy, else the
+ * first id (in order of decreasing probability) whose cumulative probability
+ * exceeds a seeded uniform draw — so the panel can draw exactly where it fell.
+ */
+export function drawToken(scores: Float32Array, greedy: boolean, rng: Rng): Draw {
+  const probs = softmax(scores);
+  const order = sortedIds(scores);
+  const cumulative = new Float32Array(order.length);
+  let c = 0;
+  order.forEach((id, r) => (cumulative[r] = c += probs[id]));
+  if (greedy) return { id: order[0], u: null, probs, order, cumulative };
+  const u = rng.next() * c; // c ≈ 1; scaling guards against float round-off at the top
+  let r = 0;
+  while (r < order.length - 1 && cumulative[r] <= u) r++;
+  return { id: order[r], u, probs, order, cumulative };
+}
+
+/** Everything about one generated token that the panel shows or measures. */
+export interface DecodeStep {
+  id: number;
+  /** Probability of the chosen id under the processed distribution. */
+  prob: number;
+  /** The model's own (raw softmax) probability of the chosen id. */
+  rawProb: number;
+  /** Probability mass on tokens that would complete an n-gram already in the text
+   *  (n = `loopNgram`): the model's pull towards repeating itself. Raw and processed. */
+  rawRepeatMass: number;
+  repeatMass: number;
+  u: number | null;
+  /** Top tokens of the processed distribution at this step. */
+  top: { id: number; prob: number }[];
+  steps: ProcessorStep[];
+}
+
+export interface DecodeOptions {
+  maxNewTokens: number;
+  seed: number;
+  /** n for the repeat-mass measure; 3 by default (a repeated trigram is a loop under way). */
+  loopNgram?: number;
+  useCache?: boolean;
+  eosTokenId?: number;
+  onToken?: (step: DecodeStep, index: number) => void;
+  shouldStop?: () => boolean;
+  /** Keep the full processor trace per step (large); off by default. */
+  keepProcessorSteps?: boolean;
+}
+
+export interface DecodeResult {
+  tokens: number[];
+  generated: number[];
+  steps: DecodeStep[];
+  notices: string[];
+}
+
+/**
+ * Sampling or greedy decoding with every processor, seeded: the same prompt,
+ * settings and seed always give the same text.
+ */
+export function decode(model: GPT, prompt: readonly number[], settings: SamplingSettings, opts: DecodeOptions): DecodeResult {
+  const { settings: s, notices } = checkSettings(settings, model.config.vocabSize);
+  if (s.num_beams > 1) throw new RangeError('decode() samples or picks greedily; use beamSearch() for num_beams > 1.');
+  const rng = new Rng(opts.seed);
+  const greedy = isGreedy(s);
+  const loopN = opts.loopNgram ?? 3;
+  const steps: DecodeStep[] = [];
+  let promptLength = prompt.length;
+  let allBannedNoticed = false;
+  const result = generate(model, prompt, {
+    maxNewTokens: opts.maxNewTokens,
+    useCache: opts.useCache,
+    eosTokenId: opts.eosTokenId,
+    shouldStop: opts.shouldStop,
+    pickNext: (logits, sequence) => {
+      if (steps.length === 0) promptLength = sequence.length; // after any left cut of the prompt
+      let processed = processLogits(logits, sequence, promptLength, s);
+      if (processed.scores.every((x) => x === -Infinity)) {
+        // Every token banned (e.g. no_repeat_ngram_size 1 once the vocabulary is used up).
+        if (!allBannedNoticed) notices.push('Every token was banned by no_repeat_ngram_size at some step; that step ignored the ban.');
+        allBannedNoticed = true;
+        processed = processLogits(logits, sequence, promptLength, { ...s, no_repeat_ngram_size: 0 });
+      }
+      const draw = drawToken(processed.scores, greedy, rng);
+      const raw = softmax(logits);
+      const loopTokens = bannedNgramTokens(sequence, loopN);
+      const step: DecodeStep = {
+        id: draw.id,
+        prob: draw.probs[draw.id],
+        rawProb: raw[draw.id],
+        rawRepeatMass: loopTokens.reduce((m, id) => m + raw[id], 0),
+        repeatMass: loopTokens.reduce((m, id) => m + draw.probs[id], 0),
+        u: draw.u,
+        top: draw.order.slice(0, 10).map((id) => ({ id, prob: draw.probs[id] })),
+        steps: opts.keepProcessorSteps ? processed.steps : [],
+      };
+      steps.push(step);
+      opts.onToken?.(step, steps.length - 1);
+      return draw.id;
+    },
+  });
+  return { tokens: result.tokens, generated: result.generated, steps, notices: notices.concat(result.notices) };
+}
