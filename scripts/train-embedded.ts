@@ -67,6 +67,11 @@ if (fs.existsSync(ckptPath)) {
   trainer = resumeTraining(new Uint8Array(fs.readFileSync(ckptPath)), trainIds);
   evals = evals.filter((e) => e.step <= trainer.step);
   console.log(`resumed at step ${trainer.step}`);
+  // An explicit --steps on resume re-plans the schedule's length (the cosine then ends there).
+  if (process.argv.includes('--steps') && settings.steps !== trainer.settings.steps) {
+    console.log(`schedule length changed from ${trainer.settings.steps} to ${settings.steps} steps`);
+    trainer.settings.steps = settings.steps!;
+  }
 } else {
   const model = GPT.create(makeConfig('playground', { vocabSize: tokenizer.vocabSize }), 1337);
   trainer = new Trainer(model, trainIds, settings);
