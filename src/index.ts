@@ -33,3 +33,6 @@ export { decode, drawToken, type DecodeStep, type DecodeResult } from './samplin
 export { beamSearch, modelLogits, DEFAULT_BEAM, type BeamSettings, type BeamResult, type BeamStep, type Hypothesis } from './sampling/beam.ts';
 export { seqRepN, distinctN, repWindow, repeatedNgramMask, repetitionReport, type RepetitionReport } from './sampling/repetition.ts';
 export { runSweep, temperatureSweep, continueWith, SWEEP_STRATEGIES, type SweepRow, type Strategy } from './sampling/sweep.ts';
+export { type LoraConfig, type TargetModule, TARGET_MODULES, DEFAULT_LORA, loraScaling, LoraError } from './lora/config.ts';
+export { LoraAdapter, LoraLayer } from './lora/lora.ts';
+export { exportPeft, importPeft, type PeftAdapterConfig } from './lora/peft.ts';
