@@ -36,3 +36,7 @@ export { runSweep, temperatureSweep, continueWith, SWEEP_STRATEGIES, type SweepR
 export { type LoraConfig, type TargetModule, TARGET_MODULES, DEFAULT_LORA, loraScaling, LoraError } from './lora/config.ts';
 export { LoraAdapter, LoraLayer } from './lora/lora.ts';
 export { exportPeft, importPeft, type PeftAdapterConfig } from './lora/peft.ts';
+export { logitLens, readOut, type LensGuess } from './model/lens.ts';
+export { singularValues } from './util/linalg.ts';
+export { quantizeNF4, dequantizeNF4, nf4Bytes, NF4_LEVELS } from './lora/nf4.ts';
+export * as costs from './lessons/costs.ts';
