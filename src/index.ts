@@ -30,7 +30,7 @@ export { Rng } from './util/random.ts';
 export { type SamplingSettings, DEFAULT_SAMPLING, MAX_BEAMS, SettingsError, checkSettings } from './sampling/settings.ts';
 export { PROCESSOR_ORDER, processLogits, softmax, type ProcessorName, type ProcessorStep } from './sampling/processors.ts';
 export { decode, drawToken, type DecodeStep, type DecodeResult } from './sampling/sampler.ts';
-export { beamSearch, modelLogits, DEFAULT_BEAM, type BeamSettings, type BeamResult, type BeamStep, type Hypothesis } from './sampling/beam.ts';
+export { beamSearch, modelLogits, cachedModelLogits, DEFAULT_BEAM, type BeamSettings, type BeamResult, type BeamStep, type Hypothesis } from './sampling/beam.ts';
 export { seqRepN, distinctN, repWindow, repeatedNgramMask, repetitionReport, type RepetitionReport } from './sampling/repetition.ts';
 export { runSweep, temperatureSweep, continueWith, SWEEP_STRATEGIES, type SweepRow, type Strategy } from './sampling/sweep.ts';
 export { type LoraConfig, type TargetModule, TARGET_MODULES, DEFAULT_LORA, loraScaling, LoraError } from './lora/config.ts';

@@ -45,6 +45,14 @@ export class KVCache {
     this.len += tokens;
   }
 
+  /** An independent copy (TF.js clones share memory until written, so this is cheap): beams fork caches. */
+  fork(): KVCache {
+    const copy = new KVCache(this.nLayer);
+    copy.layers = this.layers.map((l) => (l ? { k: tf.keep(tf.clone(l.k)), v: tf.keep(tf.clone(l.v)) } : null));
+    copy.len = this.len;
+    return copy;
+  }
+
   /** Bytes held: 2 (K and V) × layers × heads × length × headSize × 4 bytes. */
   get bytes(): number {
     return this.layers.reduce((s, l) => s + (l ? (l.k.size + l.v.size) * 4 : 0), 0);

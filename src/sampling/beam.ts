@@ -1,4 +1,5 @@
 import type { GPT } from '../model/gpt.ts';
+import type { KVCache } from '../model/kvcache.ts';
 import { applyNoRepeatNgram, applyRepetitionPenalty } from './processors.ts';
 import { MAX_BEAMS, SettingsError } from './settings.ts';
 
@@ -192,6 +193,38 @@ export function beamSearch(next: NextLogitsFn, prompt: readonly number[], settin
   const hypotheses = hyps.list.slice().sort((a, b) => b.score - a.score);
   const best = hypotheses[0];
   return { tokens: prompt.concat(best.tokens), best, hypotheses, steps, stoppedBecause };
+}
+
+/**
+ * Next-token logits with a KV cache per beam: a beam extending its parent
+ * forks the parent's cache and runs one token, instead of its whole window.
+ * Call `dispose()` when the search is over.
+ */
+export function cachedModelLogits(model: GPT): NextLogitsFn & { dispose(): void } {
+  const { blockSize } = model.config;
+  let caches = new Map<string, KVCache>();
+  const fn = (seqs: readonly (readonly number[])[]) => {
+    const next = new Map<string, KVCache>();
+    const out = seqs.map((s) => {
+      const key = s.join(',');
+      if (s.length > blockSize) return model.run(s.slice(s.length - blockSize)).lastLogits; // past the window: recompute
+      const parent = caches.get(s.slice(0, -1).join(','));
+      const cache = parent ? parent.fork() : model.createCache();
+      const logits = model.run(parent ? [s[s.length - 1]] : s, { cache }).lastLogits;
+      next.get(key)?.dispose();
+      next.set(key, cache);
+      return logits;
+    });
+    for (const c of caches.values()) c.dispose();
+    caches = next;
+    return out;
+  };
+  return Object.assign(fn, {
+    dispose() {
+      for (const c of caches.values()) c.dispose();
+      caches.clear();
+    },
+  });
 }
 
 /** Next-token logits from the model, one pass per beam over its last context window. */

@@ -1,5 +1,5 @@
 import type { GPT } from '../model/gpt.ts';
-import { beamSearch, DEFAULT_BEAM, modelLogits } from './beam.ts';
+import { beamSearch, cachedModelLogits, DEFAULT_BEAM } from './beam.ts';
 import { repetitionReport, type RepetitionReport } from './repetition.ts';
 import { decode } from './sampler.ts';
 import { DEFAULT_SAMPLING, type SamplingSettings } from './settings.ts';
@@ -39,7 +39,8 @@ export interface SweepRow {
 /** Continuation of one prompt under one strategy (beam search when num_beams > 1). */
 export function continueWith(model: GPT, prompt: readonly number[], s: SamplingSettings, maxNewTokens: number, seed: number): number[] {
   if (s.num_beams > 1) {
-    const r = beamSearch(modelLogits(model), prompt, {
+    const next = cachedModelLogits(model);
+    const r = beamSearch(next, prompt, {
       ...DEFAULT_BEAM,
       num_beams: s.num_beams,
       max_new_tokens: maxNewTokens,
@@ -48,6 +49,7 @@ export function continueWith(model: GPT, prompt: readonly number[], s: SamplingS
       no_repeat_ngram_size: s.no_repeat_ngram_size,
       repetition_penalty: s.repetition_penalty,
     });
+    next.dispose();
     return r.best.tokens;
   }
   return decode(model, prompt, s, { maxNewTokens, seed }).generated;

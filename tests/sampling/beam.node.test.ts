@@ -143,3 +143,23 @@ describe('beam search', () => {
     expect(() => beamSearch(toyModel(4, 1), [0], { ...DEFAULT_BEAM, num_beams: 4, no_repeat_ngram_size: 1, max_new_tokens: 6 })).toThrow(/too few/);
   });
 });
+
+describe('beam search with per-beam KV caches', () => {
+  it('gives the same result as recomputing every beam, and frees every cache', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const { cachedModelLogits } = await import('../../src/sampling/beam.ts');
+    await useBackend('cpu');
+    const model = GPT.create(makeConfig('nano', { blockSize: 32 }), 12);
+    const before = tf.memory().numTensors;
+    const settings = { ...DEFAULT_BEAM, num_beams: 4, max_new_tokens: 12, eos_token_id: 7 };
+    const plain = beamSearch(modelLogits(model), [3, 4, 5], settings);
+    const next = cachedModelLogits(model);
+    const cached = beamSearch(next, [3, 4, 5], settings);
+    next.dispose();
+    expect(cached.best.tokens).toEqual(plain.best.tokens);
+    expect(cached.best.score).toBeCloseTo(plain.best.score, 4);
+    expect(cached.hypotheses.map((h) => h.tokens)).toEqual(plain.hypotheses.map((h) => h.tokens));
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});
