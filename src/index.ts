@@ -40,3 +40,5 @@ export { logitLens, readOut, type LensGuess } from './model/lens.ts';
 export { singularValues } from './util/linalg.ts';
 export { quantizeNF4, dequantizeNF4, nf4Bytes, NF4_LEVELS } from './lora/nf4.ts';
 export * as costs from './lessons/costs.ts';
+export { quantizedCopy, type QuantizedBase } from './lora/qlora.ts';
+export { adapt, mixStreams, type AdaptationPoint, type AdaptationResult } from './lora/experiment.ts';

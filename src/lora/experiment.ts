@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs';
+import type { GPT } from '../model/gpt.ts';
+import { Trainer, DivergenceError, type StepStats, type TrainSettings } from '../train/trainer.ts';
+import { LoraAdapter } from './lora.ts';
+
+/**
+ * Adapting a model to new text, measured the way the LoRA panel shows it:
+ * the new text's validation loss falls, the original corpus's validation loss
+ * (catastrophic forgetting) is tracked alongside, and a diverging step stops
+ * training with the last good adapter restored.
+ */
+export interface AdaptationPoint {
+  step: number;
+  trainLoss: number;
+  newTextLoss: number;
+  originalLoss: number;
+}
+
+export interface AdaptationData {
+  trainIds: ArrayLike<number>;
+  newValIds: ArrayLike<number>;
+  originalValIds: ArrayLike<number>;
+  /** Share of each batch drawn from original text (the standard cure for forgetting); 0 = none. */
+  mixOriginal?: number;
+  originalTrainIds?: ArrayLike<number>;
+}
+
+export interface AdaptationOptions {
+  steps: number;
+  evalEvery: number;
+  evalBatches?: number;
+  settings: Partial<TrainSettings>;
+  onPoint?: (p: AdaptationPoint) => void;
+  onStep?: (s: StepStats) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface AdaptationResult {
+  points: AdaptationPoint[];
+  trainableParameters: number;
+  optimizerBytes: number;
+  medianStepMs: number;
+  /** Set when a step diverged: training stopped there and the last good weights were kept. */
+  stoppedBy?: string;
+}
+
+/** Interleaves original text into the training stream: `mix` of every window comes from it. */
+export function mixStreams(newIds: ArrayLike<number>, originalIds: ArrayLike<number>, mix: number, windowSize: number): Int32Array {
+  if (!(mix > 0)) return Int32Array.from(newIds);
+  const out: number[] = [];
+  const newWindows = Math.ceil(newIds.length / windowSize);
+  const originalWindows = Math.round((newWindows * mix) / (1 - mix));
+  const stride = Math.max(1, Math.floor((originalIds.length - windowSize) / Math.max(1, originalWindows)));
+  for (let w = 0, o = 0; w < newWindows; w++) {
+    for (let i = w * windowSize; i < Math.min(newIds.length, (w + 1) * windowSize); i++) out.push(newIds[i]);
+    while (o < originalWindows && (o + 1) * newWindows <= (w + 1) * originalWindows) {
+      const start = (o * stride) % Math.max(1, originalIds.length - windowSize);
+      for (let i = start; i < start + windowSize && i < originalIds.length; i++) out.push(originalIds[i]);
+      o++;
+    }
+  }
+  return Int32Array.from(out);
+}
+
+/**
+ * Trains `trainable` (a LoRA adapter's A and B, or every weight for full
+ * fine-tuning) on the new text, evaluating both validation sets as it goes.
+ * `snapshot`/`restore` keep the last good weights for a divergence.
+ */
+export async function adapt(
+  model: GPT,
+  data: AdaptationData,
+  opts: AdaptationOptions,
+  target: { kind: 'lora'; adapter: LoraAdapter } | { kind: 'full' },
+): Promise<AdaptationResult> {
+  const blockSize = opts.settings.blockSize ?? model.config.blockSize;
+  const stream = data.mixOriginal && data.originalTrainIds ? mixStreams(data.trainIds, data.originalTrainIds, data.mixOriginal, blockSize + 1) : data.trainIds;
+  const trainable = target.kind === 'lora' ? target.adapter.trainableVariables() : model.namedParameters();
+  const trainer = new Trainer(model, stream, { ...opts.settings, steps: opts.steps }, trainable);
+  const evalBatches = opts.evalBatches ?? 4;
+  const points: AdaptationPoint[] = [];
+  const snapshot = async () => new Map(await Promise.all(trainable.map(async ([n, v]) => [n, (await v.data()) as Float32Array] as const)));
+  let good = await snapshot();
+  let recent: number[] = [];
+  let stoppedBy: string | undefined;
+  const optimizerBytes = trainer.optimizerBytes;
+  if (target.kind === 'lora') target.adapter.training = true;
+  const evaluate = (step: number) => {
+    if (target.kind === 'lora') target.adapter.training = false;
+    const p: AdaptationPoint = {
+      step,
+      trainLoss: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN,
+      newTextLoss: trainer.evaluate(data.newValIds, evalBatches),
+      originalLoss: trainer.evaluate(data.originalValIds, evalBatches),
+    };
+    if (target.kind === 'lora') target.adapter.training = true;
+    recent = [];
+    points.push(p);
+    opts.onPoint?.(p);
+  };
+  try {
+    evaluate(0);
+    while (trainer.step < opts.steps && !opts.shouldStop?.()) {
+      let s: StepStats;
+      try {
+        s = trainer.trainStep();
+      } catch (e) {
+        if (!(e instanceof DivergenceError)) throw e;
+        stoppedBy = e.message;
+        break;
+      }
+      if (s.loss > 1e3) {
+        // Exploding (finite but absurd): undo to the last good weights and stop.
+        restore(trainable, good);
+        stoppedBy = `Training exploded at step ${s.step} (loss ${s.loss.toFixed(1)}); the last good weights were restored. Try a lower learning rate.`;
+        break;
+      }
+      recent.push(s.loss);
+      opts.onStep?.(s);
+      if (s.step % opts.evalEvery === 0 || s.step === opts.steps) {
+        evaluate(s.step);
+        good = await snapshot();
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  } finally {
+    if (target.kind === 'lora') target.adapter.training = false;
+    trainer.dispose();
+  }
+  const ms = trainer.history.map((h) => h.ms).sort((a, b) => a - b);
+  return {
+    points,
+    trainableParameters: trainer.trainableCount,
+    optimizerBytes,
+    medianStepMs: ms[Math.floor(ms.length / 2)] ?? NaN,
+    stoppedBy,
+  };
+}
+
+function restore(vars: [string, tf.Variable][], values: Map<string, Float32Array>): void {
+  tf.tidy(() => {
+    for (const [name, v] of vars) {
+      const data = values.get(name);
+      if (data) v.assign(tf.tensor(data, v.shape));
+    }
+  });
+}
