@@ -42,3 +42,4 @@ export { quantizeNF4, dequantizeNF4, nf4Bytes, NF4_LEVELS } from './lora/nf4.ts'
 export * as costs from './lessons/costs.ts';
 export { quantizedCopy, type QuantizedBase } from './lora/qlora.ts';
 export { adapt, mixStreams, type AdaptationPoint, type AdaptationResult } from './lora/experiment.ts';
+export { ALL_EXPLANATIONS, REPETITION, ATTENTION, LORA, explanationsAsText, type Explanation } from './lessons/explanations.ts';
