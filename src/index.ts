@@ -43,3 +43,4 @@ export * as costs from './lessons/costs.ts';
 export { quantizedCopy, type QuantizedBase } from './lora/qlora.ts';
 export { adapt, mixStreams, type AdaptationPoint, type AdaptationResult } from './lora/experiment.ts';
 export { ALL_EXPLANATIONS, REPETITION, ATTENTION, LORA, explanationsAsText, type Explanation } from './lessons/explanations.ts';
+export { chunkWithOverlap, type Chunk } from './lessons/chunking.ts';
