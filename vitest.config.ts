@@ -40,6 +40,17 @@ export default defineConfig({
           },
         },
       },
+      {
+        // The built app in headless Chromium (playwright-core), served by `vite preview`;
+        // the tests build it, start the server and stop it themselves.
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 400_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,93 @@
+// The playground: URL state → engine → panels. App only composes; the
+// pieces live in state/, engine/, panels/ and charts/ (nothing imports App).
+
+import { type ReactElement, useEffect, useState } from 'react';
+import type { ModelInfo } from './engine/protocol.ts';
+import { PANELS, type PanelId } from './state/schema.ts';
+import { useHashState } from './state/useHashState.ts';
+import { useEngine } from './panels/useEngine.ts';
+import { LoadStatus } from './panels/LoadStatus.tsx';
+import { PromptBox } from './panels/PromptBox.tsx';
+import { OwnTextPanel } from './panels/OwnTextPanel.tsx';
+import { AttentionSlot, LessonsSlot, LoraSlot, SamplingSlot } from './panels/slots.tsx';
+
+const PANEL_LABELS: Record<PanelId, string> = {
+  sampling: 'Sampling & repetition',
+  attention: 'Attention',
+  lora: 'LoRA',
+  'own-text': 'Your own text',
+  lessons: 'Lessons',
+};
+
+export function App() {
+  const { state, problems, set, dismissProblems } = useHashState();
+  const engine = useEngine(state.model, state.backend);
+  const [custom, setCustom] = useState<ModelInfo | null>(null);
+  useEffect(() => setCustom(null), [engine.client]); // a new engine holds no model trained in the old one
+  const embedded = engine.load.status === 'ready' ? engine.load.model : null;
+
+  const panels: Record<PanelId, ReactElement> = {
+    sampling: <SamplingSlot state={state} />,
+    attention: <AttentionSlot state={state} model={embedded} />,
+    lora: <LoraSlot />,
+    'own-text': <OwnTextPanel client={engine.client} state={state} set={set} onModel={setCustom} />,
+    lessons: <LessonsSlot />,
+  };
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Transformer Playground</h1>
+        <p className="tagline">
+          A small GPT running entirely in your browser. Every setting lives in the page's address, so a copied link shows
+          someone else exactly this screen.
+        </p>
+      </header>
+
+      {problems.length > 0 && (
+        <div className="alert warning" role="status" data-testid="link-problems">
+          <strong>Some settings in the link could not be used as written:</strong>
+          <ul>
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+          <button type="button" className="link" onClick={dismissProblems}>
+            Dismiss
+          </button>
+        </div>
+      )}
+
+      <LoadStatus modelName={state.model} load={engine.load} backend={engine.backend} offlineReady={engine.offlineReady} memory={engine.memory} />
+      <PromptBox client={engine.client} embedded={embedded} custom={custom} state={state} set={set} />
+
+      <nav className="tabs" role="tablist" aria-label="Panels">
+        {PANELS.map((id) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={state.panel === id}
+            aria-controls={`tabpanel-${id}`}
+            data-testid={`tab-${id}`}
+            className={state.panel === id ? 'tab active' : 'tab'}
+            onClick={() => set('panel', id)}
+          >
+            {PANEL_LABELS[id]}
+          </button>
+        ))}
+      </nav>
+      {PANELS.map((id) => (
+        // Inactive panels stay mounted (hidden), so a training run survives a look at another tab.
+        <div key={id} role="tabpanel" id={`tabpanel-${id}`} aria-labelledby={`tab-${id}`} hidden={state.panel !== id}>
+          {panels[id]}
+        </div>
+      ))}
+
+      <footer className="app-footer">
+        TensorFlow.js runs the model in a Web Worker, so the page stays responsive while it generates or trains.
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+// The messages between the page and the engine worker. The worker owns every
+// tensor; the page sends calls and receives plain data (numbers, strings,
+// typed arrays) — never a tensor.
+//
+// A call is `{kind: 'call', id, method, params}`; while it runs the worker may
+// send any number of `{kind: 'event', id, event}` and ends it with exactly one
+// `{kind: 'result', id, result}` or `{kind: 'error', id, error}`. The page can
+// send `{kind: 'stop', id}`: long methods check for it between steps and then
+// return a result marked `stopped`. After every call the worker also reports
+// its tensor memory (`{kind: 'memory'}`), so a leak shows on the page.
+//
+// To add a method (the sampling, attention and LoRA panels will): add an entry
+// to `EngineMethods` below and a handler of the same name in worker.ts; the
+// client's `call` is typed from this table.
+
+import type { GPTConfig } from '../model/config.ts';
+import type { TokenizerKind } from '../tokenizer/tokenizer.ts';
+
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export type BackendRequest = 'auto' | BackendName;
+
+/** Which model a call means: the one shipped with the page, or one trained here. */
+export type ModelSlot = 'embedded' | 'custom';
+
+export interface BackendReport {
+  backend: BackendName;
+  /** Why this backend, in a sentence: the fallback reason when it is not the first choice. */
+  reason: string;
+  /** WebGL's renderer string, when WebGL could be probed ("ANGLE (… SwiftShader …)"). */
+  webglRenderer: string | null;
+  /** True when that renderer draws in software (SwiftShader, llvmpipe): WebGL without a GPU. */
+  webglSoftware: boolean;
+}
+
+export interface ModelInfo {
+  slot: ModelSlot;
+  /** The folder name for the embedded model; a description for a model trained here. */
+  name: string;
+  config: GPTConfig;
+  parameterCount: number;
+  tokenizerKind: TokenizerKind;
+  /** From training.json when the model ships one. */
+  training: { steps: number | null; valLossPerToken: number | null; valPerplexity: number | null } | null;
+}
+
+// ---- loadModel -------------------------------------------------------------
+
+export type LoadStage = 'config' | 'tokenizer' | 'weights' | 'building' | 'warming-up';
+
+export interface LoadEvent {
+  stage: LoadStage;
+  /** Bytes of the current file received so far. */
+  loadedBytes: number;
+  /** Size of the current file, or null when the server did not say. */
+  totalBytes: number | null;
+  file: string;
+}
+
+export interface LoadParams {
+  /** Absolute URL of the model folder, ending in "/" (config.json, model.safetensors, tokenizer.json inside). */
+  baseUrl: string;
+  name: string;
+}
+
+// ---- generate --------------------------------------------------------------
+
+export interface TokenPiece {
+  id: number;
+  /** The token decoded on its own (may be part of a multi-byte character). */
+  text: string;
+}
+
+export type GenerateEvent =
+  | { type: 'prompt'; tokens: TokenPiece[]; notices: string[] }
+  | { type: 'token'; index: number; token: TokenPiece };
+
+export interface GenerateParams {
+  slot: ModelSlot;
+  prompt: string;
+  maxNewTokens: number;
+}
+
+export interface GenerateResult {
+  /** The generated text, decoded as a whole (correct across split characters). */
+  text: string;
+  tokenCount: number;
+  stopped: boolean;
+  notices: string[];
+  tokensPerSecond: number;
+}
+
+// ---- train -----------------------------------------------------------------
+
+export type TrainSource = { kind: 'file'; file: Blob & { name?: string } } | { kind: 'text'; text: string };
+
+export interface TrainParams {
+  source: TrainSource;
+  tokenizer: 'bpe' | 'char';
+  /** BPE only: 256 byte tokens plus learned merges. */
+  vocabSize: number;
+  steps: number;
+  size: 'tiny' | 'small';
+  seed: number;
+}
+
+export interface PreparedSummary {
+  characters: number;
+  /** Set when the text was cut to the size limit. */
+  truncatedFrom: number | null;
+  tokenizerKind: TokenizerKind;
+  vocabSize: number;
+  trainTokens: number;
+  /** 0 when the text was too short to hold out a validation part. */
+  valTokens: number;
+  parameterCount: number;
+  description: string;
+  batchSize: number;
+  blockSize: number;
+}
+
+export type TrainEvent =
+  | { type: 'status'; message: string }
+  /** The input passed every check and the new model sits in the custom slot (it can generate from now on). */
+  | { type: 'prepared'; summary: PreparedSummary; model: ModelInfo }
+  | { type: 'step'; step: number; loss: number; learningRate: number; ms: number }
+  | { type: 'eval'; step: number; valLoss: number | null; sample: string };
+
+export interface TrainResult {
+  stopped: boolean;
+  steps: number;
+  lastLoss: number;
+  valLoss: number | null;
+  model: ModelInfo;
+}
+
+// ---- the method table --------------------------------------------------------
+
+export interface EngineMethods {
+  /** Starts TensorFlow.js on the best backend allowed by the request. Call once, first. */
+  init: { params: { backend: BackendRequest }; event: never; result: BackendReport };
+  /** Loads a model folder into the embedded slot, replacing the model there only on success. */
+  loadModel: { params: LoadParams; event: LoadEvent; result: ModelInfo };
+  /** Greedy continuation of a prompt, one token event at a time. */
+  generate: { params: GenerateParams; event: GenerateEvent; result: GenerateResult };
+  /** Fits a tokenizer and trains a small model from scratch on a text; fills the custom slot. */
+  train: { params: TrainParams; event: TrainEvent; result: TrainResult };
+}
+
+export type MethodName = keyof EngineMethods;
+export type ParamsOf<M extends MethodName> = EngineMethods[M]['params'];
+export type EventOf<M extends MethodName> = EngineMethods[M]['event'];
+export type ResultOf<M extends MethodName> = EngineMethods[M]['result'];
+
+export type CallMessage = { [M in MethodName]: { kind: 'call'; id: number; method: M; params: ParamsOf<M> } }[MethodName];
+export type StopMessage = { kind: 'stop'; id: number };
+export type ToWorker = CallMessage | StopMessage;
+
+/** An error as plain data: `name` says which kind (InputError, SourceError, TrainingInputError…). */
+export interface EngineErrorData {
+  name: string;
+  message: string;
+}
+
+/** TensorFlow.js memory in the worker, as `tf.memory()` reports it. */
+export interface EngineMemory {
+  numTensors: number;
+  numBytes: number;
+}
+
+export type FromWorker =
+  | { kind: 'event'; id: number; event: unknown }
+  | { kind: 'result'; id: number; result: unknown }
+  | { kind: 'error'; id: number; error: EngineErrorData }
+  /** Sent after every call ends, unasked: a count that keeps growing is a leak. */
+  | { kind: 'memory'; memory: EngineMemory };

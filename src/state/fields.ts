@@ -1,0 +1,111 @@
+// Field codecs for the URL state: each turns one hash value into a setting
+// (clamping what is merely out of range, rejecting what is not a value at
+// all) and back. Pure functions: no DOM, no module state.
+
+/** The outcome of reading one setting from a link. */
+export type Parsed<T> =
+  | { ok: true; value: T; /** Set when the value was adjusted (clamped, rounded, trimmed). */ note?: string }
+  | { ok: false; message: string };
+
+export interface Field<T> {
+  /** The name in the URL hash (`#top_k=40`). */
+  key: string;
+  default: T;
+  /** One line for people reading a link or a settings list. */
+  describe: string;
+  parse(raw: string): Parsed<T>;
+  format(value: T): string;
+  /** Brings a value set in the page into range (the same rules a link gets). */
+  clamp(value: T): T;
+}
+
+interface NumberSpec {
+  key: string;
+  default: number;
+  min: number;
+  max: number;
+  describe: string;
+}
+
+function clampNumber(x: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, x));
+}
+
+function numberField(spec: NumberSpec, integer: boolean): Field<number> {
+  const kind = integer ? 'a whole number' : 'a number';
+  const clamp = (v: number) => {
+    const r = integer ? Math.round(v) : v;
+    return clampNumber(Number.isFinite(r) ? r : spec.default, spec.min, spec.max);
+  };
+  return {
+    key: spec.key,
+    default: spec.default,
+    describe: spec.describe,
+    clamp,
+    format: (v) => String(v),
+    parse(raw) {
+      const text = raw.trim();
+      // Number('') is 0 and Number('0x10') is 16; a link should say what it means.
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) {
+        return { ok: false, message: `${spec.key}=${JSON.stringify(raw)} is not ${kind}; using the default ${spec.default}.` };
+      }
+      const value = Number(text);
+      const clamped = clamp(value);
+      if (clamped === value) return { ok: true, value };
+      const why = value < spec.min ? `below the minimum ${spec.min}` : value > spec.max ? `above the maximum ${spec.max}` : 'not a whole number';
+      return { ok: true, value: clamped, note: `${spec.key}=${text} is ${why}; using ${clamped}.` };
+    },
+  };
+}
+
+export const intField = (spec: NumberSpec) => numberField(spec, true);
+export const floatField = (spec: NumberSpec) => numberField(spec, false);
+
+export function enumField<T extends string>(spec: { key: string; default: T; values: readonly T[]; describe: string }): Field<T> {
+  const allowed = new Set<string>(spec.values);
+  return {
+    key: spec.key,
+    default: spec.default,
+    describe: spec.describe,
+    clamp: (v) => (allowed.has(v) ? v : spec.default),
+    format: (v) => v,
+    parse(raw) {
+      if (allowed.has(raw)) return { ok: true, value: raw as T };
+      return { ok: false, message: `${spec.key}=${JSON.stringify(raw)} is not one of ${spec.values.join(', ')}; using ${spec.default}.` };
+    },
+  };
+}
+
+export function textField(spec: { key: string; default: string; maxLength: number; describe: string }): Field<string> {
+  const clamp = (v: string) => (v.length > spec.maxLength ? v.slice(0, spec.maxLength) : v);
+  return {
+    key: spec.key,
+    default: spec.default,
+    describe: spec.describe,
+    clamp,
+    format: (v) => v,
+    parse(raw) {
+      if (raw.length <= spec.maxLength) return { ok: true, value: raw };
+      return { ok: true, value: clamp(raw), note: `${spec.key} is ${raw.length} characters long; only the first ${spec.maxLength} are kept.` };
+    },
+  };
+}
+
+/** A name that is safe inside a URL path: no slashes, dots first, or spaces. */
+export function nameField(spec: { key: string; default: string; describe: string }): Field<string> {
+  const pattern = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+  return {
+    key: spec.key,
+    default: spec.default,
+    describe: spec.describe,
+    clamp: (v) => (pattern.test(v) ? v : spec.default),
+    format: (v) => v,
+    parse(raw) {
+      if (pattern.test(raw)) return { ok: true, value: raw };
+      return {
+        ok: false,
+        message: `${spec.key}=${JSON.stringify(raw)} is not a valid name (letters, digits, "-" and "_", at most 64); using ${spec.default}.`,
+      };
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Every setting of the playground, declared once: its name in the link, its
+// default, its codec and its range. The URL hash holds all of them (the seed
+// included), so a copied link reproduces what was on screen, as TensorFlow
+// Playground's state.ts does. Everything here is a pure function of its inputs.
+
+import { type Field, enumField, floatField, intField, nameField, textField } from './fields.ts';
+
+export const PANELS = ['sampling', 'attention', 'lora', 'own-text', 'lessons'] as const;
+export type PanelId = (typeof PANELS)[number];
+
+export const BACKEND_CHOICES = ['auto', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendChoiceSetting = (typeof BACKEND_CHOICES)[number];
+
+export const TRAIN_TOKENIZERS = ['bpe', 'char'] as const;
+export type TrainTokenizerSetting = (typeof TRAIN_TOKENIZERS)[number];
+
+export const TRAIN_SIZES = ['tiny', 'small'] as const;
+export type TrainSizeSetting = (typeof TRAIN_SIZES)[number];
+
+/** The declared schema. Order here is the order of keys in a link. */
+export const schema = {
+  model: nameField({ key: 'model', default: 'shakespeare', describe: 'Folder under models/ that holds the embedded model.' }),
+  backend: enumField({
+    key: 'backend', default: 'auto', values: BACKEND_CHOICES,
+    describe: 'TensorFlow.js backend; auto picks WebGL on a real GPU, else wasm, else cpu.',
+  }),
+  panel: enumField({ key: 'panel', default: 'sampling', values: PANELS, describe: 'Which panel is open.' }),
+  prompt: textField({ key: 'prompt', default: 'ROMEO:\n', maxLength: 2000, describe: 'The text every panel continues.' }),
+  seed: intField({ key: 'seed', default: 1337, min: 0, max: 2 ** 32 - 1, describe: 'Seeds sampling, and the weights and batches of a model trained here.' }),
+  maxNewTokens: intField({ key: 'max_new_tokens', default: 100, min: 1, max: 1000, describe: 'Tokens to generate after the prompt.' }),
+  temperature: floatField({ key: 'temperature', default: 1, min: 0, max: 5, describe: 'Divides the logits before softmax; 0 means greedy.' }),
+  topK: intField({ key: 'top_k', default: 0, min: 0, max: 100_000, describe: 'Keep only the k most likely tokens; 0 turns it off.' }),
+  topP: floatField({ key: 'top_p', default: 1, min: 0, max: 1, describe: 'Keep the smallest set of tokens whose probability reaches p; 1 turns it off.' }),
+  layer: intField({ key: 'layer', default: 0, min: 0, max: 63, describe: 'Transformer block shown by the attention panel (0-based).' }),
+  head: intField({ key: 'head', default: 0, min: 0, max: 63, describe: 'Attention head shown by the attention panel (0-based).' }),
+  trainTokenizer: enumField({
+    key: 'train_tokenizer', default: 'bpe', values: TRAIN_TOKENIZERS,
+    describe: 'Tokenizer fitted to your own text: byte-level BPE or characters.',
+  }),
+  trainVocab: intField({ key: 'train_vocab', default: 512, min: 257, max: 4096, describe: 'BPE vocabulary size: 256 byte tokens plus learned merges.' }),
+  trainSteps: intField({ key: 'train_steps', default: 300, min: 1, max: 20_000, describe: 'Optimizer steps when training on your own text.' }),
+  trainSize: enumField({ key: 'train_size', default: 'tiny', values: TRAIN_SIZES, describe: 'Size of the model trained on your own text.' }),
+} as const;
+
+type Schema = typeof schema;
+export type SettingKey = keyof Schema;
+type ValueOf<F> = F extends Field<infer T> ? T : never;
+export type PlaygroundState = { readonly [K in SettingKey]: ValueOf<Schema[K]> };
+
+const KEYS = Object.keys(schema) as SettingKey[];
+
+export function defaultState(): PlaygroundState {
+  const state = {} as Record<SettingKey, unknown>;
+  for (const k of KEYS) state[k] = schema[k].default;
+  return state as PlaygroundState;
+}
+
+export interface DecodedState {
+  state: PlaygroundState;
+  /** One sentence per value that was adjusted or ignored, for the page to show. */
+  problems: string[];
+}
+
+/**
+ * Reads a URL hash (`#model=x&prompt=…`, with or without the `#`). Missing
+ * settings take their defaults; bad ones are clamped or replaced by the
+ * default, and each such case is reported.
+ */
+export function decodeHash(hash: string): DecodedState {
+  const state = defaultState() as Record<SettingKey, unknown>;
+  const problems: string[] = [];
+  const byUrlKey = new Map<string, SettingKey>(KEYS.map((k) => [schema[k].key, k]));
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  const seen = new Set<string>();
+  for (const pair of body.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+    let key: string;
+    let raw: string;
+    try {
+      key = decodeURIComponent(rawKey);
+      raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
+    } catch {
+      problems.push(`"${pair.slice(0, 40)}" is not correctly URL-encoded; ignored.`);
+      continue;
+    }
+    const name = byUrlKey.get(key);
+    if (!name) {
+      problems.push(`Unknown setting "${key}" ignored.`);
+      continue;
+    }
+    if (seen.has(key)) problems.push(`${key} appears more than once; the last value counts.`);
+    seen.add(key);
+    const parsed = (schema[name] as Field<unknown>).parse(raw);
+    if (parsed.ok) {
+      state[name] = parsed.value;
+      if (parsed.note) problems.push(parsed.note);
+    } else {
+      state[name] = schema[name].default;
+      problems.push(parsed.message);
+    }
+  }
+  return { state: state as PlaygroundState, problems };
+}
+
+/** Every setting in schema order, URI-encoded; `decodeHash(encodeHash(s))` gives `s` back. */
+export function encodeHash(state: PlaygroundState): string {
+  return KEYS.map((k) => {
+    const field = schema[k] as Field<unknown>;
+    return `${encodeURIComponent(field.key)}=${encodeURIComponent(field.format(state[k]))}`;
+  }).join('&');
+}
+
+/**
+ * A new state with one setting changed, clamped by the same rules a link
+ * gets. Returns the same object when nothing changes, so React can skip work.
+ */
+export function setSetting<K extends SettingKey>(state: PlaygroundState, key: K, value: PlaygroundState[K]): PlaygroundState {
+  const clamped = (schema[key] as Field<PlaygroundState[K]>).clamp(value);
+  return Object.is(state[key], clamped) ? state : { ...state, [key]: clamped };
+}
+
+/** The layer and head the attention panel can show in a model of this shape. */
+export function clampToModel(state: PlaygroundState, model: { nLayer: number; nHead: number }): PlaygroundState {
+  const layer = Math.min(state.layer, model.nLayer - 1);
+  const head = Math.min(state.head, model.nHead - 1);
+  return layer === state.layer && head === state.head ? state : { ...state, layer, head };
+}
+
+export function sameState(a: PlaygroundState, b: PlaygroundState): boolean {
+  return KEYS.every((k) => Object.is(a[k], b[k]));
+}

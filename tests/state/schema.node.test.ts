@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type PlaygroundState, clampToModel, decodeHash, defaultState, encodeHash, schema, setSetting,
+} from '../../src/state/schema.ts';
+
+const custom: PlaygroundState = {
+  ...defaultState(),
+  model: 'dev-tiny',
+  backend: 'wasm',
+  panel: 'attention',
+  prompt: 'KING:\nA & B = 100% #1 + café 🎭?',
+  seed: 4_000_000_000,
+  maxNewTokens: 250,
+  temperature: 0.7,
+  topK: 40,
+  topP: 0.9,
+  layer: 3,
+  head: 2,
+  trainTokenizer: 'char',
+  trainVocab: 1000,
+  trainSteps: 1500,
+  trainSize: 'small',
+};
+
+describe('URL state codec', () => {
+  it('reads an empty hash as the defaults, without complaint', () => {
+    expect(decodeHash('')).toEqual({ state: defaultState(), problems: [] });
+    expect(decodeHash('#')).toEqual({ state: defaultState(), problems: [] });
+  });
+
+  it('round-trips every setting, including a prompt full of URL syntax, newlines and emoji', () => {
+    const hash = encodeHash(custom);
+    expect(decodeHash('#' + hash)).toEqual({ state: custom, problems: [] });
+    expect(decodeHash(hash).state).toEqual(custom); // with or without the '#'
+  });
+
+  it('writes every setting (the seed included) under its documented key, in schema order', () => {
+    const keys = encodeHash(defaultState()).split('&').map((pair) => pair.split('=')[0]);
+    expect(keys).toEqual(Object.values(schema).map((f) => f.key));
+    expect(keys).toContain('seed');
+    expect(keys).toContain('top_k');
+  });
+
+  it('keeps missing settings at their defaults', () => {
+    const { state, problems } = decodeHash('#model=dev-tiny&top_k=5');
+    expect(state).toEqual({ ...defaultState(), model: 'dev-tiny', topK: 5 });
+    expect(problems).toEqual([]);
+  });
+
+  it('clamps out-of-range numbers and says so', () => {
+    const { state, problems } = decodeHash('#temperature=9&top_k=-5&top_p=1.5&max_new_tokens=2.6&layer=99');
+    expect(state.temperature).toBe(5);
+    expect(state.topK).toBe(0);
+    expect(state.topP).toBe(1);
+    expect(state.maxNewTokens).toBe(3);
+    expect(state.layer).toBe(63);
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toMatch(/temperature=9 is above the maximum 5; using 5/);
+    expect(problems[1]).toMatch(/top_k=-5 is below the minimum 0/);
+    expect(problems[3]).toMatch(/max_new_tokens=2.6 is not a whole number; using 3/);
+  });
+
+  it('rejects values that are not values, falling back to the default with a message', () => {
+    const { state, problems } = decodeHash('#temperature=hot&seed=0x10&top_k=&panel=secret&backend=tpu');
+    expect(state.temperature).toBe(schema.temperature.default);
+    expect(state.seed).toBe(schema.seed.default);
+    expect(state.topK).toBe(schema.topK.default);
+    expect(state.panel).toBe('sampling');
+    expect(state.backend).toBe('auto');
+    expect(problems).toEqual([
+      'temperature="hot" is not a number; using the default 1.',
+      'seed="0x10" is not a whole number; using the default 1337.',
+      'top_k="" is not a whole number; using the default 0.',
+      'panel="secret" is not one of sampling, attention, lora, own-text, lessons; using sampling.',
+      'backend="tpu" is not one of auto, webgl, wasm, cpu; using auto.',
+    ]);
+  });
+
+  it('refuses model names that would leave the models folder', () => {
+    for (const bad of ['../secrets', 'a/b', '.hidden', '', 'x'.repeat(65), 'http://evil.example']) {
+      const { state, problems } = decodeHash(`#model=${encodeURIComponent(bad)}`);
+      expect(state.model).toBe('shakespeare');
+      expect(problems[0]).toMatch(/is not a valid name/);
+    }
+  });
+
+  it('cuts an overlong prompt to the limit and says so', () => {
+    const { state, problems } = decodeHash('#prompt=' + 'a'.repeat(2500));
+    expect(state.prompt).toHaveLength(2000);
+    expect(problems[0]).toMatch(/2500 characters long; only the first 2000/);
+  });
+
+  it('ignores unknown settings and broken escapes, and still reads the rest', () => {
+    const { state, problems } = decodeHash('#colour=blue&prompt=%E0%A4%A&top_k=7');
+    expect(state.topK).toBe(7);
+    expect(state.prompt).toBe(schema.prompt.default);
+    expect(problems).toEqual(['Unknown setting "colour" ignored.', '"prompt=%E0%A4%A" is not correctly URL-encoded; ignored.']);
+  });
+
+  it('lets the last of a repeated setting win, and mentions it', () => {
+    const { state, problems } = decodeHash('#top_k=1&top_k=2');
+    expect(state.topK).toBe(2);
+    expect(problems).toEqual(['top_k appears more than once; the last value counts.']);
+  });
+
+  it('reads "+" literally (links are not form posts)', () => {
+    expect(decodeHash('#prompt=1+1').state.prompt).toBe('1+1');
+  });
+});
+
+describe('state changes', () => {
+  it('clamps a value set in the page by the same rules as a link', () => {
+    const s = defaultState();
+    expect(setSetting(s, 'topP', 3).topP).toBe(1);
+    expect(setSetting(s, 'maxNewTokens', 0).maxNewTokens).toBe(1);
+    expect(setSetting(s, 'trainVocab', 100).trainVocab).toBe(257);
+    expect(setSetting(s, 'seed', 12.4).seed).toBe(12);
+    expect(setSetting(s, 'model', '../x').model).toBe('shakespeare');
+  });
+
+  it('returns the same object when nothing changes, and never mutates', () => {
+    const s = defaultState();
+    expect(setSetting(s, 'topK', 0)).toBe(s);
+    const t = setSetting(s, 'topK', 10);
+    expect(t).not.toBe(s);
+    expect(s.topK).toBe(0);
+    expect(t.topK).toBe(10);
+  });
+
+  it('limits the layer and head to the model at hand', () => {
+    const s = { ...defaultState(), layer: 7, head: 1 };
+    expect(clampToModel(s, { nLayer: 4, nHead: 4 })).toEqual({ ...s, layer: 3, head: 1 });
+    const fits = { ...defaultState(), layer: 2, head: 3 };
+    expect(clampToModel(fits, { nLayer: 4, nHead: 4 })).toBe(fits);
+  });
+});
