@@ -9,7 +9,10 @@ import { useEngine } from './panels/useEngine.ts';
 import { LoadStatus } from './panels/LoadStatus.tsx';
 import { PromptBox } from './panels/PromptBox.tsx';
 import { OwnTextPanel } from './panels/OwnTextPanel.tsx';
-import { AttentionSlot, LessonsSlot, LoraSlot, SamplingSlot } from './panels/slots.tsx';
+import { LessonsSlot } from './panels/slots.tsx';
+import { SamplingPanel } from './panels/sampling/SamplingPanel.tsx';
+import { AttentionPanel } from './panels/attention/AttentionPanel.tsx';
+import { LoraPanel } from './panels/lora/LoraPanel.tsx';
 
 const PANEL_LABELS: Record<PanelId, string> = {
   sampling: 'Sampling & repetition',
@@ -27,9 +30,9 @@ export function App() {
   const embedded = engine.load.status === 'ready' ? engine.load.model : null;
 
   const panels: Record<PanelId, ReactElement> = {
-    sampling: <SamplingSlot state={state} />,
-    attention: <AttentionSlot state={state} model={embedded} />,
-    lora: <LoraSlot />,
+    sampling: <SamplingPanel client={engine.client} state={state} set={set} model={embedded} />,
+    attention: <AttentionPanel client={engine.client} state={state} set={set} model={embedded} />,
+    lora: <LoraPanel client={engine.client} state={state} set={set} model={embedded} />,
     'own-text': <OwnTextPanel client={engine.client} state={state} set={set} onModel={setCustom} />,
     lessons: <LessonsSlot />,
   };

@@ -94,7 +94,8 @@ export function lossChart(points: readonly LossPoint[], opts: LossChartOptions =
   return new SvgFigure(svg, description);
 }
 
-function wrapLabel(text: string, width: number): string[] {
+/** Splits a label into lines of at most about `width` characters, at spaces. */
+export function wrapLabel(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const word of text.split(' ')) {
     const lastLine = lines.at(-1);
@@ -104,6 +105,6 @@ function wrapLabel(text: string, width: number): string[] {
   return lines;
 }
 
-function escapeXML(text: string): string {
+export function escapeXML(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] as string);
 }

@@ -9,11 +9,14 @@
 // return a result marked `stopped`. After every call the worker also reports
 // its tensor memory (`{kind: 'memory'}`), so a leak shows on the page.
 //
-// To add a method (the sampling, attention and LoRA panels will): add an entry
-// to `EngineMethods` below and a handler of the same name in worker.ts; the
-// client's `call` is typed from this table.
+// To add a method: add an entry to the panel's table (samplingProtocol.ts,
+// attentionProtocol.ts, loraProtocol.ts) and a handler of the same name in
+// handlers/<panel>.ts; the client's `call` is typed from the combined table.
 
 import type { GPTConfig } from '../model/config.ts';
+import type { SamplingMethods } from './samplingProtocol.ts';
+import type { AttentionMethods } from './attentionProtocol.ts';
+import type { LoraMethods } from './loraProtocol.ts';
 import type { TokenizerKind } from '../tokenizer/tokenizer.ts';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
@@ -135,7 +138,8 @@ export interface TrainResult {
 
 // ---- the method table --------------------------------------------------------
 
-export interface EngineMethods {
+/** The shell's methods; each panel declares its own table in <panel>Protocol.ts. */
+export interface CoreMethods {
   /** Starts TensorFlow.js on the best backend allowed by the request. Call once, first. */
   init: { params: { backend: BackendRequest }; event: never; result: BackendReport };
   /** Loads a model folder into the embedded slot, replacing the model there only on success. */
@@ -145,6 +149,8 @@ export interface EngineMethods {
   /** Fits a tokenizer and trains a small model from scratch on a text; fills the custom slot. */
   train: { params: TrainParams; event: TrainEvent; result: TrainResult };
 }
+
+export interface EngineMethods extends CoreMethods, SamplingMethods, AttentionMethods, LoraMethods {}
 
 export type MethodName = keyof EngineMethods;
 export type ParamsOf<M extends MethodName> = EngineMethods[M]['params'];

@@ -1,9 +1,8 @@
 import type { GPT } from '../model/gpt.ts';
-import { Rng } from '../util/random.ts';
-import { generate } from './generate.ts';
-import { type ProcessorStep, isGreedy, processLogits, softmax, sortedIds } from './processors.ts';
-import { bannedNgramTokens } from './processors.ts';
-import { type SamplingSettings, checkSettings } from './settings.ts';
+import type { Rng } from '../util/random.ts';
+import { type ProcessorStep, softmax, sortedIds } from './processors.ts';
+import type { SamplingSettings } from './settings.ts';
+import { DecodeSession } from './session.ts';
 
 /** Where the draw fell: the chosen id and the distribution it was drawn from. */
 export interface Draw {
@@ -57,7 +56,6 @@ export interface DecodeOptions {
   seed: number;
   /** n for the repeat-mass measure; 3 by default (a repeated trigram is a loop under way). */
   loopNgram?: number;
-  useCache?: boolean;
   eosTokenId?: number;
   onToken?: (step: DecodeStep, index: number) => void;
   shouldStop?: () => boolean;
@@ -77,45 +75,19 @@ export interface DecodeResult {
  * settings and seed always give the same text.
  */
 export function decode(model: GPT, prompt: readonly number[], settings: SamplingSettings, opts: DecodeOptions): DecodeResult {
-  const { settings: s, notices } = checkSettings(settings, model.config.vocabSize);
-  if (s.num_beams > 1) throw new RangeError('decode() samples or picks greedily; use beamSearch() for num_beams > 1.');
-  const rng = new Rng(opts.seed);
-  const greedy = isGreedy(s);
-  const loopN = opts.loopNgram ?? 3;
-  const steps: DecodeStep[] = [];
-  let promptLength = prompt.length;
-  let allBannedNoticed = false;
-  const result = generate(model, prompt, {
-    maxNewTokens: opts.maxNewTokens,
-    useCache: opts.useCache,
-    eosTokenId: opts.eosTokenId,
-    shouldStop: opts.shouldStop,
-    pickNext: (logits, sequence) => {
-      if (steps.length === 0) promptLength = sequence.length; // after any left cut of the prompt
-      let processed = processLogits(logits, sequence, promptLength, s);
-      if (processed.scores.every((x) => x === -Infinity)) {
-        // Every token banned (e.g. no_repeat_ngram_size 1 once the vocabulary is used up).
-        if (!allBannedNoticed) notices.push('Every token was banned by no_repeat_ngram_size at some step; that step ignored the ban.');
-        allBannedNoticed = true;
-        processed = processLogits(logits, sequence, promptLength, { ...s, no_repeat_ngram_size: 0 });
-      }
-      const draw = drawToken(processed.scores, greedy, rng);
-      const raw = softmax(logits);
-      const loopTokens = bannedNgramTokens(sequence, loopN);
-      const step: DecodeStep = {
-        id: draw.id,
-        prob: draw.probs[draw.id],
-        rawProb: raw[draw.id],
-        rawRepeatMass: loopTokens.reduce((m, id) => m + raw[id], 0),
-        repeatMass: loopTokens.reduce((m, id) => m + draw.probs[id], 0),
-        u: draw.u,
-        top: draw.order.slice(0, 10).map((id) => ({ id, prob: draw.probs[id] })),
-        steps: opts.keepProcessorSteps ? processed.steps : [],
-      };
-      steps.push(step);
-      opts.onToken?.(step, steps.length - 1);
-      return draw.id;
-    },
+  const session = new DecodeSession(model, prompt, settings, {
+    seed: opts.seed,
+    loopNgram: opts.loopNgram,
+    keepProcessorSteps: opts.keepProcessorSteps,
   });
-  return { tokens: result.tokens, generated: result.generated, steps, notices: notices.concat(result.notices) };
+  try {
+    for (let i = 0; i < opts.maxNewTokens && !opts.shouldStop?.(); i++) {
+      const step = session.step();
+      opts.onToken?.(step, i);
+      if (step.id === opts.eosTokenId) break;
+    }
+    return { tokens: session.tokens, generated: session.generated, steps: session.steps, notices: session.notices };
+  } finally {
+    session.dispose();
+  }
 }

@@ -17,6 +17,19 @@ export type TrainTokenizerSetting = (typeof TRAIN_TOKENIZERS)[number];
 export const TRAIN_SIZES = ['tiny', 'small'] as const;
 export type TrainSizeSetting = (typeof TRAIN_SIZES)[number];
 
+export const STRATEGIES = ['sample', 'greedy', 'beam'] as const;
+export type StrategySetting = (typeof STRATEGIES)[number];
+
+export const EARLY_STOPPING = ['false', 'true', 'never'] as const;
+export const COMPARE_PRESETS = ['greedy', 'beam-4', 'top-k-40', 'top-p-0.9', 'temp-0.7', 'pure', 'no-repeat-3', 'penalty-1.3'] as const;
+export type ComparePreset = (typeof COMPARE_PRESETS)[number];
+
+export const MASKS = ['causal', 'prefix', 'bidirectional'] as const;
+export const ATTENTION_VIEWS = ['heatmap', 'lines', 'grid', 'masks'] as const;
+
+export const LORA_MODULES = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const;
+export const ON_OFF = ['off', 'on'] as const;
+
 /** The declared schema. Order here is the order of keys in a link. */
 export const schema = {
   model: nameField({ key: 'model', default: 'shakespeare', describe: 'Folder under models/ that holds the embedded model.' }),
@@ -31,8 +44,32 @@ export const schema = {
   temperature: floatField({ key: 'temperature', default: 1, min: 0, max: 5, describe: 'Divides the logits before softmax; 0 means greedy.' }),
   topK: intField({ key: 'top_k', default: 0, min: 0, max: 100_000, describe: 'Keep only the k most likely tokens; 0 turns it off.' }),
   topP: floatField({ key: 'top_p', default: 1, min: 0, max: 1, describe: 'Keep the smallest set of tokens whose probability reaches p; 1 turns it off.' }),
+  strategy: enumField({ key: 'strategy', default: 'sample', values: STRATEGIES, describe: 'Sampling, greedy decoding, or beam search.' }),
+  minP: floatField({ key: 'min_p', default: 0, min: 0, max: 1, describe: 'Keep tokens with p ≥ min_p × p_max; 0 turns it off.' }),
+  repetitionPenalty: floatField({ key: 'repetition_penalty', default: 1, min: 0.5, max: 3, describe: 'CTRL penalty on tokens already in the text; 1 turns it off.' }),
+  noRepeatNgram: intField({ key: 'no_repeat_ngram_size', default: 0, min: 0, max: 10, describe: 'Ban tokens that would repeat an n-gram; 0 turns it off.' }),
+  frequencyPenalty: floatField({ key: 'frequency_penalty', default: 0, min: -2, max: 2, describe: 'OpenAI: subtract count × this from generated tokens.' }),
+  presencePenalty: floatField({ key: 'presence_penalty', default: 0, min: -2, max: 2, describe: 'OpenAI: subtract this once from any generated token.' }),
+  numBeams: intField({ key: 'num_beams', default: 4, min: 1, max: 16, describe: 'Beams kept by beam search.' }),
+  lengthPenalty: floatField({ key: 'length_penalty', default: 1, min: -3, max: 3, describe: 'Beam search: finished score = sum of log-probs / length^length_penalty.' }),
+  earlyStopping: enumField({ key: 'early_stopping', default: 'false', values: EARLY_STOPPING, describe: "Beam search's early_stopping, as Hugging Face defines it." }),
+  eosText: textField({ key: 'eos', default: '', maxLength: 8, describe: 'Beam search: text whose token ends a hypothesis (empty: none).' }),
+  compare: enumField({ key: 'compare', default: 'greedy', values: COMPARE_PRESETS, describe: 'The setting decoded side by side with the current one.' }),
   layer: intField({ key: 'layer', default: 0, min: 0, max: 63, describe: 'Transformer block shown by the attention panel (0-based).' }),
   head: intField({ key: 'head', default: 0, min: 0, max: 63, describe: 'Attention head shown by the attention panel (0-based).' }),
+  step: intField({ key: 'step', default: 0, min: 0, max: 1000, describe: 'Tokens generated so far in the attention panel.' }),
+  query: intField({ key: 'query', default: -1, min: -1, max: 2000, describe: 'Query token whose row is shown; −1 means the newest.' }),
+  mask: enumField({ key: 'mask', default: 'causal', values: MASKS, describe: 'Attention mask: GPT (causal), GLM (prefix) or BERT (bidirectional).' }),
+  attentionView: enumField({ key: 'view', default: 'heatmap', values: ATTENTION_VIEWS, describe: 'Which attention view is open.' }),
+  loraR: intField({ key: 'lora_r', default: 4, min: 1, max: 64, describe: 'LoRA rank r.' }),
+  loraAlpha: floatField({ key: 'lora_alpha', default: 8, min: 0.1, max: 256, describe: 'LoRA alpha; the update is scaled by alpha / r.' }),
+  loraRslora: enumField({ key: 'lora_rslora', default: 'off', values: ON_OFF, describe: 'rsLoRA: scale by alpha / √r.' }),
+  loraTargets: textField({ key: 'lora_targets', default: 'attn.c_attn,attn.c_proj', maxLength: 80, describe: 'Comma-separated modules to adapt.' }),
+  loraSteps: intField({ key: 'lora_steps', default: 60, min: 1, max: 2000, describe: 'Adapter training steps.' }),
+  loraLr: floatField({ key: 'lora_lr', default: 0.005, min: 1e-5, max: 1, describe: 'Adapter learning rate.' }),
+  loraMix: floatField({ key: 'lora_mix', default: 0, min: 0, max: 0.9, describe: 'Share of original text mixed into adapter training.' }),
+  loraModule: enumField({ key: 'lora_module', default: 'attn.c_attn', values: LORA_MODULES, describe: 'Module whose A, B and ΔW are drawn.' }),
+  qlora: enumField({ key: 'qlora', default: 'off', values: ON_OFF, describe: 'Train over a 4-bit NF4 copy of the base weights.' }),
   trainTokenizer: enumField({
     key: 'train_tokenizer', default: 'bpe', values: TRAIN_TOKENIZERS,
     describe: 'Tokenizer fitted to your own text: byte-level BPE or characters.',

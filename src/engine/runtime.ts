@@ -1,0 +1,124 @@
+// What every engine handler shares: the job a call runs as, the backend, and
+// the models the worker holds. Handlers for each panel live in handlers/ and
+// import from here; worker.ts only routes messages to them.
+
+import type { BackendName, BackendReport, BackendRequest, EventOf, MethodName, ModelInfo, ModelSlot, ParamsOf, ResultOf } from './protocol.ts';
+import { selectBackend } from './backend.ts';
+import { bundledWasmPaths } from './wasmPaths.ts';
+import { GPT, InputError } from '../model/gpt.ts';
+import type { Tokenizer } from '../tokenizer/index.ts';
+
+// ---- jobs: one per call, stoppable --------------------------------------------
+
+export interface JobContext<E> {
+  emit(event: E): void;
+  /** True once the page asked this call to stop. */
+  readonly stopped: boolean;
+}
+
+export type Handler<M extends MethodName> = (params: ParamsOf<M>, job: JobContext<EventOf<M>>) => Promise<ResultOf<M>>;
+
+/** Lets queued messages (a stop, another call) run before the next slice of work. */
+export const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+// ---- backend -------------------------------------------------------------------
+
+let backendReady: Promise<BackendReport> | null = null;
+
+/** Starts the backend once; later calls get the same report. */
+export function initBackend(request: BackendRequest): Promise<BackendReport> {
+  backendReady ??= startBackend(request);
+  return backendReady;
+}
+
+export function engineReady(): Promise<BackendReport> {
+  if (!backendReady) throw new Error('The engine has not been started: call init first.');
+  return backendReady;
+}
+
+interface WebGLProbe {
+  available: boolean;
+  renderer: string | null;
+  software: boolean;
+}
+
+/**
+ * Asks WebGL (through an OffscreenCanvas, as TF.js will) who draws. Software
+ * renderers — SwiftShader in headless Chromium, llvmpipe on Linux without a
+ * GPU — run WebGL on the CPU, and are slow for one-token-at-a-time work.
+ */
+function probeWebGL(): WebGLProbe {
+  if (typeof OffscreenCanvas === 'undefined') return { available: false, renderer: null, software: false };
+  try {
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return { available: false, renderer: null, software: false };
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return { available: true, renderer, software: /swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer) };
+  } catch {
+    return { available: false, renderer: null, software: false };
+  }
+}
+
+async function startBackend(request: BackendRequest): Promise<BackendReport> {
+  const probe = probeWebGL();
+  const all: BackendName[] = ['webgl', 'wasm', 'cpu'];
+  let preference: BackendName[];
+  let why: string;
+  if (request !== 'auto') {
+    preference = [request, ...all.filter((b) => b !== request)];
+    why = `${request} was asked for in the link`;
+  } else if (!probe.available) {
+    preference = ['wasm', 'cpu'];
+    why = 'WebGL is not available in this browser, so wasm runs instead';
+  } else if (probe.software) {
+    preference = ['wasm', 'webgl', 'cpu'];
+    why = `WebGL here is drawn in software (${shortRenderer(probe.renderer)}), which is slow for generating one token at a time, so wasm runs instead`;
+  } else {
+    preference = all;
+    why = `WebGL runs on the GPU (${shortRenderer(probe.renderer)})`;
+  }
+  const choice = await selectBackend(preference, bundledWasmPaths);
+  const reason = choice.backend === preference[0] ? why : `${why}; but ${choice.reason}, so ${choice.backend} runs`;
+  return { backend: choice.backend, reason, webglRenderer: probe.renderer, webglSoftware: probe.software };
+}
+
+/** The part of a renderer string a reader recognises: "SwiftShader", "llvmpipe", or the GPU's name. */
+function shortRenderer(renderer: string | null): string {
+  if (!renderer) return 'unknown renderer';
+  for (const name of ['SwiftShader', 'llvmpipe', 'softpipe', 'Microsoft Basic Render']) {
+    if (renderer.toLowerCase().includes(name.toLowerCase())) return name;
+  }
+  // "ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 …)" → the device part.
+  const angle = /^ANGLE \([^,]*,\s*([^,)]*)/.exec(renderer);
+  const name = angle ? angle[1] : renderer;
+  return name.length > 60 ? name.slice(0, 57) + '…' : name;
+}
+
+// ---- the models this worker holds ---------------------------------------------
+
+export interface LoadedModel {
+  model: GPT;
+  tokenizer: Tokenizer;
+  info: ModelInfo;
+}
+
+export const models = new Map<ModelSlot, LoadedModel>();
+
+/** Puts a model in a slot and frees the one it replaces (its variables are not tidied by anyone else). */
+export function installModel(slot: ModelSlot, loaded: LoadedModel): void {
+  const old = models.get(slot);
+  models.set(slot, loaded);
+  if (old && old.model !== loaded.model) old.model.dispose();
+}
+
+export function modelIn(slot: ModelSlot): LoadedModel {
+  const loaded = models.get(slot);
+  if (!loaded) {
+    throw new InputError(slot === 'custom' ? 'No model has been trained on your text yet.' : 'The model has not finished loading.');
+  }
+  return loaded;
+}
+
