@@ -1,5 +1,101 @@
-// The Sampling & repetition panel's engine methods. Each entry: params the page sends,
-// events streamed while it runs (never if none), and the plain-data result.
+// The Sampling & repetition panel's engine methods. Each entry: params the
+// page sends, events streamed while it runs (never if none), and the result.
+// Logits travel as plain Float32Arrays: the page re-runs the (pure) logits
+// processors itself when a slider moves, so a drag never reruns the model.
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface SamplingMethods {}
+import type { ModelSlot, TokenPiece } from './protocol.ts';
+import type { SamplingSettings } from '../sampling/settings.ts';
+import type { BeamSettings, BeamStep, Hypothesis } from '../sampling/beam.ts';
+import type { RepetitionReport } from '../sampling/repetition.ts';
+import type { SweepRow } from '../sampling/sweep.ts';
+
+export interface VocabularyResult {
+  /** Display form of every token id (whitespace made visible). */
+  tokens: string[];
+}
+
+export interface PromptLogitsResult {
+  promptIds: number[];
+  promptTokens: TokenPiece[];
+  /** Next-token logits after the prompt (its last window, if it was cut). */
+  logits: Float32Array;
+  notices: string[];
+}
+
+/** One generated token as the panel shows it. */
+export interface SampledToken extends TokenPiece {
+  prob: number;
+  rawProb: number;
+  repeatMass: number;
+  rawRepeatMass: number;
+  u: number | null;
+}
+
+export interface DecodeParams {
+  slot: ModelSlot;
+  prompt: string;
+  settings: SamplingSettings;
+  maxNewTokens: number;
+  seed: number;
+}
+
+export type DecodeEvent = { type: 'prompt'; tokens: TokenPiece[] } | { type: 'token'; index: number; token: SampledToken };
+
+export interface DecodeResultData {
+  promptTokens: TokenPiece[];
+  tokens: SampledToken[];
+  text: string;
+  report: RepetitionReport;
+  notices: string[];
+  stopped: boolean;
+  tokensPerSecond: number;
+}
+
+export interface BeamParams {
+  slot: ModelSlot;
+  prompt: string;
+  settings: BeamSettings;
+  /** Text whose single token ends a hypothesis (e.g. "\n\n" or "."), or "" for none. */
+  eosText: string;
+}
+
+export interface BeamResultData {
+  promptTokens: TokenPiece[];
+  steps: BeamStep[];
+  hypotheses: (Hypothesis & { text: string })[];
+  best: Hypothesis & { text: string };
+  stoppedBecause: 'done' | 'max_new_tokens';
+  eosTokenId: number | null;
+  report: RepetitionReport;
+  notices: string[];
+}
+
+export interface SweepParams {
+  slot: ModelSlot;
+  prompts: string[];
+  maxNewTokens: number;
+  seed: number;
+  temperatures: number[];
+}
+
+export type SweepEvent = { type: 'progress'; done: number; total: number; phase: 'strategies' | 'temperatures' };
+
+export interface SweepResultData {
+  rows: SweepRow[];
+  temperatures: { temperature: number; seqRep4: number }[];
+  stopped: boolean;
+  seconds: number;
+}
+
+export interface SamplingMethods {
+  /** Display strings of the whole vocabulary, fetched once per model. */
+  vocabulary: { params: { slot: ModelSlot }; event: never; result: VocabularyResult };
+  /** The next-token logits after a prompt. */
+  promptLogits: { params: { slot: ModelSlot; prompt: string }; event: never; result: PromptLogitsResult };
+  /** Sampling or greedy decoding with every processor, seeded, streaming token by token. */
+  decode: { params: DecodeParams; event: DecodeEvent; result: DecodeResultData };
+  /** Beam search with its whole tree. */
+  beam: { params: BeamParams; event: never; result: BeamResultData };
+  /** Repetition per strategy and per temperature over a set of prompts. */
+  sweep: { params: SweepParams; event: SweepEvent; result: SweepResultData };
+}
