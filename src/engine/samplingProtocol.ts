@@ -64,6 +64,8 @@ export interface BeamResultData {
   steps: BeamStep[];
   hypotheses: (Hypothesis & { text: string })[];
   best: Hypothesis & { text: string };
+  /** The best hypothesis token by token. */
+  bestTokens: TokenPiece[];
   stoppedBecause: 'done' | 'max_new_tokens';
   eosTokenId: number | null;
   report: RepetitionReport;

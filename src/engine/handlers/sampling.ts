@@ -97,6 +97,7 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
         steps: r.steps,
         hypotheses: r.hypotheses.map(withText),
         best: withText(r.best),
+        bestTokens: r.best.tokens.map((id) => piece(tokenizer, id)),
         stoppedBecause: r.stoppedBecause,
         eosTokenId: eos,
         report: repetitionReport(r.best.tokens, prompted),

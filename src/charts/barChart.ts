@@ -1,0 +1,81 @@
+// Vertical bars with labels and values, framework-free: the repetition sweep
+// (seq-rep-4 per decoding strategy), optionally with a reference value per bar
+// (a published figure) drawn as a tick.
+
+import { axisLeft, scaleBand, scaleLinear, select } from 'd3';
+
+export interface Bar {
+  label: string;
+  value: number;
+  /** A comparison value drawn as a dashed tick, e.g. the published figure. */
+  reference?: number;
+  color?: string;
+}
+
+export interface BarChart {
+  update(bars: readonly Bar[]): void;
+  resize(): void;
+  destroy(): void;
+}
+
+const M = { top: 12, right: 12, bottom: 44, left: 46 };
+
+export function createBarChart(container: HTMLElement, opts: { title: string; yLabel: string; height?: number; yMax?: number }): BarChart {
+  const height = opts.height ?? 220;
+  const svg = select(container).append('svg').attr('class', 'bar-chart').attr('role', 'img').attr('aria-label', opts.title).attr('height', height);
+  const plot = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
+  const yAxis = plot.append('g').attr('class', 'axis');
+  const barsG = plot.append('g');
+  const yLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text(opts.yLabel);
+  let bars: readonly Bar[] = [];
+
+  function draw(): void {
+    const width = Math.max(260, container.clientWidth || 480);
+    const innerW = width - M.left - M.right;
+    const innerH = height - M.top - M.bottom;
+    svg.attr('width', width).attr('viewBox', `0 0 ${width} ${height}`);
+    const top = opts.yMax ?? Math.max(0.05, ...bars.map((b) => Math.max(b.value, b.reference ?? 0))) * 1.1;
+    const x = scaleBand().domain(bars.map((b) => b.label)).range([0, innerW]).padding(0.25);
+    const y = scaleLinear().domain([0, top]).range([innerH, 0]).nice();
+    yAxis.call(axisLeft(y).ticks(5));
+    yLabel.attr('transform', `translate(12,${M.top + innerH / 2}) rotate(-90)`);
+    const g = barsG
+      .selectAll<SVGGElement, Bar>('g.bar')
+      .data(bars, (b) => b.label)
+      .join((enter) => {
+        const e = enter.append('g').attr('class', 'bar');
+        e.append('rect');
+        e.append('line').attr('class', 'reference');
+        e.append('text').attr('class', 'value').attr('text-anchor', 'middle');
+        e.append('text').attr('class', 'label').attr('text-anchor', 'middle');
+        return e;
+      })
+      .attr('data-label', (b) => b.label)
+      .attr('data-value', (b) => b.value);
+    g.select('rect')
+      .attr('x', (b) => x(b.label)!)
+      .attr('width', x.bandwidth())
+      .attr('y', (b) => y(b.value))
+      .attr('height', (b) => innerH - y(b.value))
+      .attr('fill', (b) => b.color ?? 'var(--accent)');
+    g.select('line.reference')
+      .attr('display', (b) => (b.reference === undefined ? 'none' : null))
+      .attr('x1', (b) => x(b.label)! - 4)
+      .attr('x2', (b) => x(b.label)! + x.bandwidth() + 4)
+      .attr('y1', (b) => y(b.reference ?? 0))
+      .attr('y2', (b) => y(b.reference ?? 0));
+    g.select('text.value').attr('x', (b) => x(b.label)! + x.bandwidth() / 2).attr('y', (b) => y(b.value) - 4).text((b) => b.value.toFixed(3));
+    g.select('text.label').attr('x', (b) => x(b.label)! + x.bandwidth() / 2).attr('y', innerH + 18).text((b) => b.label);
+  }
+
+  return {
+    update(next) {
+      bars = next;
+      draw();
+    },
+    resize: draw,
+    destroy() {
+      svg.remove();
+    },
+  };
+}

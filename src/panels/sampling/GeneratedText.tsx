@@ -1,0 +1,26 @@
+// Generated text, token by token, with every token that completes an n-gram
+// seen earlier (prompt included) highlighted: repetition made visible as it happens.
+
+import { repeatedNgramMask } from '../../sampling/repetition.ts';
+import type { TokenPiece } from '../../engine/protocol.ts';
+import { WithNewlineMarks } from '../TokenText.tsx';
+
+export function GeneratedText(props: { prompt: TokenPiece[]; tokens: TokenPiece[]; n: number; testId?: string }) {
+  const mask = repeatedNgramMask(
+    props.tokens.map((t) => t.id),
+    props.n,
+    props.prompt.map((t) => t.id),
+  );
+  return (
+    <pre className="generated" data-testid={props.testId} data-repeated={mask.filter(Boolean).length} data-count={props.tokens.length}>
+      <span className="prompt-text">
+        <WithNewlineMarks text={props.prompt.map((t) => t.text).join('')} />
+      </span>
+      {props.tokens.map((t, i) => (
+        <span key={i} className={mask[i] ? 'tok repeated' : 'tok'} title={mask[i] ? `completes a ${props.n}-gram already in the text` : undefined}>
+          {/^ +$/.test(t.text) ? '·'.repeat(t.text.length) : <WithNewlineMarks text={t.text} />}
+        </span>
+      ))}
+    </pre>
+  );
+}

@@ -1,0 +1,97 @@
+// From the link's settings to the core's SamplingSettings (Hugging Face names),
+// and the presets a learner can decode side by side with their own setting.
+
+import { DEFAULT_SAMPLING, type SamplingSettings } from '../../sampling/settings.ts';
+import { DEFAULT_BEAM, type BeamSettings } from '../../sampling/beam.ts';
+import type { ComparePreset, PlaygroundState } from '../../state/schema.ts';
+
+export function samplingSettingsFrom(s: PlaygroundState): SamplingSettings {
+  return {
+    do_sample: s.strategy === 'sample',
+    temperature: s.temperature,
+    top_k: s.topK,
+    top_p: s.topP,
+    min_p: s.minP,
+    repetition_penalty: s.repetitionPenalty,
+    no_repeat_ngram_size: s.noRepeatNgram,
+    frequency_penalty: s.frequencyPenalty,
+    presence_penalty: s.presencePenalty,
+    num_beams: s.strategy === 'beam' ? s.numBeams : 1,
+    length_penalty: s.lengthPenalty,
+    early_stopping: s.earlyStopping === 'never' ? 'never' : s.earlyStopping === 'true',
+  };
+}
+
+export function beamSettingsFrom(s: PlaygroundState): BeamSettings {
+  return {
+    ...DEFAULT_BEAM,
+    num_beams: s.numBeams,
+    max_new_tokens: Math.min(s.maxNewTokens, 64),
+    length_penalty: s.lengthPenalty,
+    early_stopping: s.earlyStopping === 'never' ? 'never' : s.earlyStopping === 'true',
+    no_repeat_ngram_size: s.noRepeatNgram,
+    repetition_penalty: s.repetitionPenalty,
+  };
+}
+
+export const COMPARE_LABELS: Record<ComparePreset, string> = {
+  greedy: 'greedy',
+  'beam-4': 'beam search, 4 beams',
+  'top-k-40': 'top-k 40',
+  'top-p-0.9': 'top-p 0.9',
+  'temp-0.7': 'temperature 0.7',
+  pure: 'pure sampling (T = 1)',
+  'no-repeat-3': 'greedy + no_repeat_ngram_size 3',
+  'penalty-1.3': 'greedy + repetition_penalty 1.3',
+};
+
+export function presetSettings(p: ComparePreset): SamplingSettings {
+  const greedy = { ...DEFAULT_SAMPLING, do_sample: false };
+  switch (p) {
+    case 'greedy':
+      return greedy;
+    case 'beam-4':
+      return { ...greedy, num_beams: 4 };
+    case 'top-k-40':
+      return { ...DEFAULT_SAMPLING, top_k: 40 };
+    case 'top-p-0.9':
+      return { ...DEFAULT_SAMPLING, top_p: 0.9 };
+    case 'temp-0.7':
+      return { ...DEFAULT_SAMPLING, temperature: 0.7 };
+    case 'pure':
+      return { ...DEFAULT_SAMPLING };
+    case 'no-repeat-3':
+      return { ...greedy, no_repeat_ngram_size: 3 };
+    case 'penalty-1.3':
+      return { ...greedy, repetition_penalty: 1.3 };
+  }
+}
+
+/** Short description of the current setting, for the side-by-side header. */
+export function describeSettings(s: SamplingSettings): string {
+  if (s.num_beams > 1) return `beam search, ${s.num_beams} beams, length_penalty ${s.length_penalty}`;
+  const parts: string[] = [];
+  if (!s.do_sample || s.temperature === 0) parts.push('greedy');
+  else {
+    parts.push(`sampling T = ${s.temperature}`);
+    if (s.top_k > 0) parts.push(`top-k ${s.top_k}`);
+    if (s.top_p < 1) parts.push(`top-p ${s.top_p}`);
+    if (s.min_p > 0) parts.push(`min-p ${s.min_p}`);
+  }
+  if (s.repetition_penalty !== 1) parts.push(`repetition_penalty ${s.repetition_penalty}`);
+  if (s.no_repeat_ngram_size > 0) parts.push(`no_repeat_ngram_size ${s.no_repeat_ngram_size}`);
+  if (s.frequency_penalty !== 0) parts.push(`frequency_penalty ${s.frequency_penalty}`);
+  if (s.presence_penalty !== 0) parts.push(`presence_penalty ${s.presence_penalty}`);
+  return parts.join(', ');
+}
+
+/** Prompts the sweep decodes: speaker names from the corpus's own format, and the learner's prompt. */
+export const SWEEP_PROMPTS = ['ROMEO:\n', 'JULIET:\n', 'First Citizen:\n', 'KING RICHARD III:\n', 'MENENIUS:\n', 'DUKE VINCENTIO:\n'];
+
+/** Published seq-rep-4 (Welleck et al. 2019, GPT-2-size models on wikitext-103) for the sweep's reference ticks. */
+export const PUBLISHED_SEQ_REP_4: Record<string, number> = {
+  greedy: 0.43,
+  'beam 4': 0.5, // published for beam 10
+  'top-k 40': 0.015, // published for top-k 50
+  'top-p 0.9': 0.015,
+};

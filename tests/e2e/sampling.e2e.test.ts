@@ -1,0 +1,124 @@
+// The Sampling & repetition panel as a learner uses it, in headless Chromium on
+// the built app: drag the temperature, switch to greedy and watch repetition
+// rise, turn on no_repeat_ngram_size and watch the repeats vanish, open the
+// beam tree, run the sweep.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL, SCREENSHOTS, type Served, buildAndServe, ensureModel, launchChromium } from './harness.ts';
+
+let served: Served;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await ensureModel(MODEL);
+  served = await buildAndServe();
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  const prompt = encodeURIComponent('ROMEO:\nWhat');
+  await page.goto(`${served.url}#model=${MODEL}&panel=sampling&prompt=${prompt}&max_new_tokens=60&seed=7`, { waitUntil: 'commit' });
+  await page.waitForSelector('[data-testid=load-status][data-state=ready]', { timeout: 120_000 });
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+/** The processed probability of the most likely bar in the distribution chart. */
+const topProbability = () =>
+  page.$$eval('[data-testid=distribution] g.bar', (bars) => Math.max(...bars.map((b) => Number(b.getAttribute('data-processed')))));
+/** Moves a range input as a drag does: the native value setter, then an input event React listens to. */
+const setSlider = async (name: string, value: number) => {
+  await page.$eval(
+    `[data-testid=slider-${name}]`,
+    (el, v) => {
+      const input = el as HTMLInputElement;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
+  // The setting has landed when the link says so (link keys are the Hugging Face names).
+  await page.waitForFunction(([n, v]) => new RegExp(`[#&]${n}=${v}(&|$)`).test(location.hash), [name, String(value)] as const);
+};
+async function generate(): Promise<{ seqRep4: number; repeated: number; count: number }> {
+  await page.click('[data-testid=sampling-generate]');
+  await page.waitForSelector('[data-testid=outcome-main][data-status=done]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=outcome-compare][data-status=done]', { timeout: 120_000 });
+  const seqRep4 = Number(await page.getAttribute('[data-testid=measures-main]', 'data-seq-rep-4'));
+  const repeated = Number(await page.getAttribute('[data-testid=text-main]', 'data-repeated'));
+  const count = Number(await page.getAttribute('[data-testid=text-main]', 'data-count'));
+  return { seqRep4, repeated, count };
+}
+
+describe(`the sampling panel with "${MODEL}"`, () => {
+  it('redraws the next-token distribution from cached logits as the temperature moves', async () => {
+    await page.waitForSelector('[data-testid=distribution] g.bar');
+    await setSlider('temperature', 1);
+    const warm = await topProbability();
+    await setSlider('temperature', 0.3);
+    const cold = await topProbability();
+    expect(cold).toBeGreaterThan(warm); // a lower temperature sharpens the distribution
+    await setSlider('top_k', 3);
+    const cut = await page.$$eval('[data-testid=distribution] g.bar[data-cut=top_k]', (b) => b.length);
+    expect(cut).toBeGreaterThan(0); // tokens outside the top 3 are marked as cut by top_k
+    const active = await page.$$eval('[data-testid=processor-order] li[data-active=true] code', (c) => c.map((x) => x.textContent));
+    expect(active).toEqual(['temperature', 'top_k']);
+    await shot('sampling-distribution.png');
+    await setSlider('top_k', 0);
+  });
+
+  it('greedy decoding repeats more than sampling; no_repeat_ngram_size 3 removes the repeated trigrams', async () => {
+    await setSlider('temperature', 1);
+    await page.click('[data-testid=strategy-sample]');
+    const sampled = await generate();
+    expect(sampled.count).toBe(60);
+    await page.click('[data-testid=strategy-greedy]');
+    const greedy = await generate();
+    expect(greedy.seqRep4).toBeGreaterThan(sampled.seqRep4);
+    await page.selectOption('[data-testid=highlight-n]', '3');
+    const highlighted = Number(await page.getAttribute('[data-testid=text-main]', 'data-repeated'));
+    expect(highlighted).toBeGreaterThan(0);
+    await page.waitForSelector('[data-testid=repeat-chart] path[data-series=processed]');
+    await shot('sampling-greedy.png');
+    await setSlider('no_repeat_ngram_size', 3);
+    const banned = await generate();
+    expect(banned.repeated).toBe(0); // highlighting 3-grams: none repeats any more
+    expect(banned.count).toBe(60);
+    await setSlider('no_repeat_ngram_size', 0);
+  });
+
+  it('opens the beam tree with kept, finished and pruned candidates and the ranked hypotheses', async () => {
+    await page.click('[data-testid=strategy-beam]');
+    await page.selectOption('[data-testid=eos]', '\n');
+    await generate();
+    await page.waitForSelector('[data-testid=beam-tree] g.node');
+    const fates = await page.$$eval('[data-testid=beam-tree] g.node', (n) => [...new Set(n.map((x) => x.getAttribute('data-fate')))]);
+    expect(fates).toContain('kept');
+    expect(fates).toContain('pruned');
+    const rows = await page.$$eval('[data-testid=hypotheses] tbody tr', (r) => r.length);
+    expect(rows).toBeGreaterThan(0);
+    await shot('sampling-beam.png');
+  });
+
+  it('runs the sweep from measured decodes and draws it', async () => {
+    await page.click('[data-testid=run-sweep]');
+    await page.waitForSelector('[data-testid=sweep-bars] g.bar', { timeout: 240_000 });
+    const labels = await page.$$eval('[data-testid=sweep-bars] g.bar', (b) => b.map((x) => x.getAttribute('data-label')));
+    expect(labels).toEqual(['greedy', 'beam 4', 'top-k 40', 'top-p 0.9', 'T = 0.7', 'pure sampling']);
+    const values = await page.$$eval('[data-testid=sweep-bars] g.bar', (b) => b.map((x) => Number(x.getAttribute('data-value'))));
+    values.forEach((v) => expect(v >= 0 && v <= 1).toBe(true));
+    await page.waitForSelector('[data-testid=sweep-temperature] path[data-series=seq-rep-4]');
+    await shot('sampling-sweep.png');
+    expect(errors).toEqual([]);
+  });
+});
