@@ -4,7 +4,7 @@
  * and a later run continues from there (a full run takes longer than one sitting
  * on a 2-core machine).
  *
- *   npx tsx scripts/train-embedded.ts [--corpus PATH|URL] [--steps 4000] [--minutes 60] [--name shakespeare]
+ *   npx tsx scripts/train-embedded.ts [--corpus PATH|URL] [--steps 2000] [--minutes 60] [--name shakespeare]
  *
  * Without --corpus it reads ../shared/data/tinyshakespeare.txt when present,
  * else downloads the corpus from its public address.
@@ -36,7 +36,7 @@ const evalEvery = Number(arg('eval-every', '100'));
 const settings: Partial<TrainSettings> = {
   batchSize: Number(arg('batch', '8')),
   blockSize: 128,
-  steps: Number(arg('steps', '4000')),
+  steps: Number(arg('steps', '2000')),
   learningRate: Number(arg('lr', '2e-3')),
   minLearningRate: Number(arg('min-lr', '2e-4')),
   warmupSteps: 100,
