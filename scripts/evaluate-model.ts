@@ -1,0 +1,35 @@
+/**
+ * Validation loss of a model folder (config.json, model.safetensors, tokenizer.json)
+ * on the last 10% of a corpus, per token and per character — e.g. to check that
+ * the F16 copy the playground ships is as good as the F32 weights it came from.
+ *
+ *   npx tsx scripts/evaluate-model.ts [--model public/models/shakespeare] [--corpus PATH|URL]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { selectBackend } from '../src/engine/backend.ts';
+import { loadGPT } from '../src/io/checkpoint.ts';
+import { tokenizerFromJSON } from '../src/tokenizer/index.ts';
+import { loadCorpus, splitCorpus, TINY_SHAKESPEARE_URL } from '../src/data/corpus.ts';
+import { Trainer } from '../src/train/trainer.ts';
+import { validationReport } from '../src/train/pipeline.ts';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const dir = path.resolve(arg('model', 'public/models/shakespeare'));
+const localCorpus = path.resolve('../shared/data/tinyshakespeare.txt');
+const corpus = arg('corpus', fs.existsSync(localCorpus) ? localCorpus : TINY_SHAKESPEARE_URL);
+
+await selectBackend(['wasm', 'cpu'], path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+const model = await loadGPT({ config: path.join(dir, 'config.json'), weights: path.join(dir, 'model.safetensors') });
+const tokenizer = tokenizerFromJSON(JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')));
+const { val } = splitCorpus(await loadCorpus(corpus), 0.9);
+const valIds = Int32Array.from(tokenizer.encode(val));
+// The trainer is only used for its batched loss; no step is taken.
+const trainer = new Trainer(model, valIds, { batchSize: 8, blockSize: model.config.blockSize });
+const r = validationReport(trainer, valIds, tokenizer);
+console.log(JSON.stringify({ model: dir, ...r }, null, 2));
+trainer.dispose();
+model.dispose();
