@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt.ts';
 import type { ForwardTrace, Matrix } from './trace.ts';
-import { layerNorm, matMul2d } from './ops.ts';
+import { layerNorm, matMul2d, tidyRead } from './ops.ts';
 import { softmax } from '../sampling/processors.ts';
 
 /**
@@ -17,7 +17,7 @@ export interface LensGuess {
 /** Logits the final LayerNorm + tied head give for any residual-stream rows: [rows, vocab]. */
 export function readOut(model: GPT, hidden: Matrix): Matrix {
   const { vocabSize, layerNormEps } = model.config;
-  const data = tf.tidy(() => {
+  const data = tidyRead(() => {
     const x = tf.tensor2d(hidden.data, [hidden.rows, hidden.cols]);
     const p = model.params.ln_f;
     const h = layerNorm(x, p.weight as tf.Tensor1D, p.bias as tf.Tensor1D, layerNormEps);

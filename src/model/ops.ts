@@ -124,3 +124,17 @@ export const crossEntropy = customGrad2((logits: tf.Tensor, targets: tf.Tensor, 
     },
   };
 }) as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Scalar;
+
+/**
+ * Runs `f` inside tf.tidy and returns its plain result (numbers, typed
+ * arrays). tf.tidy walks whatever its function returns looking for tensors —
+ * key by key for a Float32Array, which costs ~1 µs per element — so plain data
+ * is handed out through a closure instead.
+ */
+export function tidyRead<T extends number | string | boolean | ArrayLike<number> | readonly ArrayLike<number>[] | object>(f: () => T): T {
+  let out!: T;
+  tf.tidy(() => {
+    out = f();
+  });
+  return out;
+}
