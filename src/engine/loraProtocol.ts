@@ -1,5 +1,237 @@
 // The LoRA panel's engine methods. Each entry: params the page sends,
 // events streamed while it runs (never if none), and the plain-data result.
+//
+// The worker holds the adapters (LoraAdapter objects own tensors); the page
+// only ever sees them as AdapterSummary records and refers to them by id. One
+// adapter is attached to the embedded model at a time, so the prompt box's
+// Generate (and every other panel) writes with it while it is on.
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface LoraMethods {}
+import type { LoraConfig, TargetModule } from '../lora/config.ts';
+import type { AdaptationPoint } from '../lora/experiment.ts';
+import type { PeftAdapterConfig } from '../lora/peft.ts';
+
+/** The new text to adapt to: the playground's own explanations, pasted text, or a file. */
+export type LoraTextSource =
+  | { kind: 'default' }
+  | { kind: 'text'; text: string }
+  | { kind: 'file'; file: Blob & { name?: string } };
+
+export interface AdapterSummary {
+  id: number;
+  /** "#2 r=4 α=8", or the imported files' name. */
+  name: string;
+  config: LoraConfig;
+  scaling: number;
+  /** r·(in + out) summed over the adapted modules. */
+  trainableParameters: number;
+  origin: 'trained' | 'imported';
+  /** Optimizer steps trained here, over every run (continued training adds to it). */
+  steps: number;
+  /** Whether the last run trained it over the 4-bit (NF4) copy of the base. */
+  qlora: boolean;
+  /** Attached to the embedded model (its update is added to every forward pass). */
+  enabled: boolean;
+  /** Added into the base weights (W ← W + ΔW). */
+  merged: boolean;
+  /** Every evaluation of every run, steps counted across runs. */
+  history: AdaptationPoint[];
+}
+
+export interface LoraStatus {
+  adapters: AdapterSummary[];
+  /** The embedded model the adapters belong to (they are dropped when another model loads). */
+  modelName: string;
+  baseParameters: number;
+  /** True while a training run or a comparison is in progress in the worker. */
+  busy: boolean;
+}
+
+/** What the data of a run turned into. */
+export interface LoraDataSummary {
+  newTextCharacters: number;
+  trainTokens: number;
+  newValTokens: number;
+  /** Where the original corpus sample came from, in a sentence. */
+  original: string;
+  originalSource: 'file' | 'generated';
+  originalValTokens: number;
+  batchSize: number;
+  blockSize: number;
+}
+
+/** QLoRA: what storing the base in 4 bits saved, and what it cost in loss. */
+export interface QloraReport {
+  /** Bytes of the adapted models' linear weights in float32 and in NF4 (double-quantised constants included). */
+  float32Bytes: number;
+  nf4Bytes: number;
+  /** RMS change the rounding made to those weights. */
+  rmsError: number;
+  /** New-text validation loss of the base with no adapter: float32 and NF4-rounded weights. */
+  baseLossFloat: number;
+  baseLossNf4: number;
+  /** The trained adapter's new-text validation loss over the NF4 base (as trained) and over the float32 base. */
+  adaptedLossNf4: number;
+  adaptedLossFloat: number;
+}
+
+export interface LoraTrainParams {
+  /** null: a new adapter with `config`; a number: continue training that adapter (its own config holds). */
+  adapterId: number | null;
+  config: LoraConfig;
+  source: LoraTextSource;
+  steps: number;
+  learningRate: number;
+  /** Share of each training batch drawn from the original corpus sample (0 = none). */
+  mixOriginal: number;
+  /** Train over an NF4-quantised copy of the base weights. */
+  qlora: boolean;
+  seed: number;
+  /** The embedded model's folder URL: original-sample.txt is read from it when present. */
+  modelBaseUrl: string | null;
+}
+
+export type LoraTrainEvent =
+  | { type: 'status'; message: string }
+  | {
+      type: 'prepared';
+      data: LoraDataSummary;
+      adapterId: number;
+      adapterName: string;
+      /** Steps the adapter had trained before this run. */
+      startStep: number;
+      trainableParameters: number;
+      optimizerBytes: number;
+    }
+  | { type: 'step'; step: number; loss: number; ms: number }
+  /** Steps counted across this adapter's runs. */
+  | { type: 'point'; point: AdaptationPoint };
+
+export interface LoraTrainResult {
+  adapter: AdapterSummary;
+  status: LoraStatus;
+  /** This run's evaluations (steps counted across runs). */
+  points: AdaptationPoint[];
+  trainableParameters: number;
+  optimizerBytes: number;
+  medianStepMs: number;
+  /** Set when the loss became NaN or exploded: training stopped there, the last good adapter restored. */
+  stoppedBy: string | null;
+  /** The page pressed Stop. */
+  stopped: boolean;
+  qlora: QloraReport | null;
+  data: LoraDataSummary;
+}
+
+export interface MergeResult {
+  status: LoraStatus;
+  merged: boolean;
+  /** Largest |Δlogit| over every position of the probe: merged vs adapter on top (merge), or back (unmerge). */
+  maxAbsLogitDiff: number;
+  /** After unmerge: adapter off vs the base before merging — the base weights recovered. */
+  baseMaxAbsLogitDiff: number | null;
+  probeTokens: number;
+}
+
+export interface GenerationPair {
+  promptTokens: number;
+  on: string;
+  off: string;
+  onIds: number[];
+  offIds: number[];
+  /** Index (in generated tokens) of the first token that differs; null if none does. */
+  firstDifference: number | null;
+  seed: number;
+  greedy: boolean;
+}
+
+export type LoraInspection =
+  | { kind: 'missing'; message: string }
+  | {
+      kind: 'matrices';
+      /** e.g. transformer.h.0.attn.c_attn */
+      name: string;
+      r: number;
+      scaling: number;
+      inFeatures: number;
+      outFeatures: number;
+      /** lora_A [r, in], row-major. */
+      a: Float32Array;
+      /** lora_B [out, r], row-major. */
+      b: Float32Array;
+      /** ΔW = B·A·scaling [out, in] (PEFT's nn.Linear layout; GPT-2 stores the transpose). */
+      delta: Float32Array;
+      /** Singular values, largest first: of ΔW (at most r non-zero) and of the frozen base W. */
+      deltaSingularValues: number[];
+      baseSingularValues: number[];
+    };
+
+export interface ComparisonRun {
+  method: 'LoRA' | 'full fine-tuning';
+  points: AdaptationPoint[];
+  trainableParameters: number;
+  optimizerBytes: number;
+  medianStepMs: number;
+  learningRate: number;
+  stoppedBy: string | null;
+  /** Largest |Δlogit| between the base and the model afterwards — LoRA with its adapter switched off. */
+  maxAbsLogitDiffAfter: number;
+}
+
+export interface ComparisonParams {
+  config: LoraConfig;
+  source: LoraTextSource;
+  steps: number;
+  learningRate: number;
+  /** Full fine-tuning moves every weight: it needs a smaller rate than LoRA. */
+  fullLearningRate: number;
+  mixOriginal: number;
+  seed: number;
+  modelBaseUrl: string | null;
+}
+
+export type ComparisonEvent =
+  | { type: 'status'; message: string }
+  | { type: 'prepared'; data: LoraDataSummary }
+  | { type: 'step'; method: ComparisonRun['method']; step: number; loss: number }
+  | { type: 'point'; method: ComparisonRun['method']; point: AdaptationPoint };
+
+export interface ComparisonResult {
+  lora: ComparisonRun;
+  /** null when stopped before full fine-tuning began. */
+  full: ComparisonRun | null;
+  stopped: boolean;
+  data: LoraDataSummary;
+}
+
+export interface ImportResult {
+  adapter: AdapterSummary;
+  status: LoraStatus;
+  /** A held adapter with the same config whose logits the import matches, and by how much. */
+  sameAs: { id: number; name: string; maxAbsLogitDiff: number } | null;
+}
+
+export interface LoraMethods {
+  /** The adapters held for the embedded model. */
+  loraStatus: { params: Record<string, never>; event: never; result: LoraStatus };
+  /** Trains a new adapter, or continues one, on the new text; streams steps and evaluations. */
+  loraTrain: { params: LoraTrainParams; event: LoraTrainEvent; result: LoraTrainResult };
+  /** Attaches this adapter (detaching any other); null detaches all: the base model exactly. */
+  loraAttach: { params: { id: number | null }; event: never; result: LoraStatus };
+  /** Merges (W ← W + ΔW) or unmerges an adapter, measuring the logits on `probe` before and after. */
+  loraMerge: { params: { id: number; merge: boolean; probe: string }; event: never; result: MergeResult };
+  /** Continues `prompt` with the same seed twice: with the adapter on, and off. */
+  loraGenerate: {
+    params: { id: number; prompt: string; maxNewTokens: number; seed: number; temperature: number; topK: number; topP: number };
+    event: never;
+    result: GenerationPair;
+  };
+  /** A, B, ΔW and the singular values of ΔW and W for one layer and module. */
+  loraInspect: { params: { id: number; layer: number; module: TargetModule }; event: never; result: LoraInspection };
+  /** PEFT's two files: adapter_config.json (text) and adapter_model.safetensors (bytes). */
+  loraExport: { params: { id: number }; event: never; result: { config: PeftAdapterConfig; configText: string; weights: Uint8Array; name: string } };
+  /** Reads PEFT's two files; an adapter for another base is a LoraError and nothing held changes. */
+  loraImport: { params: { configText: string; weights: Uint8Array; name: string; probe: string }; event: never; result: ImportResult };
+  loraDelete: { params: { id: number }; event: never; result: LoraStatus };
+  /** Full fine-tuning (of a copy) vs LoRA on the same data and steps; the embedded model is untouched. */
+  loraCompare: { params: ComparisonParams; event: ComparisonEvent; result: ComparisonResult };
+}

@@ -1,6 +1,78 @@
-import type { PanelProps } from '../panelProps.ts';
-import { LoraSlot } from '../slots.tsx';
+// The LoRA panel: train a low-rank adapter for the embedded model in the
+// worker, watch the new text's loss fall and the original corpus's rise, look
+// at ΔW = B·A·scaling and its few non-zero singular values, switch, merge,
+// export and import adapters, and weigh LoRA against full fine-tuning.
 
-export function LoraPanel(_props: PanelProps) {
-  return <LoraSlot />;
+import { useCallback, useEffect, useState } from 'react';
+import type { LoraStatus, LoraTextSource } from '../../engine/loraProtocol.ts';
+import type { PanelProps } from '../panelProps.ts';
+import { Panel } from '../Panel.tsx';
+import { AdaptersSection } from './AdaptersSection.tsx';
+import { ComparisonSection } from './ComparisonSection.tsx';
+import { LoraExplanation } from './Explanation.tsx';
+import { GenerationCompare } from './GenerationCompare.tsx';
+import { InspectSection } from './InspectSection.tsx';
+import { MemoryCalculator } from './MemoryCalculator.tsx';
+import { SettingsSection } from './SettingsSection.tsx';
+import { TextSource } from './TextSource.tsx';
+import { TrainSection } from './TrainSection.tsx';
+
+export function LoraPanel({ client, state, set, model }: PanelProps) {
+  const [status, setStatus] = useState<LoraStatus | null>(null);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [source, setSource] = useState<LoraTextSource>({ kind: 'default' });
+  /** The long job running in the worker, if any: the other buttons wait for it. */
+  const [running, setRunning] = useState<'train' | 'compare' | null>(null);
+
+  // Adapters belong to one loaded model in one worker: start over when either changes.
+  useEffect(() => {
+    setStatus(null);
+    setSelectedId(null);
+    setRunning(null);
+    if (!client || !model) return;
+    let alive = true;
+    client
+      .call('loraStatus', {})
+      .result.then((s) => alive && setStatus(s))
+      .catch(() => alive && setStatus(null));
+    return () => {
+      alive = false;
+    };
+  }, [client, model]);
+
+  const onTrainRunning = useCallback((on: boolean) => setRunning(on ? 'train' : null), []);
+  const onCompareRunning = useCallback((on: boolean) => setRunning(on ? 'compare' : null), []);
+  const onTrained = useCallback((s: LoraStatus, id: number) => {
+    setStatus(s);
+    setSelectedId(id);
+  }, []);
+
+  const selected = status?.adapters.find((a) => a.id === selectedId) ?? null;
+
+  return (
+    <Panel id="lora" title="LoRA fine-tuning" explanation={<LoraExplanation />}>
+      {!client || !model || !status ? (
+        <p className="muted" data-testid="lora-waiting">
+          The panel starts once the model has loaded.
+        </p>
+      ) : (
+        <div className="lora" data-testid="lora-ready">
+          <SettingsSection state={state} set={set} model={model} disabled={running !== null} />
+          <TextSource value={source} onChange={setSource} disabled={running !== null} />
+          <TrainSection
+            client={client} state={state} source={source} selected={selected} blocked={running === 'compare'}
+            onRunning={onTrainRunning} onDone={onTrained}
+          />
+          <AdaptersSection
+            client={client} state={state} status={status} selected={selected} blocked={running !== null}
+            onStatus={setStatus} onSelect={setSelectedId}
+          />
+          <GenerationCompare client={client} state={state} adapter={selected} blocked={running !== null} />
+          <InspectSection client={client} state={state} set={set} model={model} adapter={selected} />
+          <ComparisonSection client={client} state={state} source={source} blocked={running === 'train'} onRunning={onCompareRunning} />
+          <MemoryCalculator rank={state.loraR} />
+        </div>
+      )}
+    </Panel>
+  );
 }

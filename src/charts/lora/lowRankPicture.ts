@@ -1,0 +1,86 @@
+// The LoRA picture, drawn from one adapted module's numbers: B (out × r) on
+// the left, A (r × in) on top, and their product ΔW = B·A·scaling (out × in)
+// where the two meet — the figure of Hu et al. (2021), with real values. The
+// thin side of A and B is drawn wider than one pixel per rank so that r = 1 is
+// still visible; each matrix has its own colour scale (A and B differ in size
+// by orders of magnitude).
+
+import { select } from 'd3';
+import { type Heatmap, createHeatmap } from './heatmap.ts';
+
+export interface LowRankData {
+  r: number;
+  inFeatures: number;
+  outFeatures: number;
+  scaling: number;
+  /** [r, in] */
+  a: ArrayLike<number>;
+  /** [out, r] */
+  b: ArrayLike<number>;
+  /** [out, in] */
+  delta: ArrayLike<number>;
+}
+
+export interface LowRankPicture {
+  update(data: LowRankData): void;
+  destroy(): void;
+}
+
+/** Pixel sizes: `cell` per weight along in/out (whole pixels, ΔW within ~`maxSide`), `rankCell` per rank. */
+export function pictureLayout(r: number, inFeatures: number, outFeatures: number, maxSide = 384): { cell: number; rankCell: number } {
+  const cell = Math.max(1, Math.min(3, Math.floor(maxSide / Math.max(inFeatures, outFeatures))));
+  const rankCell = Math.max(cell, Math.min(12, Math.floor(96 / r)));
+  return { cell, rankCell };
+}
+
+export function createLowRankPicture(container: HTMLElement): LowRankPicture {
+  // The arrangement is the picture's meaning, so it is set here rather than left to a stylesheet.
+  const grid = select(container)
+    .append('div')
+    .attr('class', 'low-rank-picture')
+    .style('display', 'grid')
+    .style('grid-template-columns', 'auto auto')
+    .style('gap', '6px')
+    .style('align-items', 'end');
+  grid.append('div').attr('class', 'lr-corner');
+  const cellA = grid.append('div').attr('class', 'lr-a');
+  const cellB = grid.append('div').attr('class', 'lr-b').style('justify-self', 'end').style('align-self', 'start');
+  const cellDelta = grid.append('div').attr('class', 'lr-delta').style('align-self', 'start');
+  const maps: Record<'a' | 'b' | 'delta', Heatmap> = {
+    a: createHeatmap(cellA.node()!, { title: 'lora_A' }),
+    b: createHeatmap(cellB.node()!, { title: 'lora_B' }),
+    delta: createHeatmap(cellDelta.node()!, { title: 'ΔW = B·A·scaling' }),
+  };
+
+  return {
+    update(d) {
+      const { cell, rankCell } = pictureLayout(d.r, d.inFeatures, d.outFeatures);
+      maps.a.update({
+        matrix: { rows: d.r, cols: d.inFeatures, data: d.a },
+        cellWidth: cell,
+        cellHeight: rankCell,
+        label: `A  (r × in = ${d.r} × ${d.inFeatures})`,
+      });
+      maps.b.update({
+        matrix: { rows: d.outFeatures, cols: d.r, data: d.b },
+        cellWidth: rankCell,
+        cellHeight: cell,
+        label: `B  (${d.outFeatures} × ${d.r})`,
+      });
+      maps.delta.update({
+        matrix: { rows: d.outFeatures, cols: d.inFeatures, data: d.delta },
+        cellWidth: cell,
+        cellHeight: cell,
+        label: `ΔW = B·A·${formatScaling(d.scaling)}  (out × in = ${d.outFeatures} × ${d.inFeatures})`,
+      });
+    },
+    destroy() {
+      for (const m of Object.values(maps)) m.destroy();
+      grid.remove();
+    },
+  };
+}
+
+function formatScaling(s: number): string {
+  return Number.isInteger(s) ? String(s) : s.toFixed(3).replace(/0+$/, '');
+}

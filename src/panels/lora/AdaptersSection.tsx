@@ -1,0 +1,224 @@
+// The adapters the worker holds for the embedded model: pick one to look at or
+// continue, switch it on or off (the prompt box then writes with or without
+// it), merge and unmerge it with the logit difference measured, export it as
+// PEFT's two files, import two such files, delete.
+
+import { useEffect, useState } from 'react';
+import type { EngineClient } from '../../engine/client.ts';
+import type { AdapterSummary, ImportResult, LoraStatus, MergeResult } from '../../engine/loraProtocol.ts';
+import type { PlaygroundState } from '../../state/schema.ts';
+import { formatValue } from '../../charts/lora/heatmap.ts';
+import { saveFile } from './download.ts';
+
+export function AdaptersSection(props: {
+  client: EngineClient;
+  state: PlaygroundState;
+  status: LoraStatus;
+  selected: AdapterSummary | null;
+  blocked: boolean;
+  onStatus: (status: LoraStatus) => void;
+  onSelect: (id: number | null) => void;
+}) {
+  const { client, state, status, selected, blocked, onStatus, onSelect } = props;
+  const [merge, setMerge] = useState<MergeResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  useEffect(() => {
+    setMerge(null);
+    setError(null);
+  }, [selected?.id]);
+
+  /** Runs one engine call with the buttons held and its error shown. */
+  const act = async <T,>(work: () => Promise<T>): Promise<T | null> => {
+    setPending(true);
+    setError(null);
+    try {
+      return await work();
+    } catch (e) {
+      setError((e as Error).message);
+      return null;
+    } finally {
+      setPending(false);
+    }
+  };
+
+  const toggle = (a: AdapterSummary) =>
+    act(() => client.call('loraAttach', { id: a.enabled ? null : a.id }).result.then(onStatus));
+
+  const mergeOrUnmerge = (a: AdapterSummary) =>
+    act(async () => {
+      const r = await client.call('loraMerge', { id: a.id, merge: !a.merged, probe: state.prompt }).result;
+      setMerge(r);
+      onStatus(r.status);
+    });
+
+  const exportFiles = (a: AdapterSummary) =>
+    act(async () => {
+      const r = await client.call('loraExport', { id: a.id }).result;
+      saveFile('adapter_config.json', r.configText, 'application/json');
+      saveFile('adapter_model.safetensors', r.weights, 'application/octet-stream');
+    });
+
+  const remove = (a: AdapterSummary) =>
+    act(async () => {
+      onStatus(await client.call('loraDelete', { id: a.id }).result);
+      onSelect(null);
+    });
+
+  const disabled = pending || blocked;
+  const anyMerged = status.adapters.some((a) => a.merged);
+
+  return (
+    <section className="lora-section" aria-labelledby="lora-adapters-title">
+      <h3 id="lora-adapters-title">Adapters</h3>
+      {status.adapters.length === 0 ? (
+        <p className="muted" data-testid="lora-no-adapters">
+          No adapter yet: train one above, or import PEFT files below.
+        </p>
+      ) : (
+        <table className="lora-table" data-testid="lora-adapters">
+          <thead>
+            <tr>
+              <th />
+              <th>adapter</th>
+              <th>modules</th>
+              <th>scaling</th>
+              <th className="num">trainable</th>
+              <th className="num">steps</th>
+              <th className="num">new-text loss</th>
+              <th>state</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.adapters.map((a) => (
+              <tr key={a.id} data-testid="lora-adapter-row" data-id={a.id} data-state={a.merged ? 'merged' : a.enabled ? 'on' : 'off'} className={a.id === selected?.id ? 'selected' : ''}>
+                <td>
+                  <input type="radio" name="lora-selected" aria-label={`Select ${a.name}`} checked={a.id === selected?.id} onChange={() => onSelect(a.id)} />
+                </td>
+                <td>{a.name}</td>
+                <td className="small">{a.config.target_modules.join(', ')}</td>
+                <td>{a.scaling.toFixed(2)}</td>
+                <td className="num">{a.trainableParameters.toLocaleString('en')}</td>
+                <td className="num">{a.steps}</td>
+                <td className="num">{a.history.at(-1)?.newTextLoss.toFixed(3) ?? '—'}</td>
+                <td>
+                  <span className={`badge lora-state ${a.merged ? 'merged' : a.enabled ? 'on' : 'off'}`}>{a.merged ? 'merged' : a.enabled ? 'on' : 'off'}</span>
+                  {a.qlora && <span className="badge">QLoRA</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {selected && (
+        <div className="buttons lora-buttons">
+          <button type="button" data-testid="lora-toggle" disabled={disabled || selected.merged || (anyMerged && !selected.enabled)} onClick={() => toggle(selected)}>
+            {selected.enabled ? 'Switch it off' : 'Switch it on'}
+          </button>
+          <button type="button" data-testid="lora-merge" disabled={disabled || (anyMerged && !selected.merged)} onClick={() => mergeOrUnmerge(selected)}>
+            {selected.merged ? 'Unmerge' : 'Merge into W'}
+          </button>
+          <button type="button" data-testid="lora-export" disabled={disabled} onClick={() => exportFiles(selected)}>
+            Export (PEFT)
+          </button>
+          <button type="button" data-testid="lora-delete" disabled={disabled} onClick={() => remove(selected)}>
+            Delete
+          </button>
+        </div>
+      )}
+      {selected && (
+        <p className="muted small">
+          {selected.merged
+            ? 'Merged: W now holds W + ΔW, so the model computes exactly as fast as without an adapter. The prompt box writes with it.'
+            : selected.enabled
+              ? 'On: its update is added to every forward pass — the prompt box above now writes with it.'
+              : 'Off: the model is exactly the base model.'}
+        </p>
+      )}
+      {merge && <MergeLine r={merge} />}
+      {error && (
+        <p className="alert error" role="alert" data-testid="lora-adapter-error">
+          {error}
+        </p>
+      )}
+      <ImportFiles client={client} state={state} disabled={disabled} onImported={(r) => {
+        onStatus(r.status);
+        onSelect(r.adapter.id);
+      }} />
+    </section>
+  );
+}
+
+function MergeLine({ r }: { r: MergeResult }) {
+  return (
+    <p className="small lora-merge-result" data-testid="lora-merge-result" data-merged={r.merged} data-diff={r.maxAbsLogitDiff} data-base-diff={r.baseMaxAbsLogitDiff ?? ''}>
+      {r.merged
+        ? <>Merged. Logits on the prompt ({r.probeTokens} tokens), adapter on top vs merged into W: max |Δlogit| = <strong>{formatValue(r.maxAbsLogitDiff)}</strong> (float rounding).</>
+        : <>Unmerged. Logits merged vs unmerged with the adapter on: max |Δlogit| = <strong>{formatValue(r.maxAbsLogitDiff)}</strong>; with it off, the base is back to
+          max |Δlogit| = <strong>{formatValue(r.baseMaxAbsLogitDiff ?? 0)}</strong>.</>}
+    </p>
+  );
+}
+
+function ImportFiles(props: { client: EngineClient; state: PlaygroundState; disabled: boolean; onImported: (r: ImportResult) => void }) {
+  const { client, state, disabled, onImported } = props;
+  const [configFile, setConfigFile] = useState<File | null>(null);
+  const [weightsFile, setWeightsFile] = useState<File | null>(null);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  const run = async () => {
+    if (!configFile || !weightsFile) return;
+    setPending(true);
+    setError(null);
+    setResult(null);
+    try {
+      const r = await client.call('loraImport', {
+        configText: await configFile.text(),
+        weights: new Uint8Array(await weightsFile.arrayBuffer()),
+        name: weightsFile.name,
+        probe: state.prompt,
+      }).result;
+      setResult(r);
+      onImported(r);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <div className="lora-import">
+      <span className="field-label">Import a PEFT adapter for this model</span>
+      <div className="controls">
+        <label className="field">
+          <span className="field-hint">adapter_config.json</span>
+          <input type="file" accept=".json,application/json" data-testid="lora-import-config" onChange={(e) => setConfigFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <label className="field">
+          <span className="field-hint">adapter_model.safetensors</span>
+          <input type="file" accept=".safetensors" data-testid="lora-import-weights" onChange={(e) => setWeightsFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <button type="button" data-testid="lora-import" disabled={disabled || pending || !configFile || !weightsFile} onClick={run}>
+          Import
+        </button>
+      </div>
+      {error && (
+        <p className="alert error" role="alert" data-testid="lora-import-error">
+          {error} Nothing was changed: the adapters above are as they were.
+        </p>
+      )}
+      {result && (
+        <p className="success small" data-testid="lora-import-result" data-diff={result.sameAs?.maxAbsLogitDiff ?? ''}>
+          Imported as {result.adapter.name}{result.adapter.enabled ? ' and switched on' : ''}.
+          {result.sameAs &&
+            ` Its logits match ${result.sameAs.name}'s: max |Δlogit| = ${formatValue(result.sameAs.maxAbsLogitDiff)}${result.sameAs.maxAbsLogitDiff === 0 ? ' — identical' : ''}.`}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+// The LoRA panel as a learner uses it, in the built app in headless Chromium:
+// train an adapter on the default text, watch the losses, look at ΔW and its
+// singular values, merge and unmerge, export the PEFT files and import them
+// back. Uses the dev-tiny stand-in unless E2E_MODEL names another model.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL, ROOT, type Served, buildAndServe, ensureModel, launchChromium } from './harness.ts';
+
+const SHOTS = path.join(ROOT, 'tmp');
+const EXPORTED = path.join(ROOT, 'tmp/lora-export');
+
+let served: Served;
+let browser: Browser;
+
+beforeAll(async () => {
+  fs.mkdirSync(EXPORTED, { recursive: true });
+  await ensureModel(MODEL);
+  served = await buildAndServe();
+  browser = await launchChromium();
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+const attr = (page: Page, selector: string, name: string) => page.getAttribute(selector, name).then((v) => (v === null ? NaN : Number(v)));
+
+describe(`the LoRA panel with the "${MODEL}" model`, () => {
+  it('trains an adapter, shows ΔW, merges and unmerges, exports and re-imports it to identical logits', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const hash = `model=${MODEL}&backend=wasm&panel=lora&lora_steps=30&max_new_tokens=40&temperature=0.8`;
+    await page.goto(`${served.url}#${hash}`, { waitUntil: 'commit' });
+    await page.waitForSelector('[data-testid=lora-ready]', { timeout: 120_000 });
+
+    // Train: a progress bar while it runs, then both validation losses.
+    const t0 = Date.now();
+    await page.click('[data-testid=lora-train]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=lora-progress]')?.getAttribute('aria-valuenow')) >= 3, null, { timeout: 120_000 });
+    await page.waitForSelector('[data-testid=lora-training][data-state=done]', { timeout: 240_000 });
+    console.log(`trained 30 adapter steps in the page in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const newFirst = await attr(page, '[data-testid=lora-new-loss]', 'data-first');
+    const newLast = await attr(page, '[data-testid=lora-new-loss]', 'data-last');
+    expect(newLast).toBeLessThan(newFirst);
+    expect(Number.isFinite(await attr(page, '[data-testid=lora-original-loss]', 'data-first'))).toBe(true);
+    expect(Number.isFinite(await attr(page, '[data-testid=lora-original-loss]', 'data-last'))).toBe(true);
+    expect(await attr(page, '[data-testid=lora-loss-chart] path[data-series=original]', 'data-count')).toBeGreaterThanOrEqual(3);
+    expect(await page.textContent('[data-testid=lora-data-summary]')).toMatch(/Original corpus: /);
+    expect(await page.getAttribute('[data-testid=lora-adapter-row]', 'data-state')).toBe('on');
+    await page.locator('[data-testid=lora-train-progress]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'lora-training.png') });
+
+    // ΔW of the first layer's c_attn, and its singular values next to W's: at most r = 4 non-zero.
+    await page.waitForSelector('[data-testid=lora-singular-values] [data-spectrum=delta]', { timeout: 60_000 });
+    const deltaRank = await attr(page, '[data-spectrum=delta]', 'data-nonzero');
+    expect(deltaRank).toBeGreaterThan(0);
+    expect(deltaRank).toBeLessThanOrEqual(4);
+    expect(await attr(page, '[data-spectrum=base]', 'data-nonzero')).toBe(await attr(page, '[data-spectrum=base]', 'data-count'));
+    expect(await attr(page, '[data-testid=lora-low-rank] .lr-delta .heatmap', 'data-max-abs')).toBeGreaterThan(0);
+    await page.locator('[data-testid=lora-inspect]').screenshot({ path: path.join(SHOTS, 'lora-delta-w.png') });
+
+    // The same seed with the adapter on and off.
+    await page.click('[data-testid=lora-compare-generations]');
+    await page.waitForSelector('[data-testid=lora-gen-off]', { timeout: 60_000 });
+
+    // Merge and unmerge: the logits agree to float rounding, and the base comes back.
+    await page.click('[data-testid=lora-merge]');
+    await page.waitForSelector('[data-testid=lora-merge-result][data-merged=true]');
+    expect(await attr(page, '[data-testid=lora-merge-result]', 'data-diff')).toBeLessThan(1e-4);
+    expect(await page.getAttribute('[data-testid=lora-adapter-row]', 'data-state')).toBe('merged');
+    await page.click('[data-testid=lora-merge]');
+    await page.waitForSelector('[data-testid=lora-merge-result][data-merged=false]');
+    expect(await attr(page, '[data-testid=lora-merge-result]', 'data-diff')).toBeLessThan(1e-4);
+    expect(await attr(page, '[data-testid=lora-merge-result]', 'data-base-diff')).toBeLessThan(1e-4);
+
+    // Export: PEFT's two files.
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    await page.click('[data-testid=lora-export]');
+    await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+    const files: Record<string, string> = {};
+    for (const d of downloads) {
+      files[d.suggestedFilename()] = path.join(EXPORTED, d.suggestedFilename());
+      await d.saveAs(files[d.suggestedFilename()]);
+    }
+    const config = JSON.parse(fs.readFileSync(files['adapter_config.json'], 'utf8'));
+    expect(config).toMatchObject({ peft_type: 'LORA', r: 4, lora_alpha: 8, fan_in_fan_out: true, target_modules: ['attn.c_attn', 'attn.c_proj'] });
+    const weights = fs.readFileSync(files['adapter_model.safetensors']);
+    const header = JSON.parse(weights.subarray(8, 8 + Number(weights.readBigUInt64LE(0))).toString('utf8'));
+    expect(header['base_model.model.transformer.h.0.attn.c_attn.lora_A.weight'].shape).toEqual([4, 128]);
+
+    // Import them back: a second adapter whose logits are identical to the first's.
+    await page.setInputFiles('[data-testid=lora-import-config]', files['adapter_config.json']);
+    await page.setInputFiles('[data-testid=lora-import-weights]', files['adapter_model.safetensors']);
+    await page.click('[data-testid=lora-import]');
+    await page.waitForSelector('[data-testid=lora-import-result]');
+    expect(await page.getAttribute('[data-testid=lora-import-result]', 'data-diff')).toBe('0');
+    expect(await page.locator('[data-testid=lora-adapter-row]').count()).toBe(2);
+
+    // An adapter for another base (a rank the file's tensors do not have): a clear error, nothing changes.
+    const foreign = path.join(EXPORTED, 'foreign_adapter_config.json');
+    fs.writeFileSync(foreign, JSON.stringify({ ...config, r: 8 }));
+    await page.setInputFiles('[data-testid=lora-import-config]', foreign);
+    await page.click('[data-testid=lora-import]');
+    await page.waitForSelector('[data-testid=lora-import-error]');
+    expect(await page.textContent('[data-testid=lora-import-error]')).toMatch(/another base/);
+    expect(await page.locator('[data-testid=lora-adapter-row]').count()).toBe(2);
+
+    await page.locator('section[aria-labelledby=lora-adapters-title]').screenshot({ path: path.join(SHOTS, 'lora-adapters.png') });
+
+    // Full fine-tuning vs LoRA, a short run: LoRA switched off gives back the base exactly.
+    await page.fill('[data-testid=lora-steps]', '10');
+    await page.press('[data-testid=lora-steps]', 'Enter');
+    await page.click('[data-testid=lora-compare]');
+    await page.waitForSelector('[data-testid=lora-comparison][data-state=done]', { timeout: 240_000 });
+    const cells = await page.$$eval('[data-testid=lora-comparison-table] tr', (rows) => rows.map((r) => r.textContent ?? ''));
+    expect(cells.find((c) => c.startsWith('max |Δlogit|'))).toMatch(/0 with the adapter off/);
+    expect(cells.find((c) => c.startsWith('trainable parameters'))).toMatch(/12,288/);
+    await page.locator('section[aria-labelledby=lora-compare-title]').screenshot({ path: path.join(SHOTS, 'lora-comparison.png') });
+    await page.locator('section[aria-labelledby=lora-memory-title]').screenshot({ path: path.join(SHOTS, 'lora-memory.png') });
+    await page.locator('section[aria-labelledby=lora-settings-title]').screenshot({ path: path.join(SHOTS, 'lora-settings.png') });
+
+    await page.screenshot({ path: path.join(SHOTS, 'lora-panel.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
