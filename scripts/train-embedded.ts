@@ -18,7 +18,7 @@ import { makeConfig } from '../src/model/config.ts';
 import { Trainer, type TrainSettings } from '../src/train/trainer.ts';
 import { saveTrainingCheckpoint, resumeTraining } from '../src/train/checkpoint.ts';
 import { prepareCorpus, validationReport } from '../src/train/pipeline.ts';
-import { loadCorpus, corpusHash, TINY_SHAKESPEARE_URL } from '../src/data/corpus.ts';
+import { loadCorpus, corpusHash, heldOutSample, TINY_SHAKESPEARE_URL } from '../src/data/corpus.ts';
 import { saveGPTToDirectory } from '../src/io/checkpoint.ts';
 import { ByteLevelBPE } from '../src/tokenizer/bpe.ts';
 import { generate } from '../src/sampling/generate.ts';
@@ -113,6 +113,8 @@ console.log(`final validation: ${report.lossPerToken.toFixed(4)} nats/token, ${r
   `(${report.charsPerToken.toFixed(3)} chars/token), perplexity ${report.perplexity.toFixed(2)}`);
 await saveGPTToDirectory(trainer.model, outDir, { dtype: 'F16' });
 fs.writeFileSync(path.join(outDir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
+// A few KB of the validation split, for the LoRA panel's forgetting curve (the corpus itself is not shipped).
+fs.writeFileSync(path.join(outDir, 'original-sample.txt'), heldOutSample(text));
 const sample = generate(trainer.model, tokenizer.encode('ROMEO:\n'), { maxNewTokens: 80 });
 const training = {
   corpus: { name: 'Tiny Shakespeare', source: TINY_SHAKESPEARE_URL, sha256: hash, characters: text.length, train_fraction: 0.9 },

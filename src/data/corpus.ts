@@ -29,3 +29,17 @@ export async function corpusHash(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * A few KB of held-out text, one continuous piece cut at line breaks, shipped
+ * next to a model (original-sample.txt) so the page can measure how much
+ * adapting the model to new text costs on its original corpus (forgetting)
+ * without the whole corpus. Taken from the validation split, never from training text.
+ */
+export function heldOutSample(text: string, characters = 6000, trainFraction = 0.9): string {
+  const { val } = splitCorpus(text, trainFraction);
+  const start = val.indexOf('\n\n') >= 0 ? val.indexOf('\n\n') + 2 : 0;
+  const piece = val.slice(start, start + characters);
+  const end = piece.lastIndexOf('\n');
+  return end > 0 ? piece.slice(0, end + 1) : piece;
+}

@@ -27,7 +27,7 @@ export function modelBaseUrl(name: string): string {
   return new URL(`${import.meta.env.BASE_URL}models/${name}/`, window.location.href).href;
 }
 
-export const MODEL_FILES = ['config.json', 'tokenizer.json', 'model.safetensors', 'training.json'];
+export const MODEL_FILES = ['config.json', 'tokenizer.json', 'model.safetensors', 'training.json', 'original-sample.txt'];
 
 export function useEngine(modelName: string, backendRequest: BackendRequest): Engine {
   const [client, setClient] = useState<EngineClient | null>(null);
