@@ -42,6 +42,8 @@ export interface AdaptationResult {
   medianStepMs: number;
   /** Set when a step diverged: training stopped there and the last good weights were kept. */
   stoppedBy?: string;
+  /** Updates the final weights hold (fewer than taken when an explosion was rolled back). */
+  steps: number;
 }
 
 /** Interleaves original text into the training stream: `mix` of every window comes from it. */
@@ -81,6 +83,9 @@ export async function adapt(
   const points: AdaptationPoint[] = [];
   const snapshot = async () => new Map(await Promise.all(trainable.map(async ([n, v]) => [n, (await v.data()) as Float32Array] as const)));
   let good = await snapshot();
+  let goodStep = 0;
+  let stepsHeld = 0;
+  let rolledBack = false;
   let recent: number[] = [];
   let stoppedBy: string | undefined;
   const optimizerBytes = trainer.optimizerBytes;
@@ -112,6 +117,8 @@ export async function adapt(
       if (s.loss > 1e3) {
         // Exploding (finite but absurd): undo to the last good weights and stop.
         restore(trainable, good);
+        stepsHeld = goodStep;
+        rolledBack = true;
         stoppedBy = `Training exploded at step ${s.step} (loss ${s.loss.toFixed(1)}); the last good weights were restored. Try a lower learning rate.`;
         break;
       }
@@ -120,9 +127,11 @@ export async function adapt(
       if (s.step % opts.evalEvery === 0 || s.step === opts.steps) {
         evaluate(s.step);
         good = await snapshot();
+        goodStep = s.step;
       }
       await new Promise((r) => setTimeout(r, 0));
     }
+    if (!rolledBack) stepsHeld = trainer.step;
   } finally {
     if (target.kind === 'lora') target.adapter.training = false;
     trainer.dispose();
@@ -134,6 +143,7 @@ export async function adapt(
     optimizerBytes,
     medianStepMs: ms[Math.floor(ms.length / 2)] ?? NaN,
     stoppedBy,
+    steps: stepsHeld,
   };
 }
 
