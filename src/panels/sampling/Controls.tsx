@@ -121,7 +121,7 @@ export function Controls({ state, set }: { state: PlaygroundState; set: Set }) {
       )}
       <label className="seed">
         <span>Seed</span>
-        <input type="number" min={0} value={state.seed} data-testid="seed" onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+        <input type="number" min={0} value={state.seed} data-testid="sampling-seed" onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
       </label>
     </div>
   );
