@@ -168,6 +168,13 @@ function ComparisonTable({ result, mix }: { result: ComparisonResult; mix: numbe
         </tbody>
       </table>
       {runs.map((r) => r.stoppedBy && <p key={r.method} className="alert warning">{r.method}: {r.stoppedBy}</p>)}
+      <p className="muted small" data-testid="lora-step-time-note">
+        Step time: LoRA skips the weight gradients of the frozen matrices (about a third of their training arithmetic) and
+        their optimizer updates, but adds its own small products. In a model this small, trained on batches of 8 × 64
+        tokens, the added operations can cost as much as the saving — compare the two times above. In a
+        billion-parameter model every skipped product is large and the saving dominates; `npm run bench` measures both
+        at batch 8 × 128.
+      </p>
       <p className="muted small">
         {mix > 0 ? `${Math.round(mix * 100)}% of every batch was original text. ` : 'No original text was mixed in. '}
         Original corpus: {result.data.original}.
