@@ -1,8 +1,7 @@
 // Slots for the panels other work is building. Each says plainly what it will
 // show and which settings of the link it will read; none pretends to work yet.
 
-import type { ModelInfo } from '../engine/protocol.ts';
-import { type PlaygroundState, clampToModel } from '../state/schema.ts';
+import type { PlaygroundState } from '../state/schema.ts';
 import { Panel } from './Panel.tsx';
 
 function Planned({ items }: { items: string[] }) {
@@ -70,76 +69,6 @@ export function SamplingSlot({ state }: { state: PlaygroundState }) {
           ['top_k', state.topK === 0 ? '0 (off)' : String(state.topK)],
           ['top_p', state.topP === 1 ? '1 (off)' : String(state.topP)],
           ['seed', String(state.seed)],
-        ]}
-      />
-    </Panel>
-  );
-}
-
-export function AttentionSlot({ state, model }: { state: PlaygroundState; model: ModelInfo | null }) {
-  const shown = model ? clampToModel(state, model.config) : state;
-  return (
-    <Panel
-      id="attention"
-      title="Attention"
-      badge="being built"
-      explanation={
-        <>
-          <p>
-            Inside each layer, every token <em>attends</em> to the tokens before it: it compares its query with their keys
-            (the scores Q·Kᵀ, divided by √d), hides the future with a causal mask, and turns the scores into weights with a
-            softmax. The weights decide how much of each earlier token's value flows into this one.
-          </p>
-          <p>
-            A model has several heads per layer, and they learn different habits: one looks at the previous token, another at
-            the start of the line, another at the last speaker's name.
-            {model && ` This model has ${model.config.nLayer} layers of ${model.config.nHead} heads.`}
-          </p>
-        </>
-      }
-    >
-      <Planned
-        items={[
-          'for the prompt, a heatmap of one head: which earlier tokens each token reads',
-          'each stage of the computation — scores, scaled, masked, softmax — side by side',
-          'every head of every layer in small multiples, to find the ones with a clear job',
-        ]}
-      />
-      <Settings
-        rows={[
-          ['layer', String(shown.layer)],
-          ['head', String(shown.head)],
-        ]}
-      />
-    </Panel>
-  );
-}
-
-export function LoraSlot() {
-  return (
-    <Panel
-      id="lora"
-      title="LoRA fine-tuning"
-      badge="being built"
-      explanation={
-        <>
-          <p>
-            Fine-tuning all of a model's weights is costly. <strong>LoRA</strong> (low-rank adaptation) freezes them and learns
-            a small correction instead: for a weight matrix W it trains two thin matrices B and A, and uses W + B·A·(α/r). With
-            rank r = 4, a 128 × 384 matrix needs 2,048 new numbers instead of 49,152.
-          </p>
-          <p>
-            B starts at zero, so the adapted model starts out identical to the original. Merging adds B·A into W for free
-            inference; unmerging takes it out again.
-          </p>
-        </>
-      }
-    >
-      <Planned
-        items={[
-          'a short fine-tuning run of the embedded model on a text you choose, training only the LoRA matrices',
-          'the number of trainable values against the whole model',
-          'the same prompt continued before and after, and with the adapter merged and unmerged',
         ]}
       />
     </Panel>

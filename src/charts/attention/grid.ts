@@ -1,0 +1,106 @@
+// Every head of every layer as a thumbnail (BertViz's "model view"): rows are
+// layers, columns heads. Thumbnails are drawn on canvases (a 128-token window
+// is 16k cells per head), laid out with D3; a click opens that head.
+
+import { select } from 'd3';
+import { weightColor } from './common.ts';
+
+export interface GridHead {
+  layer: number;
+  head: number;
+  /** n × n weights, row-major. */
+  values: ArrayLike<number>;
+  masked?: ArrayLike<number>;
+  /** A few words on what the head mostly does, e.g. "previous token 0.82". */
+  caption: string;
+}
+
+export interface GridData {
+  size: number;
+  heads: readonly GridHead[];
+  selected: { layer: number; head: number };
+}
+
+export interface HeadGrid {
+  update(data: GridData): void;
+  destroy(): void;
+}
+
+const THUMB = 118;
+
+export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, head: number) => void): HeadGrid {
+  const root = select(container).append('div').attr('class', 'attn-grid');
+  const painted = new WeakMap<HTMLCanvasElement, ArrayLike<number>>();
+
+  return {
+    update(data) {
+      const layers = Math.max(0, ...data.heads.map((h) => h.layer)) + 1;
+      const heads = Math.max(0, ...data.heads.map((h) => h.head)) + 1;
+      root.style('grid-template-columns', `auto repeat(${heads}, ${THUMB}px)`);
+      const rows = Array.from({ length: layers }, (_, l) => l);
+      const cells: (GridHead | { layer: number; head: -1 })[] = [];
+      for (const l of rows) {
+        cells.push({ layer: l, head: -1 });
+        for (const h of data.heads.filter((x) => x.layer === l).sort((a, b) => a.head - b.head)) cells.push(h);
+      }
+      root
+        .selectAll<HTMLElement, (typeof cells)[number]>(':scope > *')
+        .data(cells, (c) => `${c.layer}:${c.head}`)
+        .join((enter) =>
+          enter.append((c) => {
+            if (c.head < 0) {
+              const label = document.createElement('div');
+              label.className = 'grid-layer-label';
+              label.textContent = `layer ${c.layer}`;
+              return label;
+            }
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'grid-thumb';
+            button.append(document.createElement('canvas'), Object.assign(document.createElement('span'), { className: 'grid-caption' }));
+            return button;
+          }),
+        )
+        .filter((c) => c.head >= 0)
+        .attr('data-layer', (c) => c.layer)
+        .attr('data-head', (c) => c.head)
+        .attr('aria-pressed', (c) => String(c.layer === data.selected.layer && c.head === data.selected.head))
+        .attr('title', (c) => `Layer ${c.layer}, head ${c.head}: open it`)
+        .classed('selected', (c) => c.layer === data.selected.layer && c.head === data.selected.head)
+        .on('click', (_, c) => onOpen(c.layer, c.head))
+        .each(function (c) {
+          const head = c as GridHead;
+          select(this).select('.grid-caption').text(`L${head.layer} H${head.head} · ${head.caption}`);
+        });
+      // Repaint a canvas only when its weights changed (not on a mere selection change).
+      root.selectAll<HTMLButtonElement, GridHead>('button.grid-thumb').each(function (c) {
+        const canvas = this.querySelector('canvas')!;
+        if (painted.get(canvas) === c.values) return;
+        painted.set(canvas, c.values);
+        paint(canvas, c, data.size);
+      });
+    },
+    destroy() {
+      root.remove();
+    },
+  };
+}
+
+/** One pixel block per cell, masked cells light grey. */
+function paint(canvas: HTMLCanvasElement, head: GridHead, n: number): void {
+  const scale = Math.max(1, Math.floor(THUMB / Math.max(1, n)));
+  const side = scale * n;
+  canvas.width = side;
+  canvas.height = side;
+  canvas.style.width = `${Math.min(THUMB - 8, side)}px`;
+  canvas.style.height = `${Math.min(THUMB - 8, side)}px`;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  for (let q = 0; q < n; q++) {
+    for (let k = 0; k < n; k++) {
+      const i = q * n + k;
+      ctx.fillStyle = head.masked?.[i] === 1 ? '#eceff3' : weightColor(head.values[i]);
+      ctx.fillRect(k * scale, q * scale, scale, scale);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// One query's attention row as bars: how much of each key token's value it
+// reads. Masked keys get a hatched stub instead of a bar.
+
+import { axisLeft, scaleLinear, select } from 'd3';
+import { addHatch, clip, createTooltip, escapeHtml, formatValue, labelStride, weightColor, widthMeter } from './common.ts';
+
+export interface RowBarsData {
+  /** The query token, for the title. */
+  query: string;
+  labels: readonly string[];
+  values: ArrayLike<number>;
+  masked?: ArrayLike<number>;
+  /** Positions in the sequence, written as data-k. */
+  ids?: readonly number[];
+}
+
+export interface RowBars {
+  update(data: RowBarsData): void;
+  resize(): void;
+  destroy(): void;
+}
+
+const MARGIN = { top: 10, right: 8, bottom: 64, left: 40 };
+const HEIGHT = 190;
+
+export function createRowBars(container: HTMLElement): RowBars {
+  const meter = widthMeter(container, 480);
+  const svg = select(container).append('svg').attr('class', 'attn-rowbars').attr('role', 'img').attr('height', HEIGHT);
+  const hatch = addHatch(svg);
+  const plot = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
+  const yAxis = plot.append('g').attr('class', 'axis');
+  const bars = plot.append('g');
+  const labels = plot.append('g').attr('class', 'bar-labels');
+  const tooltip = createTooltip(container);
+  let data: RowBarsData | null = null;
+
+  function draw(): void {
+    if (!data) return;
+    const d = data;
+    const n = d.labels.length;
+    const width = Math.max(200, meter.get());
+    const innerH = HEIGHT - MARGIN.top - MARGIN.bottom;
+    const band = Math.max(2, Math.min(34, (width - MARGIN.left - MARGIN.right) / Math.max(1, n)));
+    const w = MARGIN.left + band * n + MARGIN.right;
+    svg.attr('width', w).attr('viewBox', `0 0 ${w} ${HEIGHT}`).attr('aria-label', `Attention of ${d.query} over earlier tokens`);
+    let max = 0;
+    for (let i = 0; i < n; i++) max = Math.max(max, d.values[i]);
+    const y = scaleLinear().domain([0, Math.max(0.05, max)]).range([innerH, 0]).nice();
+    yAxis.call(axisLeft(y).ticks(4));
+    const items = Array.from({ length: n }, (_, i) => ({ i, value: d.values[i], masked: d.masked?.[i] === 1 }));
+    bars
+      .selectAll<SVGRectElement, (typeof items)[number]>('rect')
+      .data(items)
+      .join('rect')
+      .attr('class', (b) => (b.masked ? 'bar masked' : 'bar'))
+      .attr('x', (b) => b.i * band + 0.5)
+      .attr('width', Math.max(1, band - 1))
+      .attr('y', (b) => (b.masked ? innerH - 6 : y(b.value)))
+      .attr('height', (b) => (b.masked ? 6 : innerH - y(b.value)))
+      .attr('fill', (b) => (b.masked ? hatch : weightColor(Math.max(0.15, b.value))))
+      .attr('data-k', (b) => d.ids?.[b.i] ?? b.i)
+      .attr('data-weight', (b) => (b.masked ? 0 : b.value))
+      .attr('data-masked', (b) => (b.masked ? 'true' : null))
+      .on('mousemove', (event: MouseEvent, b) =>
+        tooltip.show(event, `${escapeHtml(d.query)} → <b>${escapeHtml(d.labels[b.i])}</b><br>${b.masked ? 'masked: weight 0' : `weight ${formatValue(b.value)}`}`),
+      )
+      .on('mouseleave', () => tooltip.hide());
+    const stride = labelStride(band);
+    labels
+      .selectAll<SVGTextElement, number>('text')
+      .data(items.filter((b) => b.i % stride === 0).map((b) => b.i))
+      .join('text')
+      .attr('class', 'token-label')
+      .attr('text-anchor', 'end')
+      .attr('font-size', Math.max(9, Math.min(12, band - 1)))
+      .attr('transform', (i) => `translate(${i * band + band / 2},${innerH + 6}) rotate(-55)`)
+      .attr('dy', '0.35em')
+      .text((i) => clip(d.labels[i]));
+  }
+
+  return {
+    update(next) {
+      data = next;
+      draw();
+    },
+    resize() {
+      meter.measure();
+      draw();
+    },
+    destroy() {
+      tooltip.remove();
+      svg.remove();
+    },
+  };
+}

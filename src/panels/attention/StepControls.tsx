@@ -1,0 +1,59 @@
+// Play / pause / step / step back / speed, as TensorFlow Playground steps its
+// training. The step itself lives in the link; playing and speed do not.
+
+export const SPEEDS = [
+  { label: 'slow', ms: 1400 },
+  { label: 'normal', ms: 700 },
+  { label: 'fast', ms: 250 },
+] as const;
+
+export function StepControls(props: {
+  step: number;
+  max: number;
+  busy: boolean;
+  disabled: boolean;
+  playing: boolean;
+  speedMs: number;
+  onStep: (step: number) => void;
+  onPlaying: (playing: boolean) => void;
+  onSpeed: (ms: number) => void;
+}) {
+  const { step, max, busy, disabled, playing } = props;
+  return (
+    <div className="attn-stepper" role="group" aria-label="Step through generation">
+      <button type="button" data-testid="attention-reset" title="Back to the prompt alone" disabled={disabled || step === 0} onClick={() => props.onStep(0)}>
+        ⇤ Start
+      </button>
+      <button type="button" data-testid="attention-back" title="One token back (nothing is recomputed)" disabled={disabled || step === 0} onClick={() => props.onStep(step - 1)}>
+        ◀ Back
+      </button>
+      <button
+        type="button"
+        className="primary attn-play"
+        data-testid="attention-play"
+        aria-pressed={playing}
+        disabled={disabled || (!playing && step >= max)}
+        onClick={() => props.onPlaying(!playing)}
+      >
+        {playing ? '⏸ Pause' : '▶ Play'}
+      </button>
+      <button type="button" data-testid="attention-step" title="Generate one token with the KV cache" disabled={disabled || busy || step >= max} onClick={() => props.onStep(step + 1)}>
+        Step ▶
+      </button>
+      <label className="attn-speed">
+        <span className="field-label">Speed</span>
+        <select value={props.speedMs} data-testid="attention-speed" onChange={(e) => props.onSpeed(Number(e.target.value))}>
+          {SPEEDS.map((s) => (
+            <option key={s.ms} value={s.ms}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="attn-step-label" data-testid="attention-step-label" aria-live="polite">
+        {step === 0 ? 'Step 0: the prompt alone' : `Step ${step}: ${step} token${step === 1 ? '' : 's'} generated`}
+        {busy && ' — generating…'}
+      </span>
+    </div>
+  );
+}

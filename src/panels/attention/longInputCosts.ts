@@ -1,0 +1,76 @@
+// The numbers behind the long-inputs view: how attention's memory grows with
+// the number of tokens for this model and for a 7B model (lessons/costs.ts),
+// and how a long text is cut into overlapping windows (lessons/chunking.ts).
+
+import type { GPTConfig } from '../../model/config.ts';
+import { type ModelShape, LLAMA_7B, attentionMatrixBytes, kvCacheBytesPerToken } from '../../lessons/costs.ts';
+import { type Chunk, chunkWithOverlap } from '../../lessons/chunking.ts';
+import type { CostData } from '../../charts/attention/costChart.ts';
+
+/** This model in the shape costs.ts reads. */
+export function shapeOf(config: GPTConfig, parameters: number): ModelShape {
+  return { name: 'this model', nLayer: config.nLayer, nHead: config.nHead, nEmbd: config.nEmbd, parameters };
+}
+
+/** The 7B model's context window (LLaMA-2). */
+export const LLAMA_CONTEXT = 4096;
+
+/** Token counts from 16 to 32k, doubling. */
+export const LENGTHS = Array.from({ length: 12 }, (_, i) => 16 * 2 ** i);
+
+/**
+ * Memory against length: this model in float32 (how the playground runs it),
+ * the 7B model in 16-bit (how it is usually served). The KV cache covers all
+ * layers; the attention matrix is one layer's, every head, materialised.
+ */
+export function costSeries(model: ModelShape, blockSize: number, sequenceLength: number): CostData {
+  const points = (f: (n: number) => number) => LENGTHS.map((n) => ({ x: n, y: f(n) }));
+  return {
+    series: [
+      { id: 'kv-small', label: `${model.name}: KV cache, all layers (fp32)`, color: '#1f5fa8', points: points((n) => n * kvCacheBytesPerToken(model, 4)) },
+      { id: 'attn-small', label: `${model.name}: attention matrix, one layer (fp32)`, color: '#1f5fa8', dashed: true, points: points((n) => attentionMatrixBytes(model, n, 4)) },
+      { id: 'kv-7b', label: `${LLAMA_7B.name}: KV cache, all layers (fp16)`, color: '#d9822b', points: points((n) => n * kvCacheBytesPerToken(LLAMA_7B, 2)) },
+      { id: 'attn-7b', label: `${LLAMA_7B.name}: attention matrix, one layer (fp16)`, color: '#d9822b', dashed: true, points: points((n) => attentionMatrixBytes(LLAMA_7B, n, 2)) },
+    ],
+    markers: [
+      { x: sequenceLength, label: `on screen: ${sequenceLength}` },
+      { x: blockSize, label: `this model's window: ${blockSize}` },
+      { x: LLAMA_CONTEXT, label: `7B window: ${LLAMA_CONTEXT}` },
+    ],
+  };
+}
+
+export interface LongInputNumbers {
+  kvPerTokenSmall: number;
+  kvPerToken7b: number;
+  /** KV cache of a full window. */
+  kvWindowSmall: number;
+  kvWindow7b: number;
+  matrixWindowSmall: number;
+  matrixWindow7b: number;
+}
+
+export function longInputNumbers(model: ModelShape, blockSize: number): LongInputNumbers {
+  const kvPerTokenSmall = kvCacheBytesPerToken(model, 4);
+  const kvPerToken7b = kvCacheBytesPerToken(LLAMA_7B, 2);
+  return {
+    kvPerTokenSmall,
+    kvPerToken7b,
+    kvWindowSmall: kvPerTokenSmall * blockSize,
+    kvWindow7b: kvPerToken7b * LLAMA_CONTEXT,
+    matrixWindowSmall: attentionMatrixBytes(model, blockSize, 4),
+    matrixWindow7b: attentionMatrixBytes(LLAMA_7B, LLAMA_CONTEXT, 2),
+  };
+}
+
+/**
+ * Windows for a text longer than the context: the prompt itself when it is
+ * that long, else an example text of 4½ windows. A quarter of each window
+ * overlaps the one before it.
+ */
+export function chunkPlan(promptTokens: number, blockSize: number): { length: number; overlap: number; example: boolean; chunks: Chunk[] } {
+  const example = promptTokens <= blockSize;
+  const length = example ? Math.round(blockSize * 4.5) : promptTokens;
+  const overlap = Math.max(1, Math.floor(blockSize / 4));
+  return { length, overlap, example, chunks: chunkWithOverlap(length, blockSize, overlap) };
+}

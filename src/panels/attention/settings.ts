@@ -1,0 +1,56 @@
+// The link's sampling settings as the decode session reads them, for the
+// attention panel's stepping. Pure: state in, settings and sentences out.
+
+import { DEFAULT_SAMPLING, type SamplingSettings } from '../../sampling/settings.ts';
+import type { PlaygroundState } from '../../state/schema.ts';
+
+export interface SteppingSettings {
+  settings: SamplingSettings;
+  /** What the panel does differently from the sampling panel, in sentences. */
+  notes: string[];
+}
+
+/**
+ * The sampling panel's settings, one sequence at a time: sample or greedy as
+ * chosen; beam search keeps several sequences, so the panel steps the single
+ * greedy one instead, and says so.
+ */
+export function steppingSettings(state: PlaygroundState): SteppingSettings {
+  const notes: string[] = [];
+  if (state.strategy === 'beam') {
+    notes.push('Beam search keeps several candidate sequences at once; this panel steps through one sequence, so here it decodes greedily.');
+  }
+  const settings: SamplingSettings = {
+    ...DEFAULT_SAMPLING,
+    do_sample: state.strategy === 'sample',
+    temperature: state.temperature,
+    top_k: state.topK,
+    top_p: state.topP,
+    min_p: state.minP,
+    repetition_penalty: state.repetitionPenalty,
+    no_repeat_ngram_size: state.noRepeatNgram,
+    frequency_penalty: state.frequencyPenalty,
+    presence_penalty: state.presencePenalty,
+    num_beams: 1,
+  };
+  return { settings, notes };
+}
+
+/** One line naming how tokens are chosen, e.g. "sampling, temperature 0.8, top-k 40, seed 7". */
+export function describeStepping(state: PlaygroundState): string {
+  if (state.strategy !== 'sample' || state.temperature === 0) return 'greedy (always the most likely token)';
+  const parts = [`sampling, temperature ${state.temperature}`];
+  if (state.topK > 0) parts.push(`top-k ${state.topK}`);
+  if (state.topP < 1) parts.push(`top-p ${state.topP}`);
+  if (state.minP > 0) parts.push(`min-p ${state.minP}`);
+  if (state.repetitionPenalty !== 1) parts.push(`repetition penalty ${state.repetitionPenalty}`);
+  if (state.noRepeatNgram > 0) parts.push(`no-repeat ${state.noRepeatNgram}-grams`);
+  parts.push(`seed ${state.seed}`);
+  return parts.join(', ');
+}
+
+/** Everything a sequence depends on: when it changes, the sequence is generated again. */
+export function sequenceKey(state: PlaygroundState, modelName: string): string {
+  const { settings } = steppingSettings(state);
+  return JSON.stringify([modelName, state.prompt, state.seed, settings]);
+}

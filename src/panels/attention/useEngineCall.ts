@@ -1,0 +1,37 @@
+// One engine call whose answer depends on its parameters: rerun when `key`
+// changes, answers to superseded calls dropped.
+
+import { useEffect, useState } from 'react';
+import type { EngineClient } from '../../engine/client.ts';
+import type { MethodName, ParamsOf, ResultOf } from '../../engine/protocol.ts';
+
+export type CallState<R> =
+  | { status: 'idle' }
+  | { status: 'running'; key: string }
+  | { status: 'done'; key: string; result: R }
+  | { status: 'error'; key: string; message: string };
+
+export function useEngineCall<M extends MethodName>(
+  client: EngineClient | null,
+  method: M,
+  params: ParamsOf<M> | null,
+  key: string,
+): CallState<ResultOf<M>> {
+  const [state, setState] = useState<CallState<ResultOf<M>>>({ status: 'idle' });
+  useEffect(() => {
+    if (!client || params === null) return;
+    let alive = true;
+    setState({ status: 'running', key });
+    const job = client.call(method, params);
+    job.result.then(
+      (result) => alive && setState({ status: 'done', key, result }),
+      (e: Error) => alive && setState({ status: 'error', key, message: e.message }),
+    );
+    return () => {
+      alive = false;
+    };
+    // The key stands for the params.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, method, key, params === null]);
+  return state;
+}

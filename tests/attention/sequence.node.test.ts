@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttentionSequence } from '../../src/engine/handlers/attention.ts';
+import { type SequenceData, headStages, headWeights, lensAt, stepView } from '../../src/panels/attention/frames.ts';
+import { headMatrix } from '../../src/model/trace.ts';
+import { decode } from '../../src/sampling/sampler.ts';
+import { DEFAULT_SAMPLING, type SamplingSettings } from '../../src/sampling/settings.ts';
+import { useBackend } from '../helpers/backend.ts';
+import { maxAbsDiff } from '../helpers/fixtures.ts';
+import { smallModel } from './fixture.ts';
+import type { GPT } from '../../src/model/gpt.ts';
+import type { ByteLevelBPE } from '../../src/tokenizer/index.ts';
+
+const sampled: SamplingSettings = { ...DEFAULT_SAMPLING, temperature: 0.9, top_k: 20 };
+
+function sequenceData(seq: AttentionSequence): SequenceData {
+  return { tokens: seq.tokenViews(), promptLength: seq.promptLength, frames: seq.frames, picks: seq.picks };
+}
+
+describe('a sequence stepped one token at a time', () => {
+  let model: GPT;
+  let tokenizer: ByteLevelBPE;
+  beforeAll(async () => {
+    await useBackend('cpu');
+    ({ model, tokenizer } = smallModel(32));
+  });
+  afterAll(() => model.dispose());
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`steps 100 tokens, sliding the window, without leaking a tensor (${backend})`, async () => {
+      await useBackend(backend);
+      const { model: m, tokenizer: t } = smallModel(32);
+      const baseline = tf.memory().numTensors;
+      const seq = new AttentionSequence(m, t, { prompt: 'the cat sat', settings: sampled, seed: 7, lensTopK: 3 });
+      const withCache = tf.memory().numTensors; // the KV cache: K and V per layer
+      expect(withCache).toBe(baseline + 2 * m.config.nLayer);
+      for (let i = 0; i < 100; i++) {
+        seq.advance();
+        expect(tf.memory().numTensors).toBe(withCache);
+      }
+      expect(seq.frames).toHaveLength(101);
+      expect(seq.notices.some((n) => n.includes('slid'))).toBe(true);
+      seq.dispose();
+      expect(tf.memory().numTensors).toBe(baseline);
+      m.dispose();
+      await useBackend('cpu');
+    });
+  }
+
+  it('every step tiles its window: rows sum to 1, the future is masked and 0', () => {
+    const seq = new AttentionSequence(model, tokenizer, { prompt: 'the moon', settings: sampled, seed: 3, lensTopK: 3 });
+    for (let i = 0; i < 70; i++) seq.advance();
+    const data = sequenceData(seq);
+    for (let s = 0; s <= 70; s++) {
+      const view = stepView(data, s);
+      expect(view.known).toBe(seq.promptLength + s);
+      expect(view.positions[view.positions.length - 1]).toBe(view.known - 1); // the newest token is the last row
+      expect(view.positions.length).toBeLessThanOrEqual(model.config.blockSize);
+      const m = headWeights(view, 1, 1);
+      const n = m.size;
+      for (let q = 0; q < n; q++) {
+        let sum = 0;
+        for (let k = 0; k < n; k++) {
+          sum += m.values[q * n + k];
+          if (k > q) {
+            expect(m.masked[q * n + k]).toBe(1);
+            expect(m.values[q * n + k]).toBe(0);
+          }
+        }
+        expect(sum).toBeCloseTo(1, 5);
+      }
+    }
+    seq.dispose();
+  });
+
+  it('the stepped rows equal one causal pass over the same window (what teacher forcing computes)', () => {
+    const seq = new AttentionSequence(model, tokenizer, { prompt: 'the cat sat on', settings: sampled, seed: 11, lensTopK: 3 });
+    for (let i = 0; i < 12; i++) seq.advance();
+    const data = sequenceData(seq);
+    const view = stepView(data, 12);
+    const ids = view.positions.map((p) => data.tokens[p].id);
+    const { trace } = model.run(ids, { trace: true });
+    for (let l = 0; l < model.config.nLayer; l++) {
+      for (let h = 0; h < model.config.nHead; h++) {
+        const full = headMatrix(trace!.layers[l].attention, h);
+        expect(maxAbsDiff(headWeights(view, l, h).values, full.data)).toBeLessThan(1e-5);
+      }
+    }
+    // The stages of the newest row: Q·Kᵀ = scores × √d, softmax of the masked scores = the weights.
+    const hs = model.config.nEmbd / model.config.nHead;
+    const st = headStages(view, 1, 0, view.positions.length - 1, hs);
+    const direct = Array.from(st.masked, (v) => Math.exp(v - Math.max(...st.masked)));
+    const z = direct.reduce((a, b) => a + b, 0);
+    expect(maxAbsDiff(st.weights, direct.map((v) => v / z))).toBeLessThan(1e-6);
+    expect(st.qk[0] / st.scaled[0]).toBeCloseTo(Math.sqrt(hs), 5);
+    // The lens's last stage is the model's own next-token distribution.
+    const lens = lensAt(view, view.positions.length - 1);
+    expect(lens).toHaveLength(model.config.nLayer + 1);
+    const last = Array.from(trace!.logits.data.subarray((ids.length - 1) * model.config.vocabSize, ids.length * model.config.vocabSize));
+    expect(lens[lens.length - 1][0].id).toBe(last.indexOf(Math.max(...last)));
+    seq.dispose();
+  });
+
+  it('draws the same tokens as an untraced decode with the same seed, greedy and sampled', () => {
+    for (const settings of [sampled, { ...DEFAULT_SAMPLING, do_sample: false }, { ...sampled, repetition_penalty: 1.3, no_repeat_ngram_size: 2 }]) {
+      const prompt = tokenizer.encode('the dog ran');
+      const reference = decode(model, prompt, settings, { maxNewTokens: 40, seed: 99 });
+      const seq = new AttentionSequence(model, tokenizer, { prompt: 'the dog ran', settings, seed: 99, lensTopK: 2 });
+      for (let i = 0; i < 40; i++) seq.advance();
+      expect(seq.picks.map((p) => p.id)).toEqual(reference.generated);
+      seq.dispose();
+    }
+  });
+
+  it('cuts a prompt longer than the window from the left, and says so', () => {
+    const long = 'the cat sat on the mat. '.repeat(30);
+    const seq = new AttentionSequence(model, tokenizer, { prompt: long, settings: sampled, seed: 1, lensTopK: 2 });
+    expect(seq.promptTokenCount).toBeGreaterThan(model.config.blockSize);
+    expect(seq.promptLength).toBe(model.config.blockSize);
+    expect(seq.notices.join(' ')).toMatch(/only the last 32 fit the context window/);
+    expect(seq.frames[0].queryCount).toBe(32);
+    seq.advance(); // the window is full: the next token slides it
+    const view = stepView(sequenceData(seq), 1);
+    expect(view.positions.length).toBe(16); // the newest half of the window, the new token included
+    expect(view.frames).toHaveLength(1);
+    seq.dispose();
+  });
+});
