@@ -47,6 +47,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           environment: 'node',
+          // One file at a time: each builds and serves the app, one stops its server to test offline use,
+          // and the dev-tiny stand-in is trained once by whichever file needs it first.
+          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 400_000,
         },

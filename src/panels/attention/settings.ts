@@ -3,6 +3,7 @@
 
 import { DEFAULT_SAMPLING, type SamplingSettings } from '../../sampling/settings.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
+import { samplingSettingsFrom } from '../sampling/settingsFromState.ts';
 
 export interface SteppingSettings {
   settings: SamplingSettings;
@@ -20,19 +21,8 @@ export function steppingSettings(state: PlaygroundState): SteppingSettings {
   if (state.strategy === 'beam') {
     notes.push('Beam search keeps several candidate sequences at once; this panel steps through one sequence, so here it decodes greedily.');
   }
-  const settings: SamplingSettings = {
-    ...DEFAULT_SAMPLING,
-    do_sample: state.strategy === 'sample',
-    temperature: state.temperature,
-    top_k: state.topK,
-    top_p: state.topP,
-    min_p: state.minP,
-    repetition_penalty: state.repetitionPenalty,
-    no_repeat_ngram_size: state.noRepeatNgram,
-    frequency_penalty: state.frequencyPenalty,
-    presence_penalty: state.presencePenalty,
-    num_beams: 1,
-  };
+  // The sampling panel's mapping, one sequence only (beam search handled above).
+  const settings: SamplingSettings = { ...samplingSettingsFrom(state), num_beams: 1, length_penalty: DEFAULT_SAMPLING.length_penalty, early_stopping: DEFAULT_SAMPLING.early_stopping };
   return { settings, notes };
 }
 
