@@ -12,11 +12,13 @@ export interface D3Chart<T> {
 export function D3View<T>(props: { create: (container: HTMLElement) => D3Chart<T>; data: T; testId?: string; className?: string }) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<D3Chart<T> | null>(null);
-  const { create } = props;
+  // The chart is built once per mount: callers may pass an inline `create`,
+  // so its identity is not a reason to rebuild (data changes go through update).
+  const create = useRef(props.create);
 
   useEffect(() => {
     const element = container.current!;
-    const c = create(element);
+    const c = create.current(element);
     chart.current = c;
     c.update(props.data);
     const observer = c.resize ? new ResizeObserver(() => c.resize!()) : null;
@@ -26,9 +28,7 @@ export function D3View<T>(props: { create: (container: HTMLElement) => D3Chart<T
       c.destroy();
       chart.current = null;
     };
-    // The chart is made once per `create`; data changes go through update below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [create]);
+  }, []);
 
   useEffect(() => {
     chart.current?.update(props.data);

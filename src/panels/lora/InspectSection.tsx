@@ -10,7 +10,7 @@ import type { TargetModule } from '../../lora/config.ts';
 import { LORA_MODULES, type PlaygroundState, type SettingKey } from '../../state/schema.ts';
 import { type LowRankData, createLowRankPicture } from '../../charts/lora/lowRankPicture.ts';
 import { type SingularValueData, countNonZero, createSingularValueChart } from '../../charts/lora/singularValues.ts';
-import { D3View } from './D3View.tsx';
+import { D3View } from '../D3View.tsx';
 
 const createPicture = (el: HTMLElement) => createLowRankPicture(el);
 const createSpectra = (el: HTMLElement) => createSingularValueChart(el, { title: 'Singular values of ΔW and of W', height: 230 });

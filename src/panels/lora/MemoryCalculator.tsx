@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import type { FineTuneAssumptions } from '../../lessons/costs.ts';
 import { createStackedBars } from '../../charts/lora/stackedBars.ts';
-import { D3View } from './D3View.tsx';
+import { D3View } from '../D3View.tsx';
 import { GPU_SIZES, MEMORY_KEYS, MEMORY_MODELS, formatGB, memoryAssumptions, memoryRows } from './memory.ts';
 
 const createMemoryBars = (el: HTMLElement) => createStackedBars(el, { title: 'GPU memory to fine-tune LLaMA-2 models' });

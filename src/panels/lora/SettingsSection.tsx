@@ -9,7 +9,7 @@ import type { PlaygroundState, SettingKey } from '../../state/schema.ts';
 import { type StackedBarsData, createStackedBars } from '../../charts/lora/stackedBars.ts';
 import { NumberInput } from '../NumberInput.tsx';
 import { formatCount } from '../format.ts';
-import { D3View } from './D3View.tsx';
+import { D3View } from '../D3View.tsx';
 import { adapterParameterCount, loraConfigFromState, parseTargets, scalingFormula, withTarget } from './settings.ts';
 
 const MODULE_HINTS: Record<string, string> = {
