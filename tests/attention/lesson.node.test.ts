@@ -5,7 +5,7 @@ import { InputError, type GPT } from '../../src/model/gpt.ts';
 import { CharTokenizer, type ByteLevelBPE } from '../../src/tokenizer/index.ts';
 import { useBackend } from '../helpers/backend.ts';
 import { maxAbsDiff } from '../helpers/fixtures.ts';
-import { directLayer0 } from './direct.ts';
+import { directLayer0 } from '../helpers/direct.ts';
 import { smallModel } from './fixture.ts';
 
 describe('the masks lesson and teacher forcing', () => {

@@ -4,11 +4,8 @@
 // same tokens from an untraced decode, then one full causal pass over them).
 // Screenshots of every view go to tmp/attention-*.png.
 
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.ts';
@@ -17,16 +14,9 @@ import { headMatrix } from '../../src/model/trace.ts';
 import { decode } from '../../src/sampling/sampler.ts';
 import { DEFAULT_SAMPLING } from '../../src/sampling/settings.ts';
 import { tokenizerFromJSON } from '../../src/tokenizer/index.ts';
-import { MODEL, ROOT, ensureModel, launchChromium, modelDir } from './harness.ts';
+import { MODEL, ROOT, type Served, buildAndServe, ensureModel, launchChromium, modelDir } from './harness.ts';
 
-/**
- * Built into its own folder: vitest runs e2e files in parallel, and the
- * harness's buildAndServe empties one shared folder, which would pull the app
- * from under another file's server.
- */
-const OUT_DIR = path.join(ROOT, 'tmp/e2e-attention-dist');
 const SHOTS = path.join(ROOT, 'tmp');
-const VITE = path.join(ROOT, 'node_modules/vite/bin/vite.js');
 
 const PROMPT = 'ROMEO:\nO, she doth teach the torches';
 const SEED = 42;
@@ -36,37 +26,19 @@ const settings = { ...DEFAULT_SAMPLING, temperature: 0.8, top_k: 20 };
 const LINK = `model=${MODEL}&backend=wasm&panel=attention&temperature=0.8&top_k=20&seed=${SEED}`;
 
 let url = '';
-let preview: ChildProcess | null = null;
+let served: Served;
 let browser: Browser;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   await ensureModel(MODEL);
-  await promisify(execFile)(process.execPath, [VITE, 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT });
-  const port = await freePort();
-  preview = spawn(process.execPath, [VITE, 'preview', '--outDir', OUT_DIR, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: ROOT, stdio: 'ignore' });
-  url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 30_000;
-  while (!(await fetch(url).then((r) => r.ok, () => false))) {
-    if (Date.now() > deadline) throw new Error(`vite preview did not answer on ${url}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  served = await buildAndServe();
+  url = served.url;
   browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  preview?.kill('SIGTERM');
+  await served?.stop();
 });
 
 async function open(hash: string): Promise<{ page: Page; errors: string[] }> {

@@ -6,43 +6,7 @@ import { canAttend, maskBias, type MaskMode } from '../../src/model/masks.ts';
 import { headMatrix } from '../../src/model/trace.ts';
 import { useBackend } from '../helpers/backend.ts';
 import { maxAbsDiff } from '../helpers/fixtures.ts';
-
-/**
- * Layer 0's attention computed directly in plain JS from the weights
- * (embeddings → LayerNorm → Q, K → QKᵀ/√d → mask → softmax), to check the
- * model's trace for every mask family against an independent computation.
- */
-async function directLayer0Probs(model: GPT, ids: number[], mode: MaskMode): Promise<number[][][]> {
-  const { nEmbd: C, nHead, layerNormEps } = model.config;
-  const hs = C / nHead;
-  const wte = await model.params.wte.data();
-  const wpe = await model.params.wpe.data();
-  const g = await model.params.h[0].ln_1.weight.data();
-  const b = await model.params.h[0].ln_1.bias.data();
-  const W = await model.params.h[0].attn.c_attn.weight.data(); // [C, 3C]
-  const bias = await model.params.h[0].attn.c_attn.bias.data();
-  const T = ids.length;
-  const x = ids.map((id, t) => Array.from({ length: C }, (_, j) => wte[id * C + j] + wpe[t * C + j]));
-  const ln = x.map((row) => {
-    const mean = row.reduce((s, v) => s + v, 0) / C;
-    const v = row.reduce((s, r) => s + (r - mean) ** 2, 0) / C;
-    return row.map((r, j) => ((r - mean) / Math.sqrt(v + layerNormEps)) * g[j] + b[j]);
-  });
-  const proj = (row: number[], col: number) => row.reduce((s, r, i) => s + r * W[i * 3 * C + col], bias[col]);
-  const out: number[][][] = [];
-  for (let h = 0; h < nHead; h++) {
-    const q = ln.map((r) => Array.from({ length: hs }, (_, d) => proj(r, h * hs + d)));
-    const k = ln.map((r) => Array.from({ length: hs }, (_, d) => proj(r, C + h * hs + d)));
-    out.push(q.map((qi, i) => {
-      const s = k.map((kj, j) => (canAttend(mode, i, j) ? qi.reduce((acc, v, d) => acc + v * kj[d], 0) / Math.sqrt(hs) : -Infinity));
-      const m = Math.max(...s);
-      const e = s.map((v) => Math.exp(v - m));
-      const z = e.reduce((a, c) => a + c, 0);
-      return e.map((v) => v / z);
-    }));
-  }
-  return out;
-}
+import { directLayer0 } from '../helpers/direct.ts';
 
 describe('attention masks', () => {
   let model: GPT;
@@ -65,7 +29,7 @@ describe('attention masks', () => {
   for (const mode of modes) {
     it(`trace probabilities under the ${mode.kind} mask equal a direct computation`, async () => {
       const { trace } = model.run(ids, { trace: true, mask: mode });
-      const direct = await directLayer0Probs(model, ids, mode);
+      const direct = await directLayer0(model, ids, mode);
       const a = trace!.layers[0].attention;
       direct.forEach((head, h) => {
         const m = headMatrix(a, h);
