@@ -6,6 +6,7 @@ import type {
 import { type Handler, type LoadedModel, engineReady, modelIn, yieldToEvents } from '../runtime.ts';
 import { GPT, InputError } from '../../model/gpt.ts';
 import { LoraAdapter } from '../../lora/lora.ts';
+import { readTextFile } from '../../io/userText.ts';
 import { type LoraConfig, LoraError, loraScaling } from '../../lora/config.ts';
 import { type AdaptationPoint, type AdaptationResult, adapt } from '../../lora/experiment.ts';
 import { exportPeft, importPeft } from '../../lora/peft.ts';
@@ -148,16 +149,7 @@ function probeIds(loaded: LoadedModel, probe: string): number[] {
 async function readNewText(source: LoraTextSource): Promise<string> {
   if (source.kind === 'default') return explanationsAsText();
   let text = source.kind === 'text' ? source.text : '';
-  if (source.kind === 'file') {
-    const label = source.file.name ? `The file "${source.file.name}"` : 'The file';
-    const bytes = new Uint8Array(await source.file.arrayBuffer());
-    if (bytes.subarray(0, 1 << 16).includes(0)) throw new InputError(`${label} looks like a binary file, not plain text.`);
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new InputError(`${label} is not UTF-8 text; save it as UTF-8 and try again.`);
-    }
-  }
+  if (source.kind === 'file') text = await readTextFile(source.file);
   if (text.trim().length === 0) throw new InputError('The new text is empty: paste some text, choose a file, or use the default text.');
   return text.slice(0, MAX_CHARACTERS);
 }

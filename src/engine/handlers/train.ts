@@ -1,4 +1,5 @@
 import type { EventOf, ModelInfo, PreparedSummary, TrainParams, TrainResult } from '../protocol.ts';
+import { readTextFile } from '../../io/userText.ts';
 import { type JobContext, engineReady, installModel, yieldToEvents } from '../runtime.ts';
 import { GPT } from '../../model/gpt.ts';
 import { countParameters, makeConfig, type GPTConfig } from '../../model/config.ts';
@@ -20,22 +21,7 @@ const MAX_CHARACTERS = 2_000_000;
 async function readTrainingText(source: TrainParams['source']): Promise<{ text: string; truncatedFrom: number | null }> {
   let text: string;
   if (source.kind === 'file') {
-    const label = source.file.name ? `The file "${source.file.name}"` : 'The file';
-    const bytes = new Uint8Array(await source.file.arrayBuffer());
-    if (bytes.length === 0) throw new TrainingInputError(`${label} is empty: choose a file with some text in it.`);
-    const head = bytes.subarray(0, 1 << 16);
-    if (head.includes(0)) {
-      throw new TrainingInputError(`${label} looks like a binary file (it contains zero bytes), not plain text. Choose a .txt file saved as UTF-8.`);
-    }
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new TrainingInputError(`${label} is not UTF-8 text. If it is text, save it as UTF-8 (most editors offer this under "Save as") and try again.`);
-    }
-    const controls = text.slice(0, 65536).match(/[\u0001-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
-    if (controls > 0.01 * Math.min(text.length, 65536)) {
-      throw new TrainingInputError(`${label} looks like a binary file (many control characters), not plain text.`);
-    }
+    text = await readTextFile(source.file);
   } else {
     text = source.text;
   }
