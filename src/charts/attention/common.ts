@@ -109,3 +109,32 @@ export function formatValue(v: number): string {
   const s = a !== 0 && (a < 0.001 || a >= 1e4) ? v.toExponential(2) : v.toFixed(a >= 100 ? 1 : 3);
   return s.replace('-', '−');
 }
+
+/** Token labels along an axis: every `stride`-th (and the selected one), placed by `place`, full text on hover. */
+export function drawLabels(
+  g: Selection<SVGGElement, unknown, null, undefined>,
+  labels: readonly string[],
+  stride: number,
+  place: (i: number) => string,
+  anchor: 'start' | 'end',
+  font: number,
+  selected: number | null,
+  onClick?: (i: number) => void,
+): void {
+  const shown = labels.map((text, i) => ({ text, i })).filter(({ i }) => i % stride === 0 || i === selected);
+  g.selectAll<SVGTextElement, { text: string; i: number }>('text')
+    .data(shown, (l) => String(l.i))
+    .join('text')
+    .attr('transform', (l) => place(l.i))
+    .attr('text-anchor', anchor)
+    .attr('dy', '0.35em')
+    .attr('font-size', font)
+    .attr('class', (l) => (l.i === selected ? 'token-label selected' : onClick ? 'token-label clickable' : 'token-label'))
+    .attr('data-index', (l) => l.i)
+    .text((l) => clip(l.text))
+    .on('click', (_, l) => onClick?.(l.i))
+    .selectAll('title')
+    .data((l) => [l.text])
+    .join('title')
+    .text((t) => t);
+}

@@ -4,7 +4,7 @@
 // Framework-free: built on a container, redrawn with `update(data)`.
 
 import { type Selection, select } from 'd3';
-import { addHatch, clip, createTooltip, escapeHtml, formatValue, labelStride, weightColor, widthMeter } from './common.ts';
+import { addHatch, clip, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, weightColor, widthMeter } from './common.ts';
 
 export interface HeatmapData {
   rowLabels: readonly string[];
@@ -191,32 +191,4 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions): 
       svg.remove();
     },
   };
-}
-
-function drawLabels(
-  g: Selection<SVGGElement, unknown, null, undefined>,
-  labels: readonly string[],
-  stride: number,
-  place: (i: number) => string,
-  anchor: 'start' | 'end',
-  font: number,
-  selected: number | null,
-  onClick?: (i: number) => void,
-): void {
-  const shown = labels.map((text, i) => ({ text, i })).filter(({ i }) => i % stride === 0 || i === selected);
-  g.selectAll<SVGTextElement, { text: string; i: number }>('text')
-    .data(shown, (l) => String(l.i))
-    .join('text')
-    .attr('transform', (l) => place(l.i))
-    .attr('text-anchor', anchor)
-    .attr('dy', '0.35em')
-    .attr('font-size', font)
-    .attr('class', (l) => (l.i === selected ? 'token-label selected' : onClick ? 'token-label clickable' : 'token-label'))
-    .attr('data-index', (l) => l.i)
-    .text((l) => clip(l.text))
-    .on('click', (_, l) => onClick?.(l.i))
-    .selectAll('title')
-    .data((l) => [l.text])
-    .join('title')
-    .text((t) => t);
 }

@@ -2,7 +2,7 @@
 // reads. Masked keys get a hatched stub instead of a bar.
 
 import { axisLeft, scaleLinear, select } from 'd3';
-import { addHatch, clip, createTooltip, escapeHtml, formatValue, labelStride, weightColor, widthMeter } from './common.ts';
+import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, weightColor, widthMeter } from './common.ts';
 
 export interface RowBarsData {
   /** The query token, for the title. */
@@ -66,16 +66,7 @@ export function createRowBars(container: HTMLElement): RowBars {
       )
       .on('mouseleave', () => tooltip.hide());
     const stride = labelStride(band);
-    labels
-      .selectAll<SVGTextElement, number>('text')
-      .data(items.filter((b) => b.i % stride === 0).map((b) => b.i))
-      .join('text')
-      .attr('class', 'token-label')
-      .attr('text-anchor', 'end')
-      .attr('font-size', Math.max(9, Math.min(12, band - 1)))
-      .attr('transform', (i) => `translate(${i * band + band / 2},${innerH + 6}) rotate(-55)`)
-      .attr('dy', '0.35em')
-      .text((i) => clip(d.labels[i]));
+    drawLabels(labels, d.labels, stride, (i) => `translate(${i * band + band / 2},${innerH + 6}) rotate(-55)`, 'end', Math.max(9, Math.min(12, band - 1)), null);
   }
 
   return {

@@ -4,7 +4,7 @@
 // when it is wide enough).
 
 import { select } from 'd3';
-import { addHatch, clip, createTooltip, escapeHtml, formatValue, labelStride, scoreColor, weightColor, widthMeter } from './common.ts';
+import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, scoreColor, weightColor, widthMeter } from './common.ts';
 
 export interface Stage {
   id: 'qk' | 'scaled' | 'masked' | 'softmax';
@@ -108,17 +108,8 @@ export function createStages(container: HTMLElement): StagesChart {
     });
 
     const stride = labelStride(cell);
-    keysG
-      .attr('transform', `translate(${LABEL_W},${d.stages.length * (ROW_H + GAP) + 2})`)
-      .selectAll<SVGTextElement, number>('text')
-      .data(d.keyLabels.map((_, i) => i).filter((i) => i % stride === 0))
-      .join('text')
-      .attr('class', 'token-label')
-      .attr('text-anchor', 'end')
-      .attr('font-size', Math.max(9, Math.min(12, cell - 1)))
-      .attr('transform', (i) => `translate(${i * cell + cell / 2},4) rotate(-55)`)
-      .attr('dy', '0.35em')
-      .text((i) => clip(d.keyLabels[i]));
+    keysG.attr('transform', `translate(${LABEL_W},${d.stages.length * (ROW_H + GAP) + 2})`);
+    drawLabels(keysG, d.keyLabels, stride, (i) => `translate(${i * cell + cell / 2},4) rotate(-55)`, 'end', Math.max(9, Math.min(12, cell - 1)), null);
   }
 
   return {
