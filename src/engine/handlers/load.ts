@@ -40,7 +40,9 @@ export async function loadModel({ baseUrl, name }: ParamsOf<'loadModel'>, job: J
   const training = await readJSON<Record<string, unknown>>(url('training.json')).catch(() => null); // optional
 
   report('weights', 'model.safetensors', 0, null, true);
+  let read: { loaded: number; total: number | null } = { loaded: 0, total: null };
   const model = await loadGPT({ config: config as never, weights: url('model.safetensors') }, (p) => {
+    read = { loaded: p.loadedBytes, total: p.totalBytes };
     if (p.stage === 'done') report('building', 'model.safetensors', p.loadedBytes, p.totalBytes, true);
     else report('weights', 'model.safetensors', p.loadedBytes, p.totalBytes);
   });
@@ -49,7 +51,8 @@ export async function loadModel({ baseUrl, name }: ParamsOf<'loadModel'>, job: J
       throw new InputError(`tokenizer.json has ${tokenizer.vocabSize} tokens but the model only ${model.config.vocabSize}: they do not belong together.`);
     }
     // The first forward pass compiles shaders (WebGL) or kernels: pay for it now, not on the first click.
-    report('warming-up', 'model.safetensors', 0, null, true);
+    // Keep the byte count on screen: a busy page may render only this last stage of a fast load.
+    report('warming-up', 'model.safetensors', read.loaded, read.total ?? read.loaded, true);
     await yieldToEvents();
     model.run([0]);
   } catch (e) {
