@@ -4,6 +4,7 @@
 // numbers.
 
 import { type Selection, axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
+import { drawLegend } from './legend.ts';
 
 export interface Point {
   x: number;
@@ -126,17 +127,7 @@ export function createLineChart(container: HTMLElement, options: LineChartOption
       drawDots(select(this), s.dots ? s.points : [], s.color, (p) => x(p.x), (p) => y(p.y));
     });
 
-    legend
-      .selectAll<HTMLSpanElement, LineSeries>('span.legend-item')
-      .data(data.series, (s) => s.id)
-      .join((enter) => {
-        const item = enter.append('span').attr('class', 'legend-item');
-        item.append('span').attr('class', 'legend-swatch');
-        item.append('span').attr('class', 'legend-label');
-        return item;
-      })
-      .call((item) => item.select('.legend-swatch').style('background', (s) => s.color))
-      .call((item) => item.select('.legend-label').text((s) => s.label));
+    drawLegend(legend, data.series.map((s) => ({ key: s.id, label: s.label, color: s.color })));
   }
 
   return {

@@ -5,6 +5,7 @@
 // with reference lines at common GPU sizes.
 
 import { axisBottom, scaleLinear, select } from 'd3';
+import { drawLegend } from '../legend.ts';
 
 export interface SegmentKey {
   key: string;
@@ -138,17 +139,7 @@ export function createStackedBars(container: HTMLElement, options: { title: stri
         .attr('fill', (s) => data.keys.find((k) => k.key === s.key)?.color ?? '#999');
     });
 
-    legend
-      .selectAll<HTMLSpanElement, SegmentKey>('span.legend-item')
-      .data(data.legend === false ? [] : data.keys, (k) => k.key)
-      .join((enter) => {
-        const item = enter.append('span').attr('class', 'legend-item');
-        item.append('span').attr('class', 'legend-swatch block');
-        item.append('span').attr('class', 'legend-label');
-        return item;
-      })
-      .call((item) => item.select('.legend-swatch').style('background', (k) => k.color))
-      .call((item) => item.select('.legend-label').text((k) => k.label));
+    drawLegend(legend, data.legend === false ? [] : data.keys, 'legend-swatch block');
   }
 
   return {
