@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { findChromium } from './tests/helpers/chromium.ts';
 
 // Two projects: the pure core runs in Node (cpu / wasm backends); the same
 // core runs in headless Chromium, where WebGL2 is software-rendered but real.
+// `npm test` checks for a Chromium first (scripts/check-chromium.ts) and says how to get one.
+const chromium = findChromium();
 const chromiumArgs = [
   '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
@@ -21,8 +24,7 @@ export default defineConfig({
         },
       },
       {
-        // Serve ../shared (fixtures) and public/ to the browser tests.
-        server: { fs: { allow: ['..'] } },
+        // The browser tests read the fixtures in tests/fixtures and the models in public/, both inside the project.
         optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] },
         test: {
           name: 'browser',
@@ -35,7 +37,7 @@ export default defineConfig({
             screenshotFailures: false,
             instances: [{ browser: 'chromium' }],
             provider: playwright({
-              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+              launchOptions: { executablePath: chromium.found ? chromium.path : '/usr/bin/chromium', args: chromiumArgs },
             }),
           },
         },
@@ -47,8 +49,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           environment: 'node',
-          // One file at a time: each builds and serves the app, one stops its server to test offline use,
-          // and the dev-tiny stand-in is trained once by whichever file needs it first.
+          // Trains the stand-in model if missing and builds the app once for every e2e file.
+          globalSetup: ['tests/e2e/setup.ts'],
+          // One file at a time: each serves the one build on its own port (one stops its server to test
+          // offline use), and the files would otherwise share two cores between several browsers.
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 400_000,

@@ -1,5 +1,6 @@
 // How long byte-level BPE training and encoding take on Tiny Shakespeare.
-// Run: npx tsx bench/tokenizer.ts [vocabSize] [path/to/text]
+// Run: npx tsx bench/tokenizer.ts [vocabSize] [path/to/text]  (default: the excerpt in tests/fixtures;
+// pass a full copy of Tiny Shakespeare for the corpus-sized figures)
 // Prints times rather than asserting them: the shared machines' speed swings ~2×.
 
 import { readFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ByteLevelBPE, CharTokenizer } from '../src/tokenizer/index.ts';
 
 const vocabSize = Number(process.argv[2] ?? 1024);
-const path = process.argv[3] ?? fileURLToPath(new URL('../../shared/data/tinyshakespeare.txt', import.meta.url));
+const path = process.argv[3] ?? fileURLToPath(new URL('../tests/fixtures/tinyshakespeare-excerpt.txt', import.meta.url));
 const text = readFileSync(path, 'utf8');
 // nanoGPT's split: the first 90% trains, the last 10% validates.
 const split = Math.floor(text.length * 0.9);

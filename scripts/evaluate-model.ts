@@ -10,7 +10,8 @@ import path from 'node:path';
 import { selectBackend } from '../src/engine/backend.ts';
 import { loadGPT } from '../src/io/checkpoint.ts';
 import { tokenizerFromJSON } from '../src/tokenizer/index.ts';
-import { loadCorpus, splitCorpus, TINY_SHAKESPEARE_URL } from '../src/data/corpus.ts';
+import { loadCorpus, splitCorpus } from '../src/data/corpus.ts';
+import { chooseCorpus } from '../src/data/corpusSource.ts';
 import { Trainer } from '../src/train/trainer.ts';
 import { validationReport } from '../src/train/pipeline.ts';
 
@@ -19,8 +20,9 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const dir = path.resolve(arg('model', 'public/models/shakespeare'));
-const localCorpus = path.resolve('../shared/data/tinyshakespeare.txt');
-const corpus = arg('corpus', fs.existsSync(localCorpus) ? localCorpus : TINY_SHAKESPEARE_URL);
+// --corpus PATH|URL (or CORPUS=...) reads a local copy; otherwise the corpus is downloaded.
+const corpus = chooseCorpus({ explicit: arg('corpus', process.env.CORPUS ?? ''), size: 'full', root: process.cwd() }).source;
+console.error(`corpus: ${corpus}`);
 
 await selectBackend(['wasm', 'cpu'], path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
 const model = await loadGPT({ config: path.join(dir, 'config.json'), weights: path.join(dir, 'model.safetensors') });

@@ -6,8 +6,9 @@
  *
  *   npx tsx scripts/train-embedded.ts [--corpus PATH|URL] [--steps 2000] [--minutes 60] [--name shakespeare]
  *
- * Without --corpus it reads ../shared/data/tinyshakespeare.txt when present,
- * else downloads the corpus from its public address.
+ * --corpus (or the CORPUS environment variable) names a local copy or a URL;
+ * without either the whole corpus is downloaded from its public address. The
+ * run prints which text it read, and training.json records it with its hash.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { Trainer, type TrainSettings } from '../src/train/trainer.ts';
 import { saveTrainingCheckpoint, resumeTraining } from '../src/train/checkpoint.ts';
 import { prepareCorpus, validationReport } from '../src/train/pipeline.ts';
 import { loadCorpus, corpusHash, heldOutSample, TINY_SHAKESPEARE_URL } from '../src/data/corpus.ts';
+import { chooseCorpus } from '../src/data/corpusSource.ts';
 import { saveGPTToDirectory } from '../src/io/checkpoint.ts';
 import { ByteLevelBPE } from '../src/tokenizer/bpe.ts';
 import { generate } from '../src/sampling/generate.ts';
@@ -28,8 +30,8 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const name = arg('name', 'shakespeare');
-const localCorpus = path.resolve('../shared/data/tinyshakespeare.txt');
-const corpusSource = arg('corpus', fs.existsSync(localCorpus) ? localCorpus : TINY_SHAKESPEARE_URL);
+const corpus = chooseCorpus({ explicit: arg('corpus', process.env.CORPUS ?? ''), size: 'full', root: process.cwd() });
+const corpusSource = corpus.source;
 const vocabSize = Number(arg('vocab', '1024'));
 const minutes = Number(arg('minutes', 'Infinity'));
 const evalEvery = Number(arg('eval-every', '100'));
@@ -47,7 +49,7 @@ const outDir = path.resolve('public/models', name);
 fs.mkdirSync(runDir, { recursive: true });
 
 await selectBackend(['wasm', 'cpu'], path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
-console.log(`backend ${tf.getBackend()}; corpus ${corpusSource}`);
+console.log(`backend ${tf.getBackend()}; corpus ${corpusSource} (${corpus.why})`);
 const text = await loadCorpus(corpusSource);
 const hash = await corpusHash(text);
 
@@ -117,7 +119,7 @@ fs.writeFileSync(path.join(outDir, 'tokenizer.json'), JSON.stringify(tokenizer.t
 fs.writeFileSync(path.join(outDir, 'original-sample.txt'), heldOutSample(text));
 const sample = generate(trainer.model, tokenizer.encode('ROMEO:\n'), { maxNewTokens: 80 });
 const training = {
-  corpus: { name: 'Tiny Shakespeare', source: TINY_SHAKESPEARE_URL, sha256: hash, characters: text.length, train_fraction: 0.9 },
+  corpus: { name: 'Tiny Shakespeare', source: corpusSource === TINY_SHAKESPEARE_URL ? TINY_SHAKESPEARE_URL : path.basename(corpusSource), sha256: hash, characters: text.length, train_fraction: 0.9 },
   tokenizer: { kind: 'byte-level BPE', vocab_size: tokenizer.vocabSize, fitted_on: 'training split' },
   settings: trainer.settings,
   backend: tf.getBackend(),

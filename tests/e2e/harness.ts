@@ -7,6 +7,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type LaunchOptions, chromium } from 'playwright-core';
+import { inject } from 'vitest';
+import { chromiumPath } from '../helpers/chromium.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = path.join(ROOT, 'tmp/e2e-screenshots');
@@ -52,7 +54,9 @@ export async function ensureModel(name: string): Promise<void> {
     throw new Error(`The model "${name}" is not in ${dir}. Train it with scripts/train-embedded.ts, or run the tests with the stand-in (E2E_MODEL=dev-tiny).`);
   }
   const t0 = Date.now();
-  await run(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/train-embedded.ts', '--name', 'dev-tiny', '--steps', '40', '--batch', '4']);
+  // Trained on the excerpt that ships with the repository: no network, nothing outside it.
+  await run(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/train-embedded.ts', '--name', 'dev-tiny',
+    '--steps', '40', '--batch', '4', '--corpus', path.join(ROOT, 'tests/fixtures/tinyshakespeare-excerpt.txt')]);
   console.log(`trained the dev-tiny stand-in in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
@@ -72,9 +76,32 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** `vite build` into tmp/e2e-dist, then `vite preview` of it on a free localhost port. */
-export async function buildAndServe(): Promise<Served> {
+/** `vite build` into tmp/e2e-dist. The e2e project's global setup (tests/e2e/setup.ts) does this once for every file. */
+export async function buildApp(): Promise<string> {
   await run(process.execPath, [VITE, 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { NODE_ENV: 'production' });
+  return OUT_DIR;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the global setup built the app (absent when a file runs outside the e2e project). */
+    e2eDist: string;
+  }
+}
+
+/**
+ * `vite preview` of the built app on a free localhost port: the build the global
+ * setup made for this run, or a fresh one when there is none. Each file gets its
+ * own server (one stops it to test offline use).
+ */
+export async function buildAndServe(): Promise<Served> {
+  let built: string | undefined;
+  try {
+    built = inject('e2eDist');
+  } catch {
+    built = undefined;
+  }
+  if (!built || !fs.existsSync(path.join(built, 'index.html'))) await buildApp();
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
@@ -105,7 +132,7 @@ export async function buildAndServe(): Promise<Served> {
 
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const options: LaunchOptions = {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: [...CHROMIUM_ARGS, ...extraArgs],
   };
   return chromium.launch(options);

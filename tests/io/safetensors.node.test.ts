@@ -6,7 +6,7 @@ import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/io/float16
 import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../../src/io/safetensors.ts';
 
 // Written by Python (PyTorch + safetensors); the reference this parser must agree with.
-const fixtureDir = fileURLToPath(new URL('../../../shared/fixtures/gpt2-tiny/', import.meta.url));
+const fixtureDir = fileURLToPath(new URL('../fixtures/gpt2-tiny/', import.meta.url));
 const modelBytes = new Uint8Array(readFileSync(fixtureDir + 'model.safetensors'));
 const adapterBytes = new Uint8Array(readFileSync(fixtureDir + 'adapter_model.safetensors'));
 const config = JSON.parse(readFileSync(fixtureDir + 'config.json', 'utf8')) as {

@@ -7,7 +7,7 @@ import { SourceError, type SourceErrorCode } from '../../src/io/errors.ts';
 import { parseSafetensors } from '../../src/io/safetensors.ts';
 import { readBytes, readJSON, readText, type LoadProgress } from '../../src/io/source.ts';
 
-const fixtureDir = fileURLToPath(new URL('../../../shared/fixtures/gpt2-tiny/', import.meta.url));
+const fixtureDir = fileURLToPath(new URL('../fixtures/gpt2-tiny/', import.meta.url));
 const modelPath = fixtureDir + 'model.safetensors';
 const modelBytes = new Uint8Array(readFileSync(modelPath));
 
@@ -43,7 +43,7 @@ describe('readBytes from the file system (Node)', () => {
   });
 
   it('resolves relative paths from the working directory (the project root under Vitest)', async () => {
-    const config = await readJSON<{ n_embd: number }>('../shared/fixtures/gpt2-tiny/config.json');
+    const config = await readJSON<{ n_embd: number }>('tests/fixtures/gpt2-tiny/config.json');
     expect(config.n_embd).toBe(32);
   });
 

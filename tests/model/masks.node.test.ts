@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GPT } from '../../src/model/gpt.ts';
 import { makeConfig } from '../../src/model/config.ts';
 import { canAttend, maskBias, type MaskMode } from '../../src/model/masks.ts';
@@ -14,6 +14,7 @@ describe('attention masks', () => {
     await useBackend('cpu');
     model = GPT.create(makeConfig('nano', { nHead: 2 }), 3);
   });
+  afterAll(() => model.dispose());
   const ids = [5, 9, 2, 33, 7, 7, 41, 12];
   const modes: MaskMode[] = [{ kind: 'causal' }, { kind: 'prefix', prefixLength: 3 }, { kind: 'bidirectional' }];
 
@@ -55,7 +56,8 @@ describe('attention masks', () => {
     }
   });
 
-  it('prefix LM extends a KV cache after the prefix, and refuses to before it', () => {
+  it('prefix LM extends a KV cache after the prefix, and refuses to before it, leaking nothing', () => {
+    const before = tf.memory().numTensors;
     const mode: MaskMode = { kind: 'prefix', prefixLength: 3 };
     const full = model.logitsAt(ids, mode);
     const cache = model.createCache();
@@ -72,6 +74,7 @@ describe('attention masks', () => {
     model.run(ids.slice(0, 2), { cache: bi, mask: modes[2] });
     expect(() => model.run([ids[2]], { cache: bi, mask: modes[2] })).toThrow(/bidirectional/);
     bi.dispose();
-    expect(tf.memory().numTensors).toBeGreaterThan(0);
+    // Refused steps included: every cache freed, nothing left behind.
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -2,12 +2,11 @@
 // (@huggingface/tokenizers, the tokenizer of transformers.js): the tokenizer.json
 // we write must load there and give the same ids and the same decoded text.
 
-import { existsSync, readFileSync } from 'node:fs';
 import { Tokenizer as HFTokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { ByteLevelBPE } from '../../src/tokenizer/index.ts';
 
-const SHAKESPEARE = '../shared/data/tinyshakespeare.txt';
+import { corpusExcerpt } from '../helpers/fixtures.ts';
 
 // transformers' `clean_up_tokenization_spaces` (on by default in transformers.js)
 // rewrites " ." to "." after decoding; the Rust tokenizers library, like ours,
@@ -93,9 +92,9 @@ describe('byte-level BPE matches @huggingface/tokenizers', () => {
   });
 });
 
-describe.skipIf(!existsSync(SHAKESPEARE))('on Tiny Shakespeare', () => {
+describe('on the Tiny Shakespeare excerpt', () => {
   it('a 1024-token vocabulary trained on the first 90% encodes the last 10% as Hugging Face does', () => {
-    const text = readFileSync(SHAKESPEARE, 'utf8');
+    const text = corpusExcerpt();
     const split = Math.floor(text.length * 0.9);
     const bpe = ByteLevelBPE.train(text.slice(0, split), { vocabSize: 1024, specialTokens: ['<|endoftext|>'] });
     expect(bpe.vocabSize).toBe(1024);
