@@ -7,9 +7,9 @@ import { PANELS, type PanelId } from './state/schema.ts';
 import { useHashState } from './state/useHashState.ts';
 import { useEngine } from './panels/useEngine.ts';
 import { LoadStatus } from './panels/LoadStatus.tsx';
+import { TabList } from './panels/Tabs.tsx';
 import { PromptBox } from './panels/PromptBox.tsx';
 import { OwnTextPanel } from './panels/OwnTextPanel.tsx';
-import { LessonsSlot } from './panels/slots.tsx';
 import { SamplingPanel } from './panels/sampling/SamplingPanel.tsx';
 import { AttentionPanel } from './panels/attention/AttentionPanel.tsx';
 import { LoraPanel } from './panels/lora/LoraPanel.tsx';
@@ -19,7 +19,6 @@ const PANEL_LABELS: Record<PanelId, string> = {
   attention: 'Attention',
   lora: 'LoRA',
   'own-text': 'Your own text',
-  lessons: 'Lessons',
 };
 
 export function App() {
@@ -34,7 +33,6 @@ export function App() {
     attention: <AttentionPanel client={engine.client} state={state} set={set} model={embedded} />,
     lora: <LoraPanel client={engine.client} state={state} set={set} model={embedded} />,
     'own-text': <OwnTextPanel client={engine.client} state={state} set={set} onModel={setCustom} />,
-    lessons: <LessonsSlot />,
   };
 
   return (
@@ -47,6 +45,7 @@ export function App() {
         </p>
       </header>
 
+      <main>
       {problems.length > 0 && (
         <div className="alert warning" role="status" data-testid="link-problems">
           <strong>Some settings in the link could not be used as written:</strong>
@@ -64,29 +63,14 @@ export function App() {
       <LoadStatus modelName={state.model} load={engine.load} backend={engine.backend} offlineReady={engine.offlineReady} memory={engine.memory} />
       <PromptBox client={engine.client} embedded={embedded} custom={custom} state={state} set={set} />
 
-      <nav className="tabs" role="tablist" aria-label="Panels">
-        {PANELS.map((id) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            id={`tab-${id}`}
-            aria-selected={state.panel === id}
-            aria-controls={`tabpanel-${id}`}
-            data-testid={`tab-${id}`}
-            className={state.panel === id ? 'tab active' : 'tab'}
-            onClick={() => set('panel', id)}
-          >
-            {PANEL_LABELS[id]}
-          </button>
-        ))}
-      </nav>
+      <TabList ids={PANELS} labels={PANEL_LABELS} selected={state.panel} onSelect={(id) => set('panel', id)} label="Panels" />
       {PANELS.map((id) => (
         // Inactive panels stay mounted (hidden), so a training run survives a look at another tab.
         <div key={id} role="tabpanel" id={`tabpanel-${id}`} aria-labelledby={`tab-${id}`} hidden={state.panel !== id}>
           {panels[id]}
         </div>
       ))}
+      </main>
 
       <footer className="app-footer">
         TensorFlow.js runs the model in a Web Worker, so the page stays responsive while it generates or trains.

@@ -3,14 +3,15 @@
  * Nothing here imports React, D3 or the DOM.
  */
 export { GPT, InputError, type RunOptions, type RunResult } from './model/gpt.ts';
-export { type GPTConfig, presets, makeConfig, countParameters, ConfigError, type PresetName } from './model/config.ts';
+export { type GPTConfig, presets, TRAINING_SIZES, makeConfig, countParameters, ConfigError, type PresetName } from './model/config.ts';
 export { type MaskMode, CAUSAL, canAttend, maskBias, describeMask } from './model/masks.ts';
 export { KVCache } from './model/kvcache.ts';
 export { type ForwardTrace, type LayerTrace, type AttentionTrace, type Matrix, matrixRow, headMatrix } from './model/trace.ts';
 export { type NamedArray, parameterShapes } from './model/params.ts';
 
 export { loadGPT, saveGPT, saveGPTToDirectory, configFromHF, configToHF, CheckpointError, type HFGPT2Config } from './io/checkpoint.ts';
-export { parseSafetensors, serializeSafetensors, type TensorRecord } from './io/safetensors.ts';
+export { parseSafetensors, type TensorRecord } from './io/safetensors.ts';
+export { serializeSafetensors } from './io/safetensorsWrite.ts';
 export { WeightFileError, SourceError } from './io/errors.ts';
 export { readBytes, readText, readJSON, type ByteSource, type LoadProgress } from './io/source.ts';
 
@@ -28,8 +29,12 @@ export { generate, argmax, type GenerateOptions, type GenerateResult } from './s
 export { selectBackend, type BackendName } from './engine/backend.ts';
 export { Rng } from './util/random.ts';
 export { type SamplingSettings, DEFAULT_SAMPLING, MAX_BEAMS, SettingsError, checkSettings } from './sampling/settings.ts';
-export { PROCESSOR_ORDER, processLogits, softmax, type ProcessorName, type ProcessorStep } from './sampling/processors.ts';
-export { decode, drawToken, type DecodeStep, type DecodeResult } from './sampling/sampler.ts';
+export { PROCESSOR_ORDER, processLogits, type ProcessorName, type ProcessorStep } from './sampling/processors.ts';
+export { softmax } from './util/softmax.ts';
+export { decode, type DecodeResult } from './sampling/sampler.ts';
+export { DecodeSession, type DecodeStep } from './sampling/session.ts';
+export { drawToken, type Draw } from './sampling/draw.ts';
+export { type Notice, type NoticeCode } from './sampling/notices.ts';
 export { beamSearch, modelLogits, cachedModelLogits, DEFAULT_BEAM, type BeamSettings, type BeamResult, type BeamStep, type Hypothesis } from './sampling/beam.ts';
 export { seqRepN, distinctN, repWindow, repeatedNgramMask, repetitionReport, type RepetitionReport } from './sampling/repetition.ts';
 export { runSweep, temperatureSweep, continueWith, SWEEP_STRATEGIES, type SweepRow, type Strategy } from './sampling/sweep.ts';
@@ -40,7 +45,7 @@ export { logitLens, readOut, type LensGuess } from './model/lens.ts';
 export { singularValues } from './util/linalg.ts';
 export { quantizeNF4, dequantizeNF4, nf4Bytes, NF4_LEVELS } from './lora/nf4.ts';
 export * as costs from './lessons/costs.ts';
-export { quantizedCopy, type QuantizedBase } from './lora/qlora.ts';
-export { adapt, mixStreams, type AdaptationPoint, type AdaptationResult } from './lora/experiment.ts';
+export { quantizedCopy, QloraRun, type QuantizedBase, type QloraReport } from './lora/qlora.ts';
+export { adapt, mixStreams, validationLoss, type AdaptationPoint, type AdaptationResult, type OriginalSample } from './lora/experiment.ts';
 export { ALL_EXPLANATIONS, REPETITION, ATTENTION, LORA, explanationsAsText, type Explanation } from './lessons/explanations.ts';
 export { chunkWithOverlap, type Chunk } from './lessons/chunking.ts';

@@ -3,6 +3,7 @@
 // (a published figure) drawn as a tick.
 
 import { axisLeft, scaleBand, scaleLinear, select } from 'd3';
+import { type Chart, describe, listed, spoken } from './chart.ts';
 
 export interface Bar {
   label: string;
@@ -12,17 +13,18 @@ export interface Bar {
   color?: string;
 }
 
-export interface BarChart {
-  update(bars: readonly Bar[]): void;
-  resize(): void;
-  destroy(): void;
-}
-
 const M = { top: 12, right: 12, bottom: 44, left: 46 };
 
-export function createBarChart(container: HTMLElement, opts: { title: string; yLabel: string; height?: number; yMax?: number }): BarChart {
+/** Each bar's value in words, with its reference figure where it has one. */
+export function describeBars(bars: readonly Bar[], yLabel: string): string {
+  if (bars.length === 0) return 'No bars yet.';
+  const items = bars.map((b) => `${b.label} ${spoken(b.value)}${b.reference === undefined ? '' : ` (reference ${spoken(b.reference)})`}`);
+  return `${yLabel}: ${listed(items)}.`;
+}
+
+export function createBarChart(container: HTMLElement, opts: { title: string; yLabel: string; height?: number; yMax?: number }): Chart<readonly Bar[]> {
   const height = opts.height ?? 220;
-  const svg = select(container).append('svg').attr('class', 'bar-chart').attr('role', 'img').attr('aria-label', opts.title).attr('height', height);
+  const svg = select(container).append('svg').attr('class', 'bar-chart').attr('height', height);
   const plot = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
   const yAxis = plot.append('g').attr('class', 'axis');
   const barsG = plot.append('g');
@@ -72,6 +74,7 @@ export function createBarChart(container: HTMLElement, opts: { title: string; yL
     update(next) {
       bars = next;
       draw();
+      describe(svg.node()!, opts.title, describeBars(next, opts.yLabel));
     },
     resize: draw,
     destroy() {

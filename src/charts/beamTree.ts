@@ -5,6 +5,7 @@
 // hypothesis is traced in the accent colour.
 
 import { select } from 'd3';
+import { type Chart, describe } from './chart.ts';
 
 export interface TreeCandidate {
   /** Index of the beam (the kept candidate, in order) at the previous step; 0 = the prompt at step 1. */
@@ -20,9 +21,12 @@ export interface BeamTreeData {
   steps: readonly { candidates: readonly TreeCandidate[] }[];
 }
 
-export interface BeamTreeChart {
-  update(data: BeamTreeData): void;
-  destroy(): void;
+/** The size of the search and the best hypothesis it found, token by token. */
+export function describeBeamTree(data: BeamTreeData): string {
+  const best = data.steps.map((s) => s.candidates.find((c) => c.onBest)?.label).filter((l): l is string => l !== undefined);
+  const candidates = data.steps.reduce((n, s) => n + s.candidates.length, 0);
+  const finished = data.steps.reduce((n, s) => n + s.candidates.filter((c) => c.fate === 'finished').length, 0);
+  return `${data.steps.length} steps from "${data.rootLabel}", ${candidates} candidates in all, ${finished} finished. The best hypothesis continues: ${best.map((l) => `"${l}"`).join(' ')}.`;
 }
 
 const COL = 118;
@@ -36,13 +40,14 @@ interface Placed extends TreeCandidate {
   py: number;
 }
 
-export function createBeamTree(container: HTMLElement, title: string): BeamTreeChart {
-  const wrap = select(container).append('div').attr('class', 'beam-tree-scroll');
-  const svg = wrap.append('svg').attr('class', 'beam-tree').attr('role', 'img').attr('aria-label', title);
+export function createBeamTree(container: HTMLElement, title: string): Chart<BeamTreeData> {
+  const wrap = select(container).append('div').attr('class', 'beam-tree-scroll').attr('tabindex', 0); // scrolls sideways: reachable from the keyboard
+  const svg = wrap.append('svg').attr('class', 'beam-tree');
   const edges = svg.append('g').attr('class', 'edges');
   const nodes = svg.append('g').attr('class', 'nodes');
 
   function update(data: BeamTreeData): void {
+    describe(svg.node()!, title, describeBeamTree(data));
     const maxRows = Math.max(1, ...data.steps.map((s) => s.candidates.length));
     const height = maxRows * ROW + 20;
     const width = (data.steps.length + 1) * COL + 20;

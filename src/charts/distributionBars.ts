@@ -5,6 +5,7 @@
 // in is the token chosen.
 
 import { scaleLinear, select } from 'd3';
+import { type Chart, describe, listed } from './chart.ts';
 
 export interface DistributionBar {
   id: number;
@@ -28,18 +29,25 @@ export interface DistributionData {
   restProcessed: number;
 }
 
-export interface DistributionChart {
-  update(data: DistributionData): void;
-  resize(): void;
-  destroy(): void;
+/** The likeliest tokens after the processors, what the filters cut, and which token the draw picks. */
+export function describeDistribution(data: DistributionData): string {
+  const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
+  const kept = data.bars.filter((b) => b.cutBy === null).slice(0, 5);
+  const cut = data.bars.filter((b) => b.cutBy !== null).length;
+  const chosen = data.bars.find((b) => b.chosen);
+  return [
+    kept.length ? `Likeliest next tokens after the processors: ${listed(kept.map((b) => `"${b.label}" ${percent(b.processed)} (model ${percent(b.raw)})`))}.` : 'No token is left.',
+    cut ? `${cut} of the ${data.bars.length} tokens shown were cut by a filter.` : '',
+    chosen ? (data.u === null ? `Greedy decoding picks "${chosen.label}".` : `The draw u = ${data.u.toFixed(3)} picks "${chosen.label}".`) : '',
+  ].filter(Boolean).join(' ');
 }
 
 const ROW = 22;
 const LABEL_W = 92;
 const CUM_W = 70;
 
-export function createDistributionChart(container: HTMLElement, title: string): DistributionChart {
-  const svg = select(container).append('svg').attr('class', 'distribution-chart').attr('role', 'img').attr('aria-label', title);
+export function createDistributionChart(container: HTMLElement, title: string): Chart<DistributionData> {
+  const svg = select(container).append('svg').attr('class', 'distribution-chart');
   const rows = svg.append('g').attr('class', 'rows');
   const marker = svg.append('g').attr('class', 'draw-marker');
   let data: DistributionData = { bars: [], u: null, restProcessed: 0 };
@@ -109,6 +117,7 @@ export function createDistributionChart(container: HTMLElement, title: string): 
     update(next) {
       data = next;
       draw();
+      describe(svg.node()!, title, describeDistribution(next));
     },
     resize: draw,
     destroy() {

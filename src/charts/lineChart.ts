@@ -5,6 +5,7 @@
 
 import { type Selection, axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
 import { drawLegend } from './legend.ts';
+import { type Chart, describe, listed, spoken } from './chart.ts';
 
 export interface Point {
   x: number;
@@ -44,22 +45,27 @@ export interface LineChartOptions {
   title: string;
 }
 
-export interface LineChart {
-  update(data: LineChartData): void;
-  /** Redraws at the container's current width. */
-  resize(): void;
-  destroy(): void;
-}
-
 const MARGIN = { top: 14, right: 16, bottom: 40, left: 52 };
 
-export function createLineChart(container: HTMLElement, options: LineChartOptions): LineChart {
+/** What the chart shows, in words: each line from its first point to its last, and the guide lines. */
+export function describeLines(data: LineChartData, options: Pick<LineChartOptions, 'xLabel' | 'yLabel'>): string {
+  const drawn = data.series.filter((s) => s.points.length > 0);
+  if (drawn.length === 0) return 'No points yet.';
+  const at = (p: Point) => `${spoken(p.y)} at ${options.xLabel} ${spoken(p.x)}`;
+  const lines = drawn.map((s) => {
+    const first = s.points[0];
+    const last = s.points[s.points.length - 1];
+    return s.points.length === 1 ? `${s.label}: ${at(first)}` : `${s.label}: from ${at(first)} to ${at(last)}`;
+  });
+  const refs = (data.references ?? []).map((r) => `a guide line at ${spoken(r.y)} (${r.label})`);
+  return `${options.yLabel} against ${options.xLabel}. ${listed(lines)}.${refs.length ? ` With ${listed(refs)}.` : ''}`;
+}
+
+export function createLineChart(container: HTMLElement, options: LineChartOptions): Chart<LineChartData> {
   const height = options.height ?? 240;
   const svg = select(container)
     .append('svg')
     .attr('class', 'line-chart')
-    .attr('role', 'img')
-    .attr('aria-label', options.title)
     .attr('height', height);
   const plot = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
   const xAxis = plot.append('g').attr('class', 'axis x-axis');
@@ -134,6 +140,7 @@ export function createLineChart(container: HTMLElement, options: LineChartOption
     update(next) {
       data = next;
       draw();
+      describe(svg.node()!, options.title, describeLines(next, options));
     },
     resize: draw,
     destroy() {

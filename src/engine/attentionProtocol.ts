@@ -8,7 +8,8 @@
 // the page keeps the frames: stepping back, or moving between layers and
 // heads, never reruns the model.
 
-import type { ModelSlot } from './protocol.ts';
+import type { ModelSlot } from './protocolCommon.ts';
+import type { Notice } from '../sampling/notices.ts';
 import type { SamplingSettings } from '../sampling/settings.ts';
 import type { MaskMode } from '../model/masks.ts';
 
@@ -97,7 +98,7 @@ export interface SequenceResult {
   frames: AttentionFrame[];
   picks: PickedToken[];
   /** Adjusted settings, a cut prompt, a slid window, in sentences. */
-  notices: string[];
+  notices: Notice[];
   fallback: ByteFallback[];
   /** True when the page stopped the call before every step ran. */
   stopped: boolean;
@@ -115,7 +116,7 @@ export interface StepResult {
   tokens: AttentionToken[];
   frames: AttentionFrame[];
   picks: PickedToken[];
-  notices: string[];
+  notices: Notice[];
   stopped: boolean;
 }
 

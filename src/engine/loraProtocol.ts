@@ -9,6 +9,7 @@
 import type { LoraConfig, TargetModule } from '../lora/config.ts';
 import type { AdaptationPoint } from '../lora/experiment.ts';
 import type { PeftAdapterConfig } from '../lora/peft.ts';
+import type { QloraReport } from '../lora/qlora.ts';
 
 /** The new text to adapt to: the playground's own explanations, pasted text, or a file. */
 export type LoraTextSource =
@@ -57,21 +58,6 @@ export interface LoraDataSummary {
   originalValTokens: number;
   batchSize: number;
   blockSize: number;
-}
-
-/** QLoRA: what storing the base in 4 bits saved, and what it cost in loss. */
-export interface QloraReport {
-  /** Bytes of the adapted models' linear weights in float32 and in NF4 (double-quantised constants included). */
-  float32Bytes: number;
-  nf4Bytes: number;
-  /** RMS change the rounding made to those weights. */
-  rmsError: number;
-  /** New-text validation loss of the base with no adapter: float32 and NF4-rounded weights. */
-  baseLossFloat: number;
-  baseLossNf4: number;
-  /** The trained adapter's new-text validation loss over the NF4 base (as trained) and over the float32 base. */
-  adaptedLossNf4: number;
-  adaptedLossFloat: number;
 }
 
 export interface LoraTrainParams {

@@ -14,16 +14,17 @@
 // handlers/<panel>.ts; the client's `call` is typed from the combined table.
 
 import type { GPTConfig } from '../model/config.ts';
+import type { Notice } from '../sampling/notices.ts';
+import type { BackendName } from './backend.ts';
+import type { ModelSlot, TokenPiece } from './protocolCommon.ts';
 import type { SamplingMethods } from './samplingProtocol.ts';
 import type { AttentionMethods } from './attentionProtocol.ts';
 import type { LoraMethods } from './loraProtocol.ts';
 import type { TokenizerKind } from '../tokenizer/tokenizer.ts';
 
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
-export type BackendRequest = 'auto' | BackendName;
+export type { ModelSlot, TokenPiece };
 
-/** Which model a call means: the one shipped with the page, or one trained here. */
-export type ModelSlot = 'embedded' | 'custom';
+export type BackendRequest = 'auto' | BackendName;
 
 export interface BackendReport {
   backend: BackendName;
@@ -67,14 +68,8 @@ export interface LoadParams {
 
 // ---- generate --------------------------------------------------------------
 
-export interface TokenPiece {
-  id: number;
-  /** The token decoded on its own (may be part of a multi-byte character). */
-  text: string;
-}
-
 export type GenerateEvent =
-  | { type: 'prompt'; tokens: TokenPiece[]; notices: string[] }
+  | { type: 'prompt'; tokens: TokenPiece[]; notices: Notice[] }
   | { type: 'token'; index: number; token: TokenPiece };
 
 export interface GenerateParams {
@@ -88,7 +83,7 @@ export interface GenerateResult {
   text: string;
   tokenCount: number;
   stopped: boolean;
-  notices: string[];
+  notices: Notice[];
   tokensPerSecond: number;
 }
 

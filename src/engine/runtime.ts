@@ -2,9 +2,10 @@
 // the models the worker holds. Handlers for each panel live in handlers/ and
 // import from here; worker.ts only routes messages to them.
 
-import type { BackendName, BackendReport, BackendRequest, EventOf, MethodName, ModelInfo, ModelSlot, ParamsOf, ResultOf } from './protocol.ts';
-import { selectBackend } from './backend.ts';
+import type { BackendReport, BackendRequest, EventOf, MethodName, ModelInfo, ModelSlot, ParamsOf, ResultOf } from './protocol.ts';
+import { type BackendName, selectBackend } from './backend.ts';
 import { bundledWasmPaths } from './wasmPaths.ts';
+import { AdapterStore } from './adapterStore.ts';
 import { GPT, InputError } from '../model/gpt.ts';
 import type { Tokenizer } from '../tokenizer/index.ts';
 
@@ -106,12 +107,18 @@ export interface LoadedModel {
 }
 
 export const models = new Map<ModelSlot, LoadedModel>();
+/** The LoRA adapters held for the model in each slot: they go when their model goes. */
+const adapterStores = new Map<ModelSlot, AdapterStore>();
 
 /** Puts a model in a slot and frees the one it replaces (its variables are not tidied by anyone else). */
 export function installModel(slot: ModelSlot, loaded: LoadedModel): void {
   const old = models.get(slot);
   models.set(slot, loaded);
-  if (old && old.model !== loaded.model) old.model.dispose();
+  if (old && old.model !== loaded.model) {
+    old.model.dispose();
+    adapterStores.get(slot)?.dropAfterModelDisposed();
+    adapterStores.delete(slot);
+  }
 }
 
 export function modelIn(slot: ModelSlot): LoadedModel {
@@ -122,3 +129,14 @@ export function modelIn(slot: ModelSlot): LoadedModel {
   return loaded;
 }
 
+/** The adapter store of the model in `slot`; adapters made for a model that has since been replaced are dropped. */
+export function adaptersIn(slot: ModelSlot): AdapterStore {
+  const { model } = modelIn(slot);
+  let store = adapterStores.get(slot);
+  if (store?.model !== model) {
+    store?.dropAfterModelDisposed();
+    store = new AdapterStore(model);
+    adapterStores.set(slot, store);
+  }
+  return store;
+}

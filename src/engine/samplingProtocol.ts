@@ -3,7 +3,8 @@
 // Logits travel as plain Float32Arrays: the page re-runs the (pure) logits
 // processors itself when a slider moves, so a drag never reruns the model.
 
-import type { ModelSlot, TokenPiece } from './protocol.ts';
+import type { ModelSlot, TokenPiece } from './protocolCommon.ts';
+import type { Notice } from '../sampling/notices.ts';
 import type { SamplingSettings } from '../sampling/settings.ts';
 import type { BeamSettings, BeamStep, Hypothesis } from '../sampling/beam.ts';
 import type { RepetitionReport } from '../sampling/repetition.ts';
@@ -19,7 +20,7 @@ export interface PromptLogitsResult {
   promptTokens: TokenPiece[];
   /** Next-token logits after the prompt (its last window, if it was cut). */
   logits: Float32Array;
-  notices: string[];
+  notices: Notice[];
 }
 
 /** One generated token as the panel shows it. */
@@ -46,7 +47,7 @@ export interface DecodeResultData {
   tokens: SampledToken[];
   text: string;
   report: RepetitionReport;
-  notices: string[];
+  notices: Notice[];
   stopped: boolean;
   tokensPerSecond: number;
 }
@@ -69,7 +70,7 @@ export interface BeamResultData {
   stoppedBecause: 'done' | 'max_new_tokens';
   eosTokenId: number | null;
   report: RepetitionReport;
-  notices: string[];
+  notices: Notice[];
 }
 
 export interface SweepParams {

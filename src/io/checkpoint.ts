@@ -1,7 +1,8 @@
 import { GPT } from '../model/gpt.ts';
 import { type GPTConfig, validateConfig, ConfigError } from '../model/config.ts';
 import { type NamedArray, parameterShapes } from '../model/params.ts';
-import { parseSafetensors, serializeSafetensors, type TensorRecord } from './safetensors.ts';
+import { parseSafetensors, type TensorRecord } from './safetensors.ts';
+import { serializeSafetensors } from './safetensorsWrite.ts';
 import { type ByteSource, type ProgressCallback, readBytes, readJSON } from './source.ts';
 
 /**

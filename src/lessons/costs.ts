@@ -1,6 +1,7 @@
 /**
  * Back-of-the-envelope costs behind two interview questions: why input length
- * is bounded (attention's n×n matrix and the KV cache grow with it), and how
+ * is bounded (attention's time grows with n², its memory too when the n×n
+ * matrix is stored whole, and the KV cache grows with n), and how
  * much memory fine-tuning needs (full vs LoRA vs QLoRA). Pure arithmetic, every
  * assumption a named parameter so the panel can state it.
  */
@@ -25,38 +26,81 @@ export function kvCacheBytesPerToken(m: ModelShape, bytesPerValue: number): numb
   return 2 * m.nLayer * (m.nKVHead ?? m.nHead) * headSize * bytesPerValue;
 }
 
-/** One layer's attention matrices for n tokens: heads × n × n scores, materialised (no FlashAttention). */
+/** One layer's attention matrices for n tokens: heads × n × n scores, stored whole (a plain implementation, no FlashAttention). */
 export function attentionMatrixBytes(m: ModelShape, n: number, bytesPerValue: number): number {
   return m.nHead * n * n * bytesPerValue;
 }
 
-/** Multiply-adds ×2 spent in attention's two n×n products per layer (QKᵀ and A·V) for n tokens. */
-export function attentionFlops(m: ModelShape, n: number): number {
-  return 2 * 2 * n * n * m.nEmbd;
+/**
+ * What FlashAttention keeps of one layer's attention instead of the n × n
+ * matrices: it computes the softmax in tiles held in on-chip memory and stores
+ * only one fp32 statistic per query and head (the log-sum-exp, as
+ * FlashAttention-2 does; the first version kept two), from which the backward
+ * pass recomputes the tiles. Linear in n.
+ */
+export function flashAttentionBytes(m: ModelShape, n: number): number {
+  return m.nHead * n * 4;
 }
 
 export type Precision = 'fp32' | 'bf16' | 'int8' | 'nf4';
 
 export const BYTES: Record<Precision, number> = { fp32: 4, bf16: 2, int8: 1, nf4: 0.5 };
 
+/**
+ * What the backward pass keeps of each layer's forward pass (Korthikanti et
+ * al. 2022, "Reducing Activation Recomputation in Large Transformer Models",
+ * §4 and Table 2):
+ * - none: everything, s·b·h·(34 + 5·a·s/h) bytes a layer in 16-bit; the 5·a·s²·b
+ *   part is the attention scores, softmax and dropout, one n×n matrix per head.
+ * - selective: those n×n matrices are recomputed in the backward pass, leaving
+ *   34·s·b·h. FlashAttention never stores them either (it keeps the output and
+ *   one softmax statistic per row), so it lands on the same figure.
+ * - full: only each layer's input, 2·s·b·h; the rest is recomputed, one layer
+ *   at a time, during the backward pass (gradient checkpointing).
+ */
+export type Recomputation = 'none' | 'selective' | 'full';
+
+export const RECOMPUTATIONS: readonly Recomputation[] = ['none', 'selective', 'full'];
+
+/**
+ * Activation bytes one layer keeps for the backward pass, for sequences of s
+ * tokens in batches of b: the paper's formula for a GPT-style block (a 4h
+ * GELU MLP with dropout). LLaMA's SwiGLU MLP and missing dropout move the 34
+ * by a few units; the s² term, which dominates long sequences, is the same.
+ */
+export function activationBytesPerLayer(m: ModelShape, sequenceLength: number, batchSize: number, recomputation: Recomputation): number {
+  const sbh = sequenceLength * batchSize * m.nEmbd;
+  switch (recomputation) {
+    case 'none':
+      return sbh * (34 + (5 * m.nHead * sequenceLength) / m.nEmbd);
+    case 'selective':
+      return 34 * sbh;
+    case 'full':
+      return 2 * sbh;
+  }
+}
+
 export interface FineTuneAssumptions {
   /** Precision the frozen or trained weights are held in. */
   weights: Precision;
-  /** LoRA rank and which fraction of the weight matrices it adapts (attention q,v only ≈ 2/12 of a block's matrices). */
+  /** LoRA rank and how many d × d matrices per layer it adapts (queries and values, as Hu et al. 2021 did). */
   loraRank: number;
   loraTargetsPerLayer: number;
-  /** Activation memory, from a measured rule of thumb: bytes ≈ tokens × layers × width × this factor. */
-  activationFactor: number;
-  /** Tokens in a batch (batch × sequence length). */
-  tokensPerBatch: number;
+  /** Tokens in one training sequence (s). */
+  sequenceLength: number;
+  /** Sequences in a batch (b). */
+  batchSize: number;
+  /** What the backward pass keeps, and what it computes again. */
+  recomputation: Recomputation;
 }
 
 export const DEFAULT_FINE_TUNE: FineTuneAssumptions = {
   weights: 'bf16',
   loraRank: 8,
   loraTargetsPerLayer: 2,
-  activationFactor: 34, // Korthikanti et al. 2022: ≈34·s·b·h bytes per layer in 16-bit, without recomputation
-  tokensPerBatch: 2048,
+  sequenceLength: 2048, // LLaMA-1's context (LLaMA-2's is 4096), and the paper's
+  batchSize: 1,
+  recomputation: 'none', // a plain training loop: the honest worst case
 };
 
 export interface MemoryBreakdown {
@@ -74,11 +118,12 @@ export interface MemoryBreakdown {
  * two fp32 Adam moments (plus an fp32 master copy under mixed precision) for
  * every weight; LoRA only for r·(in+out) per adapted matrix; QLoRA also stores
  * the frozen base in 4-bit NF4 (with ~0.127 bits of quantisation constants per
- * weight after double quantisation, Dettmers et al. 2023).
+ * weight after double quantisation, Dettmers et al. 2023). Activations are the
+ * same for all three: the backward pass runs through the frozen layers too.
  */
 export function fineTuneMemory(m: ModelShape, method: MemoryBreakdown['method'], a: FineTuneAssumptions = DEFAULT_FINE_TUNE): MemoryBreakdown {
   const P = m.parameters;
-  const activations = a.tokensPerBatch * m.nLayer * m.nEmbd * a.activationFactor;
+  const activations = m.nLayer * activationBytesPerLayer(m, a.sequenceLength, a.batchSize, a.recomputation);
   if (method === 'full fine-tuning') {
     const w = P * BYTES[a.weights];
     const masterCopy = a.weights === 'fp32' ? 0 : P * 4;

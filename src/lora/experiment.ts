@@ -46,6 +46,30 @@ export interface AdaptationResult {
   steps: number;
 }
 
+/**
+ * A sample of the corpus the base model learned from, to measure forgetting
+ * on: its first part is mixed into training (`mixOriginal`), its second part
+ * is validation text.
+ */
+export interface OriginalSample {
+  trainIds: Int32Array;
+  valIds: Int32Array;
+  /** Read from a file next to the model, or written by the model itself. */
+  source: 'file' | 'generated';
+  /** Where it came from, in a sentence. */
+  description: string;
+}
+
+/** Mean validation loss over the trainer's fixed evaluation windows; no optimizer state is made (nothing trains). */
+export function validationLoss(model: GPT, ids: ArrayLike<number>, settings: { batchSize: number; blockSize: number }, batches: number): number {
+  const t = new Trainer(model, ids, { ...settings, steps: 1 }, []);
+  try {
+    return t.evaluate(ids, batches);
+  } finally {
+    t.dispose();
+  }
+}
+
 /** Interleaves original text into the training stream: `mix` of every window comes from it. */
 export function mixStreams(newIds: ArrayLike<number>, originalIds: ArrayLike<number>, mix: number, windowSize: number): Int32Array {
   if (!(mix > 0)) return Int32Array.from(newIds);

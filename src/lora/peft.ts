@@ -1,5 +1,6 @@
 import type { GPT } from '../model/gpt.ts';
-import { parseSafetensors, serializeSafetensors } from '../io/safetensors.ts';
+import { parseSafetensors } from '../io/safetensors.ts';
+import { serializeSafetensors } from '../io/safetensorsWrite.ts';
 import { type LoraConfig, type TargetModule, TARGET_MODULES, LoraError } from './config.ts';
 import { LoraAdapter, targets } from './lora.ts';
 

@@ -27,6 +27,12 @@ export const presets = {
   /** Small enough that every test runs in milliseconds on the cpu backend. */
   nano: { ...base, vocabSize: 64, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 16, nInner: 64 },
   /**
+   * Trained in the page on a learner's own text: ~0.1M parameters with a small
+   * vocabulary, so a step takes well under a second on wasm. The vocabulary
+   * is the fitted tokenizer's, given as an override.
+   */
+  tiny: { ...base, vocabSize: 1024, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, nInner: 256 },
+  /**
    * The playground's default: about 1M parameters, trains on Tiny Shakespeare on
    * a laptop's CPU, and each of its 4 × 4 attention heads fits on screen.
    */
@@ -34,6 +40,9 @@ export const presets = {
 } satisfies Record<string, GPTConfig>;
 
 export type PresetName = keyof typeof presets;
+
+/** The sizes a model trained in the page comes in: `small` is the embedded model's shape. */
+export const TRAINING_SIZES = { tiny: 'tiny', small: 'playground' } as const satisfies Record<string, PresetName>;
 
 /** Builds a config from a preset plus overrides, filling nInner = 4·nEmbd when nEmbd changes. */
 export function makeConfig(preset: PresetName | GPTConfig = 'playground', overrides: Partial<GPTConfig> = {}): GPTConfig {

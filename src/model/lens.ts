@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt.ts';
 import type { ForwardTrace, Matrix } from './trace.ts';
 import { layerNorm, matMul2d, tidyRead } from './ops.ts';
-import { softmax } from '../sampling/processors.ts';
+import { softmax } from '../util/softmax.ts';
 
 /**
  * The "logit lens" (nostalgebraist, 2020): read the residual stream after each

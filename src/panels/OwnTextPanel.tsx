@@ -1,17 +1,18 @@
 // "Use your own text": load a text file (or paste text), fit a tokenizer and
 // train a small GPT from scratch in the page, watching the loss fall.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { EngineClient, Job } from '../engine/client.ts';
-import type { ModelInfo, PreparedSummary, TrainParams, TrainResult, TrainSource } from '../engine/protocol.ts';
+import { useMemo, useState } from 'react';
+import type { EngineClient } from '../engine/client.ts';
+import type { ModelInfo, PreparedSummary, TrainEvent, TrainParams, TrainResult, TrainSource } from '../engine/protocol.ts';
 import type { PlaygroundState, SettingKey } from '../state/schema.ts';
-import { countParameters, makeConfig } from '../model/config.ts';
-import type { LineChartData, LineSeries, Point } from '../charts/lineChart.ts';
-import { LineChartView } from './LossChart.tsx';
+import { TRAINING_SIZES, countParameters, makeConfig } from '../model/config.ts';
+import { type LineChartData, type LineSeries, type Point, createLineChart } from '../charts/lineChart.ts';
+import { ChartView } from './ChartView.tsx';
 import { NumberInput } from './NumberInput.tsx';
 import { Panel } from './Panel.tsx';
 import { WithNewlineMarks } from './TokenText.tsx';
 import { formatBytes, formatCount } from './format.ts';
+import { type JobRun, useEngineJob } from './useEngineJob.ts';
 
 interface StepPoint {
   step: number;
@@ -26,23 +27,19 @@ interface EvalPoint {
 }
 
 interface Training {
-  status: 'running' | 'done' | 'stopped' | 'error';
   message: string;
   summary: PreparedSummary | null;
   steps: StepPoint[];
   evals: EvalPoint[];
   plannedSteps: number;
   result: TrainResult | null;
-  error: string | null;
 }
 
 const CHART_OPTIONS = { xLabel: 'step', yLabel: 'loss (nats per token)', title: 'Training and validation loss', height: 240 };
 
 /** Parameter count of each size for a vocabulary, shown next to the choice (no tensors: plain arithmetic). */
 function sizeLabel(size: 'tiny' | 'small', vocab: number): string {
-  const config = size === 'tiny'
-    ? makeConfig('playground', { vocabSize: vocab, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64 })
-    : makeConfig('playground', { vocabSize: vocab });
+  const config = makeConfig(TRAINING_SIZES[size], { vocabSize: vocab });
   return `${size} — ${config.nLayer} layers, width ${config.nEmbd}, ~${formatCount(countParameters(config))} parameters`;
 }
 
@@ -56,21 +53,15 @@ export function OwnTextPanel(props: {
   const [file, setFile] = useState<File | null>(null);
   const [pasted, setPasted] = useState('');
   const [useFile, setUseFile] = useState(true);
-  const [training, setTraining] = useState<Training | null>(null);
-  const job = useRef<Job<TrainResult> | null>(null);
-
-  useEffect(() => {
-    job.current = null;
-    setTraining(null);
-  }, [client]);
+  const job = useEngineJob<Training>(client);
+  const { run: training, running } = job;
 
   const source: TrainSource | null = useFile && file ? { kind: 'file', file } : pasted ? { kind: 'text', text: pasted } : file ? { kind: 'file', file } : null;
-  const running = training?.status === 'running';
 
   const start = () => {
     if (!client || running) return;
     if (!source) {
-      setTraining({ ...emptyTraining(0), status: 'error', error: 'Choose a text file or paste some text first.' });
+      job.fail(emptyTraining(0), 'Choose a text file or paste some text first.');
       return;
     }
     const params: TrainParams = {
@@ -81,34 +72,13 @@ export function OwnTextPanel(props: {
       size: state.trainSize,
       seed: state.seed,
     };
-    setTraining(emptyTraining(params.steps));
-    const j = client.call('train', params, (event) => {
-      if (job.current !== j) return;
-      if (event.type === 'prepared') {
-        onModel(event.model); // the model exists (and can generate) from its first step
-      }
-      setTraining((t) => {
-        if (!t) return t;
-        switch (event.type) {
-          case 'status':
-            return { ...t, message: event.message };
-          case 'prepared':
-            return { ...t, summary: event.summary, message: 'Training…' };
-          case 'step':
-            return { ...t, steps: [...t.steps, { step: event.step, loss: event.loss, ms: event.ms }] };
-          case 'eval':
-            return { ...t, evals: [...t.evals, { step: event.step, valLoss: event.valLoss, sample: event.sample }] };
-        }
-      });
+    job.start('train', params, emptyTraining(params.steps), {
+      event: withEvent,
+      // The model exists (and can generate) from its first step.
+      onEvent: (event) => event.type === 'prepared' && onModel(event.model),
+      result: (t, result) => ({ ...t, result }),
+      onResult: (result) => onModel(result.model),
     });
-    job.current = j;
-    j.result
-      .then((result) => {
-        if (job.current !== j) return;
-        onModel(result.model);
-        setTraining((t) => t && { ...t, result, status: result.stopped ? 'stopped' : 'done' });
-      })
-      .catch((e: Error) => job.current === j && setTraining((t) => t && { ...t, status: 'error', error: e.message }));
   };
 
   const last = training?.steps[training.steps.length - 1];
@@ -180,7 +150,7 @@ export function OwnTextPanel(props: {
           <button type="button" className="primary" data-testid="train" disabled={!client || running} onClick={start}>
             Train
           </button>
-          <button type="button" data-testid="stop-train" disabled={!running} onClick={() => job.current?.stop()}>
+          <button type="button" data-testid="stop-train" disabled={!running} onClick={job.stop}>
             Stop
           </button>
         </div>
@@ -205,7 +175,7 @@ export function OwnTextPanel(props: {
           {lastEval && (
             <div className="sample">
               <span className="field-label">Greedy sample at step {lastEval.step}</span>
-              <pre data-testid="train-sample">
+              <pre tabIndex={0} data-testid="train-sample">
                 <WithNewlineMarks text={lastEval.sample} />
               </pre>
             </div>
@@ -223,7 +193,20 @@ export function OwnTextPanel(props: {
 }
 
 function emptyTraining(plannedSteps: number): Training {
-  return { status: 'running', message: 'Starting…', summary: null, steps: [], evals: [], plannedSteps, result: null, error: null };
+  return { message: 'Starting…', summary: null, steps: [], evals: [], plannedSteps, result: null };
+}
+
+function withEvent(t: Training, event: TrainEvent): Training {
+  switch (event.type) {
+    case 'status':
+      return { ...t, message: event.message };
+    case 'prepared':
+      return { ...t, summary: event.summary, message: 'Training…' };
+    case 'step':
+      return { ...t, steps: [...t.steps, { step: event.step, loss: event.loss, ms: event.ms }] };
+    case 'eval':
+      return { ...t, evals: [...t.evals, { step: event.step, valLoss: event.valLoss, sample: event.sample }] };
+  }
 }
 
 function SummaryLine({ summary: s }: { summary: PreparedSummary }) {
@@ -247,7 +230,7 @@ function smooth(points: StepPoint[], alpha = 0.25): Point[] {
   });
 }
 
-function LossPlot({ training }: { training: Training }) {
+function LossPlot({ training }: { training: JobRun<Training> }) {
   const vocab = training.summary?.vocabSize ?? 0;
   const data: LineChartData = useMemo(() => {
     const series: LineSeries[] = [
@@ -258,7 +241,7 @@ function LossPlot({ training }: { training: Training }) {
     if (val.length) series.push({ id: 'val', label: 'validation loss', color: '#d9822b', dots: true, points: val });
     return { series, references: vocab ? [{ y: Math.log(vocab), label: `guessing uniformly: ln ${vocab} = ${Math.log(vocab).toFixed(2)}` }] : [], xMax: training.plannedSteps };
   }, [training.steps, training.evals, training.plannedSteps, vocab]);
-  return <LineChartView data={data} options={CHART_OPTIONS} testId="loss-chart" />;
+  return <ChartView create={(el) => createLineChart(el, CHART_OPTIONS)} data={data} data-testid="loss-chart" />;
 }
 
 function Explanation() {

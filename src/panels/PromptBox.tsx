@@ -1,22 +1,22 @@
 // The prompt every panel shares, and a plain greedy "Generate" so a newcomer
 // sees the model write. Tokens stream in one at a time; Stop ends the run.
 
-import { useEffect, useRef, useState } from 'react';
-import type { EngineClient, Job } from '../engine/client.ts';
+import { useEffect, useState } from 'react';
+import type { EngineClient } from '../engine/client.ts';
 import type { GenerateResult, ModelInfo, ModelSlot, TokenPiece } from '../engine/protocol.ts';
+import type { Notice } from '../sampling/notices.ts';
 import type { PlaygroundState, SettingKey } from '../state/schema.ts';
 import { NumberInput } from './NumberInput.tsx';
 import { Panel } from './Panel.tsx';
 import { WithNewlineMarks } from './TokenText.tsx';
+import { type JobRun, useEngineJob } from './useEngineJob.ts';
 
 interface Run {
   slot: ModelSlot;
   prompt: string;
   tokens: TokenPiece[];
-  notices: string[];
-  status: 'running' | 'done' | 'stopped' | 'error';
+  notices: Notice[];
   result: GenerateResult | null;
-  error: string | null;
 }
 
 export function PromptBox(props: {
@@ -28,34 +28,20 @@ export function PromptBox(props: {
 }) {
   const { client, embedded, custom, state, set } = props;
   const [slot, setSlot] = useState<ModelSlot>('embedded');
-  const [run, setRun] = useState<Run | null>(null);
-  const job = useRef<Job<GenerateResult> | null>(null);
+  const generation = useEngineJob<Run>(client);
+  const { run, running } = generation;
 
   // A model trained here appears as a choice; pick it the moment it exists.
   useEffect(() => setSlot(custom ? 'custom' : 'embedded'), [custom?.name]);
-  // A new engine (another backend) starts without the runs of the old one.
-  useEffect(() => {
-    job.current = null;
-    setRun(null);
-  }, [client]);
-
   const model = slot === 'custom' ? custom : embedded;
-  const running = run?.status === 'running';
 
   const start = () => {
     if (!client || !model || running) return;
     const prompt = state.prompt;
-    setRun({ slot, prompt, tokens: [], notices: [], status: 'running', result: null, error: null });
-    const j = client.call('generate', { slot, prompt, maxNewTokens: state.maxNewTokens }, (event) => {
-      setRun((r) => {
-        if (!r || job.current !== j) return r;
-        return event.type === 'prompt' ? { ...r, notices: event.notices } : { ...r, tokens: [...r.tokens, event.token] };
-      });
+    generation.start('generate', { slot, prompt, maxNewTokens: state.maxNewTokens }, { slot, prompt, tokens: [], notices: [], result: null }, {
+      event: (r, event) => (event.type === 'prompt' ? { ...r, notices: event.notices } : { ...r, tokens: [...r.tokens, event.token] }),
+      result: (r, result) => ({ ...r, result, notices: result.notices }),
     });
-    job.current = j;
-    j.result
-      .then((result) => job.current === j && setRun((r) => r && { ...r, result, notices: result.notices, status: result.stopped ? 'stopped' : 'done' }))
-      .catch((e: Error) => job.current === j && setRun((r) => r && { ...r, status: 'error', error: e.message }));
   };
 
   return (
@@ -71,8 +57,8 @@ export function PromptBox(props: {
           </p>
           <p>
             The coloured boxes show where one generated token ends and the next begins; <span className="newline-mark">↵</span> is a
-            line break. Greedy decoding tends to fall into loops, repeating a phrase forever: the Sampling panel will show why
-            and how temperature, top-k and top-p break them.
+            line break. Greedy decoding tends to fall into loops, repeating a phrase forever: the Sampling tab measures the loops
+            and shows how temperature, top-k, top-p and the penalties break them.
           </p>
         </>
       }
@@ -114,7 +100,7 @@ export function PromptBox(props: {
           <button type="button" className="primary" data-testid="generate" disabled={!client || !model || running} onClick={start}>
             Generate
           </button>
-          <button type="button" data-testid="stop-generate" disabled={!running} onClick={() => job.current?.stop()}>
+          <button type="button" data-testid="stop-generate" disabled={!running} onClick={generation.stop}>
             Stop
           </button>
         </div>
@@ -125,11 +111,11 @@ export function PromptBox(props: {
   );
 }
 
-function Output({ run }: { run: Run }) {
+function Output({ run }: { run: JobRun<Run> }) {
   const { result } = run;
   return (
     <div className="generation" data-testid="generation" data-state={run.status} aria-live="polite">
-      <div className="continuation">
+      <div className="continuation" tabIndex={0}>
         <span className="prompt-text">{run.prompt}</span>
         {run.tokens.map((t, i) => (
           <span key={i} className={`tok tok-${i % 2}`} title={`token ${t.id}`} data-token-id={t.id}>
@@ -143,8 +129,8 @@ function Output({ run }: { run: Run }) {
         {result && `${result.tokenCount} tokens, greedy, ${result.tokensPerSecond.toFixed(1)} tokens/s${run.status === 'stopped' ? ' — stopped' : ''}.`}
       </p>
       {run.notices.map((n) => (
-        <p key={n} className="notice">
-          {n}
+        <p key={n.message} className="notice">
+          {n.message}
         </p>
       ))}
       {run.error && (

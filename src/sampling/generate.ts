@@ -1,5 +1,6 @@
 import type { GPT } from '../model/gpt.ts';
 import type { KVCache } from '../model/kvcache.ts';
+import { type Notice, addOnce, promptCut, windowFull, windowSlid } from './notices.ts';
 
 /** Index of the largest logit (ties go to the lowest id, as torch.argmax). */
 export function argmax(logits: ArrayLike<number>): number {
@@ -26,7 +27,7 @@ export interface GenerateResult {
   /** Only the new ids. */
   generated: number[];
   /** Things the reader should know: the prompt was cut, the window slid. */
-  notices: string[];
+  notices: Notice[];
 }
 
 /**
@@ -39,13 +40,13 @@ export interface GenerateResult {
  */
 export function generate(model: GPT, prompt: readonly number[], opts: GenerateOptions): GenerateResult {
   const { blockSize } = model.config;
-  const notices: string[] = [];
+  const notices: Notice[] = [];
   const pick = opts.pickNext ?? ((l: Float32Array) => argmax(l));
   const useCache = opts.useCache ?? true;
   if (prompt.length === 0) throw new RangeError('The prompt is empty: type at least one character.');
   let tokens = prompt.slice();
   if (tokens.length > blockSize) {
-    notices.push(`The prompt has ${tokens.length} tokens; only the last ${blockSize} fit the context window, so the start was cut.`);
+    notices.push(promptCut(tokens.length, blockSize));
     tokens = tokens.slice(tokens.length - blockSize);
   }
   const generated: number[] = [];
@@ -58,7 +59,7 @@ export function generate(model: GPT, prompt: readonly number[], opts: GenerateOp
         if (!cache || tokens.length - windowStart > blockSize) {
           if (cache) {
             cache.dispose();
-            notices.push(`The context window (${blockSize} tokens) filled up; it slid forward and the oldest tokens were dropped.`);
+            notices.push(windowSlid(blockSize));
           }
           // Keep the last half window when sliding so the next slide is blockSize/2 steps away.
           windowStart = tokens.length > blockSize ? tokens.length - Math.floor(blockSize / 2) : 0;
@@ -68,9 +69,7 @@ export function generate(model: GPT, prompt: readonly number[], opts: GenerateOp
           logits = model.run([tokens[tokens.length - 1]], { cache }).lastLogits;
         }
       } else {
-        if (tokens.length > blockSize && !notices.some((n) => n.startsWith('The context window'))) {
-          notices.push(`The context window (${blockSize} tokens) filled up; only the last ${blockSize} tokens are read.`);
-        }
+        if (tokens.length > blockSize) addOnce(notices, windowFull(blockSize));
         logits = model.run(tokens.slice(Math.max(0, tokens.length - blockSize))).lastLogits;
       }
       const next = pick(logits, tokens);

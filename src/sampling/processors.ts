@@ -1,4 +1,5 @@
 import type { SamplingSettings } from './settings.ts';
+import { softmax } from '../util/softmax.ts';
 
 /**
  * Logits processors: pure functions over plain arrays, applied in the order
@@ -92,17 +93,6 @@ export function applyTopK(scores: Float32Array, k: number, minTokensToKeep = 1):
   const sorted = Array.from(scores).sort((a, b) => b - a);
   const kth = sorted[keep - 1];
   for (let i = 0; i < out.length; i++) if (out[i] < kth) out[i] = -Infinity;
-  return out;
-}
-
-export function softmax(scores: ArrayLike<number>): Float32Array {
-  let max = -Infinity;
-  for (let i = 0; i < scores.length; i++) if (scores[i] > max) max = scores[i];
-  const out = new Float32Array(scores.length);
-  if (max === -Infinity) return out; // nothing allowed: callers treat as an error
-  let sum = 0;
-  for (let i = 0; i < scores.length; i++) sum += out[i] = Math.exp(scores[i] - max);
-  for (let i = 0; i < out.length; i++) out[i] /= sum;
   return out;
 }
 

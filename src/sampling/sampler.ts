@@ -1,55 +1,7 @@
 import type { GPT } from '../model/gpt.ts';
-import type { Rng } from '../util/random.ts';
-import { type ProcessorStep, softmax, sortedIds } from './processors.ts';
+import type { Notice } from './notices.ts';
 import type { SamplingSettings } from './settings.ts';
-import { DecodeSession } from './session.ts';
-
-/** Where the draw fell: the chosen id and the distribution it was drawn from. */
-export interface Draw {
-  id: number;
-  /** The uniform draw in [0, 1); null for greedy. */
-  u: number | null;
-  /** Probabilities after every processor (what the draw used). */
-  probs: Float32Array;
-  /** Ids by probability, highest first, and their cumulative probability: the bar the draw lands on. */
-  order: number[];
-  cumulative: Float32Array;
-}
-
-/**
- * Picks the next id from processed scores: the argmax when greedy, else the
- * first id (in order of decreasing probability) whose cumulative probability
- * exceeds a seeded uniform draw — so the panel can draw exactly where it fell.
- */
-export function drawToken(scores: Float32Array, greedy: boolean, rng: Rng): Draw {
-  const probs = softmax(scores);
-  const order = sortedIds(scores);
-  const cumulative = new Float32Array(order.length);
-  let c = 0;
-  order.forEach((id, r) => (cumulative[r] = c += probs[id]));
-  if (greedy) return { id: order[0], u: null, probs, order, cumulative };
-  const u = rng.next() * c; // c ≈ 1; scaling guards against float round-off at the top
-  let r = 0;
-  while (r < order.length - 1 && cumulative[r] <= u) r++;
-  return { id: order[r], u, probs, order, cumulative };
-}
-
-/** Everything about one generated token that the panel shows or measures. */
-export interface DecodeStep {
-  id: number;
-  /** Probability of the chosen id under the processed distribution. */
-  prob: number;
-  /** The model's own (raw softmax) probability of the chosen id. */
-  rawProb: number;
-  /** Probability mass on tokens that would complete an n-gram already in the text
-   *  (n = `loopNgram`): the model's pull towards repeating itself. Raw and processed. */
-  rawRepeatMass: number;
-  repeatMass: number;
-  u: number | null;
-  /** Top tokens of the processed distribution at this step. */
-  top: { id: number; prob: number }[];
-  steps: ProcessorStep[];
-}
+import { type DecodeStep, DecodeSession } from './session.ts';
 
 export interface DecodeOptions {
   maxNewTokens: number;
@@ -67,7 +19,7 @@ export interface DecodeResult {
   tokens: number[];
   generated: number[];
   steps: DecodeStep[];
-  notices: string[];
+  notices: Notice[];
 }
 
 /**

@@ -2,8 +2,10 @@ import type { GPT } from '../model/gpt.ts';
 import type { KVCache } from '../model/kvcache.ts';
 import type { ForwardTrace } from '../model/trace.ts';
 import { Rng } from '../util/random.ts';
-import { bannedNgramTokens, isGreedy, processLogits, softmax } from './processors.ts';
-import { drawToken, type DecodeStep } from './sampler.ts';
+import { softmax } from '../util/softmax.ts';
+import { drawToken } from './draw.ts';
+import { type Notice, addOnce, ngramBanLifted, promptCut, windowSlid } from './notices.ts';
+import { type ProcessorStep, bannedNgramTokens, isGreedy, processLogits } from './processors.ts';
 import { type SamplingSettings, checkSettings } from './settings.ts';
 
 export interface SessionOptions {
@@ -14,6 +16,23 @@ export interface SessionOptions {
   trace?: boolean;
   /** Keep each step's per-processor scores (sampling panel's filter view). */
   keepProcessorSteps?: boolean;
+}
+
+/** Everything about one generated token that the panel shows or measures. */
+export interface DecodeStep {
+  id: number;
+  /** Probability of the chosen id under the processed distribution. */
+  prob: number;
+  /** The model's own (raw softmax) probability of the chosen id. */
+  rawProb: number;
+  /** Probability mass on tokens that would complete an n-gram already in the text
+   *  (n = `loopNgram`): the model's pull towards repeating itself. Raw and processed. */
+  rawRepeatMass: number;
+  repeatMass: number;
+  u: number | null;
+  /** Top tokens of the processed distribution at this step. */
+  top: { id: number; prob: number }[];
+  steps: ProcessorStep[];
 }
 
 /**
@@ -28,7 +47,7 @@ export class DecodeSession {
   readonly tokens: number[];
   readonly generated: number[] = [];
   readonly steps: DecodeStep[] = [];
-  readonly notices: string[];
+  readonly notices: Notice[];
   /** Trace of the last model call: the prompt's prefill, or one new query row. */
   lastTrace: ForwardTrace | null = null;
   /** Index in `tokens` of the first token inside the window (0 until the window slides). */
@@ -51,7 +70,7 @@ export class DecodeSession {
     const { blockSize } = model.config;
     let tokens = prompt.slice();
     if (tokens.length > blockSize) {
-      this.notices.push(`The prompt has ${tokens.length} tokens; only the last ${blockSize} fit the context window, so the start was cut.`);
+      this.notices.push(promptCut(tokens.length, blockSize));
       tokens = tokens.slice(tokens.length - blockSize);
     }
     this.tokens = tokens;
@@ -66,9 +85,7 @@ export class DecodeSession {
     if (!this.cache || this.tokens.length - this.windowStart > blockSize) {
       if (this.cache) {
         this.cache.dispose();
-        if (!this.notices.some((n) => n.includes('slid'))) {
-          this.notices.push(`The context window (${blockSize} tokens) filled up; it slid forward and the oldest tokens were dropped.`);
-        }
+        addOnce(this.notices, windowSlid(blockSize));
         this.windowStart = this.tokens.length - Math.floor(blockSize / 2);
       }
       this.cache = this.model.createCache();
@@ -88,7 +105,7 @@ export class DecodeSession {
     const s = this.settings;
     let processed = processLogits(logits, this.tokens, this.promptLength, s);
     if (processed.scores.every((x) => x === -Infinity)) {
-      if (!this.notices.some((n) => n.includes('banned'))) this.notices.push('Every token was banned by no_repeat_ngram_size at some step; that step ignored the ban.');
+      addOnce(this.notices, ngramBanLifted());
       processed = processLogits(logits, this.tokens, this.promptLength, { ...s, no_repeat_ngram_size: 0 });
     }
     const draw = drawToken(processed.scores, isGreedy(s), this.rng);

@@ -1,3 +1,5 @@
+import { type Notice, beamsIgnoreSampling, topKClamped } from './notices.ts';
+
 /**
  * Decoding settings under the names of Hugging Face's GenerationConfig (and
  * transformers.js), plus OpenAI's frequency/presence penalties for comparison.
@@ -54,8 +56,8 @@ export class SettingsError extends RangeError {
  * were adjusted (top_k larger than the vocabulary is clamped, as HF does).
  * Values that cannot mean anything throw a SettingsError naming the setting.
  */
-export function checkSettings(s: SamplingSettings, vocabSize: number): { settings: SamplingSettings; notices: string[] } {
-  const notices: string[] = [];
+export function checkSettings(s: SamplingSettings, vocabSize: number): { settings: SamplingSettings; notices: Notice[] } {
+  const notices: Notice[] = [];
   const num = (k: keyof SamplingSettings, v: number, ok: boolean, rule: string) => {
     if (typeof v !== 'number' || Number.isNaN(v) || !ok) throw new SettingsError(`${k} must be ${rule}; got ${v}.`);
   };
@@ -72,8 +74,8 @@ export function checkSettings(s: SamplingSettings, vocabSize: number): { setting
   const out = { ...s };
   if (s.top_k > vocabSize) {
     out.top_k = vocabSize;
-    notices.push(`top_k ${s.top_k} is larger than the vocabulary (${vocabSize}); it keeps every token.`);
+    notices.push(topKClamped(s.top_k, vocabSize));
   }
-  if (s.do_sample && s.num_beams > 1) notices.push('Beam search ignores sampling: beams are ranked by log-probability.');
+  if (s.do_sample && s.num_beams > 1) notices.push(beamsIgnoreSampling());
   return { settings: out, notices };
 }

@@ -4,8 +4,9 @@
 // Playground's state.ts does. Everything here is a pure function of its inputs.
 
 import { type Field, enumField, floatField, intField, nameField, textField } from './fields.ts';
+import { TARGET_MODULES } from '../lora/config.ts';
 
-export const PANELS = ['sampling', 'attention', 'lora', 'own-text', 'lessons'] as const;
+export const PANELS = ['sampling', 'attention', 'lora', 'own-text'] as const;
 export type PanelId = (typeof PANELS)[number];
 
 export const BACKEND_CHOICES = ['auto', 'webgl', 'wasm', 'cpu'] as const;
@@ -27,7 +28,6 @@ export type ComparePreset = (typeof COMPARE_PRESETS)[number];
 export const MASKS = ['causal', 'prefix', 'bidirectional'] as const;
 export const ATTENTION_VIEWS = ['heatmap', 'lines', 'grid', 'masks'] as const;
 
-export const LORA_MODULES = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const;
 export const ON_OFF = ['off', 'on'] as const;
 
 /** The declared schema. Order here is the order of keys in a link. */
@@ -68,7 +68,7 @@ export const schema = {
   loraSteps: intField({ key: 'lora_steps', default: 60, min: 1, max: 2000, describe: 'Adapter training steps.' }),
   loraLr: floatField({ key: 'lora_lr', default: 0.005, min: 1e-5, max: 1, describe: 'Adapter learning rate.' }),
   loraMix: floatField({ key: 'lora_mix', default: 0, min: 0, max: 0.9, describe: 'Share of original text mixed into adapter training.' }),
-  loraModule: enumField({ key: 'lora_module', default: 'attn.c_attn', values: LORA_MODULES, describe: 'Module whose A, B and ΔW are drawn.' }),
+  loraModule: enumField({ key: 'lora_module', default: 'attn.c_attn', values: TARGET_MODULES, describe: 'Module whose A, B and ΔW are drawn.' }),
   qlora: enumField({ key: 'qlora', default: 'off', values: ON_OFF, describe: 'Train over a 4-bit NF4 copy of the base weights.' }),
   trainTokenizer: enumField({
     key: 'train_tokenizer', default: 'bpe', values: TRAIN_TOKENIZERS,

@@ -1,7 +1,8 @@
 import { GPT } from '../model/gpt.ts';
 import type { NamedArray } from '../model/params.ts';
 import { configFromHF, configToHF, weightsFromTensors, CheckpointError } from '../io/checkpoint.ts';
-import { parseSafetensors, serializeSafetensors } from '../io/safetensors.ts';
+import { parseSafetensors } from '../io/safetensors.ts';
+import { serializeSafetensors } from '../io/safetensorsWrite.ts';
 import { Trainer, type TrainerState, type TrainSettings, type StepStats } from './trainer.ts';
 
 /**

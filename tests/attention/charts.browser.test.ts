@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHeatmap } from '../../src/charts/attention/heatmap.ts';
+import { createAttentionHeatmap } from '../../src/charts/attention/heatmap.ts';
 import { createRowBars } from '../../src/charts/attention/rowBars.ts';
 import { createStages } from '../../src/charts/attention/stages.ts';
 import { createHeadGrid } from '../../src/charts/attention/grid.ts';
@@ -41,7 +41,7 @@ afterEach(() => document.body.replaceChildren());
 describe('heatmap', () => {
   it('draws every cell with its weight, the future hatched, and token labels on both axes', () => {
     const el = container();
-    const chart = createHeatmap(el, { title: 'test' });
+    const chart = createAttentionHeatmap(el, { title: 'test' });
     const { values, masked } = causal(6);
     chart.update({ rowLabels: tokens, colLabels: tokens, values, masked, rowIds: [10, 11, 12, 13, 14, 15], colIds: [10, 11, 12, 13, 14, 15] });
     const drawn = cells(el);
@@ -59,12 +59,16 @@ describe('heatmap', () => {
     // Darker for larger weights.
     const lum = (fill: string) => fill.match(/\d+/g)!.map(Number).reduce((a, b) => a + b, 0);
     expect(lum(drawn.find((c) => c.q === 10 && c.k === 10)!.fill)).toBeLessThan(lum(drawn.find((c) => c.q === 15 && c.k === 10)!.fill));
+    // A screen reader hears the size, the mask and where the newest query looks.
+    expect(el.querySelector('svg')!.getAttribute('aria-label')).toBe(
+      'test. 6 query tokens by 6 key tokens; 15 of 36 cells are masked. The query “␣she” reads most from “,” 0.600, “ROMEO” 0.080, “:” 0.080.',
+    );
   });
 
   it('shows the two tokens and the weight on hover, and selects a row on click', () => {
     const el = container();
     const picked: number[] = [];
-    const chart = createHeatmap(el, { title: 'test', onSelectRow: (r) => picked.push(r) });
+    const chart = createAttentionHeatmap(el, { title: 'test', onSelectRow: (r) => picked.push(r) });
     const { values, masked } = causal(6);
     chart.update({ rowLabels: tokens, colLabels: tokens, values, masked, selectedRow: 5 });
     const cell = el.querySelector<SVGRectElement>('rect.cell[data-q="4"][data-k="3"]')!;
@@ -85,7 +89,7 @@ describe('heatmap', () => {
 
   it('grows by a row and a column as a token is generated, and shrinks back on a step back', () => {
     const el = container();
-    const chart = createHeatmap(el, { title: 'test', maxCell: 20 });
+    const chart = createAttentionHeatmap(el, { title: 'test', maxCell: 20 });
     const draw = (n: number, first = 0) => {
       const { values, masked } = causal(n);
       const ids = Array.from({ length: n }, (_, i) => first + i);
@@ -108,7 +112,7 @@ describe('heatmap', () => {
 
   it('shrinks cells for a long window and thins its labels, and cleans up after itself', () => {
     const el = container(600);
-    const chart = createHeatmap(el, { title: 'test' });
+    const chart = createAttentionHeatmap(el, { title: 'test' });
     const n = 128;
     const { values, masked } = causal(n);
     const labels = Array.from({ length: n }, (_, i) => `t${i}`);

@@ -39,7 +39,7 @@ describe('a sequence stepped one token at a time', () => {
         expect(tf.memory().numTensors).toBe(withCache);
       }
       expect(seq.frames).toHaveLength(101);
-      expect(seq.notices.some((n) => n.includes('slid'))).toBe(true);
+      expect(seq.notices.some((n) => n.code === 'window-slid')).toBe(true);
       seq.dispose();
       expect(tf.memory().numTensors).toBe(baseline);
       m.dispose();
@@ -117,7 +117,7 @@ describe('a sequence stepped one token at a time', () => {
     const seq = new AttentionSequence(model, tokenizer, { prompt: long, settings: sampled, seed: 1, lensTopK: 2 });
     expect(seq.promptTokenCount).toBeGreaterThan(model.config.blockSize);
     expect(seq.promptLength).toBe(model.config.blockSize);
-    expect(seq.notices.join(' ')).toMatch(/only the last 32 fit the context window/);
+    expect(seq.notices).toContainEqual({ code: 'prompt-cut', message: expect.stringMatching(/only the last 32 fit the context window/) });
     expect(seq.frames[0].queryCount).toBe(32);
     seq.advance(); // the window is full: the next token slides it
     const view = stepView(sequenceData(seq), 1);

@@ -56,6 +56,21 @@ describe('line chart', () => {
     expect(el.querySelectorAll('path.line')).toHaveLength(0);
   });
 
+  it('tells a screen reader what it shows: each line from its first point to its last', () => {
+    const el = container();
+    const chart = createLineChart(el, options);
+    chart.update({ series: [] });
+    expect(el.querySelector('svg')!.getAttribute('role')).toBe('img');
+    expect(el.querySelector('svg')!.getAttribute('aria-label')).toBe('Loss. No points yet.');
+    chart.update({
+      series: [{ id: 'train', label: 'training loss', color: 'blue', points: falling }],
+      references: [{ y: 6.24, label: 'guessing uniformly' }],
+    });
+    expect(el.querySelector('svg')!.getAttribute('aria-label')).toBe(
+      'Loss. loss against step. training loss: from 6 at step 1 to 2.2 at step 20. With a guide line at 6.24 (guessing uniformly).',
+    );
+  });
+
   it('removes everything it added on destroy', () => {
     const el = container();
     const chart = createLineChart(el, options);

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WeightFileError, type WeightFileErrorCode } from '../../src/io/errors.ts';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/io/float16.ts';
-import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../../src/io/safetensors.ts';
+import { parseSafetensors } from '../../src/io/safetensors.ts';
+import { serializeSafetensors, type TensorToWrite } from '../../src/io/safetensorsWrite.ts';
 
 // Written by Python (PyTorch + safetensors); the reference this parser must agree with.
 const fixtureDir = fileURLToPath(new URL('../fixtures/gpt2-tiny/', import.meta.url));

@@ -3,7 +3,7 @@
 // stacked bars (a 1% part still visible, totals, reference lines).
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHeatmap, heatColor } from '../../src/charts/lora/heatmap.ts';
+import { createMatrixHeatmap, heatColor } from '../../src/charts/lora/heatmap.ts';
 import { createLowRankPicture, pictureLayout } from '../../src/charts/lora/lowRankPicture.ts';
 import { countNonZero, createSingularValueChart } from '../../src/charts/lora/singularValues.ts';
 import { createStackedBars, stack } from '../../src/charts/lora/stackedBars.ts';
@@ -25,7 +25,7 @@ afterEach(() => document.body.replaceChildren());
 describe('heatmap', () => {
   it('draws one pixel per value: positive red, negative blue, zero white, on a scale symmetric in max |value|', () => {
     const el = container();
-    const map = createHeatmap(el, { title: 'test' });
+    const map = createMatrixHeatmap(el, { title: 'test' });
     // 2 × 3: [0.5, −1, 0; 1, −0.25, 0]
     map.update({ matrix: { rows: 2, cols: 3, data: [0.5, -1, 0, 1, -0.25, 0] }, cellWidth: 4, cellHeight: 5, label: 'M (2 × 3)' });
     const canvas = el.querySelector('canvas')!;
@@ -48,7 +48,7 @@ describe('heatmap', () => {
 
   it('an all-zero matrix (a fresh adapter\'s B) is white and says so', () => {
     const el = container();
-    createHeatmap(el, { title: 'B' }).update({ matrix: { rows: 4, cols: 2, data: new Float32Array(8) }, cellWidth: 1, cellHeight: 1, label: 'B' });
+    createMatrixHeatmap(el, { title: 'B' }).update({ matrix: { rows: 4, cols: 2, data: new Float32Array(8) }, cellWidth: 1, cellHeight: 1, label: 'B' });
     expect(Math.min(...pixel(el.querySelector('canvas')!, 3, 1))).toBeGreaterThan(235);
     expect(el.querySelector('.heatmap-scale')!.textContent).toBe('all zero');
     expect(heatColor(0)(0)).toBe(heatColor(2)(0));

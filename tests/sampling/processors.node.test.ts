@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyFrequencyPresence, applyMinP, applyNoRepeatNgram, applyRepetitionPenalty, applyTemperature, applyTopK, applyTopP,
-  bannedNgramTokens, processLogits, PROCESSOR_ORDER, softmax,
+  bannedNgramTokens, processLogits, PROCESSOR_ORDER,
 } from '../../src/sampling/processors.ts';
+import { softmax } from '../../src/util/softmax.ts';
 import { checkSettings, DEFAULT_SAMPLING, SettingsError, type SamplingSettings } from '../../src/sampling/settings.ts';
-import { drawToken } from '../../src/sampling/sampler.ts';
+import { drawToken } from '../../src/sampling/draw.ts';
 import { Rng } from '../../src/util/random.ts';
 
 const f32 = (xs: number[]) => Float32Array.from(xs);
@@ -87,7 +88,7 @@ describe('logits processors, hand-computed', () => {
     }
     const { settings, notices } = checkSettings({ ...DEFAULT_SAMPLING, top_k: 500 }, 10);
     expect(settings.top_k).toBe(10);
-    expect(notices[0]).toMatch(/larger than the vocabulary/);
+    expect(notices[0]).toMatchObject({ code: 'top-k-clamped', message: expect.stringMatching(/larger than the vocabulary/) });
   });
 });
 

@@ -4,6 +4,7 @@
 
 import { axisTop, scaleLinear, select } from 'd3';
 import { widthMeter } from './common.ts';
+import { type Chart, describe, listed } from '../chart.ts';
 
 export interface ChunkView {
   start: number;
@@ -16,18 +17,18 @@ export interface ChunkDiagramData {
   chunks: readonly ChunkView[];
 }
 
-export interface ChunkDiagram {
-  update(data: ChunkDiagramData): void;
-  resize(): void;
-  destroy(): void;
-}
-
 const MARGIN = { top: 26, right: 16, bottom: 6, left: 72 };
 const ROW = 20;
 
-export function createChunkDiagram(container: HTMLElement): ChunkDiagram {
+/** The windows as token ranges, with the part each one predicts. */
+export function describeChunks(d: ChunkDiagramData): string {
+  const windows = d.chunks.map((c, i) => `window ${i + 1} reads tokens ${c.start}–${c.end - 1} and predicts ${c.scoreFrom}–${c.end - 1}`);
+  return `${d.length} tokens in ${d.chunks.length} windows: ${listed(windows)}.`;
+}
+
+export function createChunkDiagram(container: HTMLElement): Chart<ChunkDiagramData> {
   const meter = widthMeter(container, 560);
-  const svg = select(container).append('svg').attr('class', 'attn-chunks').attr('role', 'img').attr('aria-label', 'Windows over a long text');
+  const svg = select(container).append('svg').attr('class', 'attn-chunks');
   const plot = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
   const axis = plot.append('g').attr('class', 'axis');
   const rows = plot.append('g');
@@ -67,6 +68,7 @@ export function createChunkDiagram(container: HTMLElement): ChunkDiagram {
     update(next) {
       data = next;
       draw();
+      describe(svg.node()!, 'Windows over a long text', describeChunks(next));
     },
     resize() {
       meter.measure();

@@ -101,6 +101,15 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** The `count` largest weights of one row, in words: "“the” 0.52, “cat” 0.2". For text alternatives. */
+export function strongest(labels: readonly string[], values: ArrayLike<number>, masked?: ArrayLike<number>, count = 3): string {
+  const order = Array.from({ length: labels.length }, (_, i) => i)
+    .filter((i) => masked?.[i] !== 1 && Number.isFinite(values[i]))
+    .sort((a, b) => values[b] - values[a])
+    .slice(0, count);
+  return order.map((i) => `“${labels[i]}” ${formatValue(values[i])}`).join(', ');
+}
+
 /** A number for a tooltip or a cell: 3 significant decimals, −∞ as such. */
 export function formatValue(v: number): string {
   if (v === -Infinity) return '−∞';

@@ -1,9 +1,11 @@
 // How attention's memory grows with the number of tokens, on log–log axes:
-// an n×n matrix is a line of slope 2, a per-token KV cache a line of slope 1.
-// Vertical markers show the context window and the sequence on screen.
+// an n×n matrix stored whole is a line of slope 2; a per-token KV cache, or
+// FlashAttention's per-token statistics, a line of slope 1. Vertical markers
+// show the context window and the sequence on screen.
 
 import { axisBottom, axisLeft, line, scaleLog, select } from 'd3';
 import { escapeHtml, widthMeter } from './common.ts';
+import { type Chart, describe, listed } from '../chart.ts';
 
 export interface CostPoint {
   x: number;
@@ -28,12 +30,6 @@ export interface CostData {
   markers: readonly CostMarker[];
 }
 
-export interface CostChart {
-  update(data: CostData): void;
-  resize(): void;
-  destroy(): void;
-}
-
 const MARGIN = { top: 16, right: 18, bottom: 40, left: 74 };
 const HEIGHT = 260;
 
@@ -49,9 +45,22 @@ export function formatBytesShort(bytes: number): string {
   return `${v >= 100 || u === 0 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
 
-export function createCostChart(container: HTMLElement, title: string): CostChart {
+/** Each line's memory at its first and last length. */
+export function describeCosts(d: CostData): string {
+  const lines = d.series
+    .filter((s) => s.points.length > 0)
+    .map((s) => {
+      const a = s.points[0];
+      const b = s.points[s.points.length - 1];
+      return `${s.label}: ${formatBytesShort(a.y)} at ${a.x} tokens, ${formatBytesShort(b.y)} at ${b.x}`;
+    });
+  const marks = d.markers.map((m) => `${m.label} at ${m.x}`);
+  return `Memory against tokens, both on log scales. ${listed(lines)}.${marks.length ? ` Marked: ${listed(marks)}.` : ''}`;
+}
+
+export function createCostChart(container: HTMLElement, title: string): Chart<CostData> {
   const meter = widthMeter(container, 560);
-  const svg = select(container).append('svg').attr('class', 'attn-cost line-chart').attr('role', 'img').attr('aria-label', title).attr('height', HEIGHT);
+  const svg = select(container).append('svg').attr('class', 'attn-cost line-chart').attr('height', HEIGHT);
   const plot = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
   const xAxis = plot.append('g').attr('class', 'axis x-axis');
   const yAxis = plot.append('g').attr('class', 'axis y-axis');
@@ -126,6 +135,7 @@ export function createCostChart(container: HTMLElement, title: string): CostChar
     update(next) {
       data = next;
       draw();
+      describe(svg.node()!, title, describeCosts(next));
     },
     resize() {
       meter.measure();

@@ -4,6 +4,7 @@
 
 import { select } from 'd3';
 import { weightColor } from './common.ts';
+import type { Chart } from '../chart.ts';
 
 export interface GridHead {
   layer: number;
@@ -21,14 +22,9 @@ export interface GridData {
   selected: { layer: number; head: number };
 }
 
-export interface HeadGrid {
-  update(data: GridData): void;
-  destroy(): void;
-}
-
 const THUMB = 118;
 
-export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, head: number) => void): HeadGrid {
+export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, head: number) => void): Chart<GridData> {
   const root = select(container).append('div').attr('class', 'attn-grid');
   const painted = new WeakMap<HTMLCanvasElement, ArrayLike<number>>();
 
@@ -57,7 +53,9 @@ export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, h
             const button = document.createElement('button');
             button.type = 'button';
             button.className = 'grid-thumb';
-            button.append(document.createElement('canvas'), Object.assign(document.createElement('span'), { className: 'grid-caption' }));
+            const thumb = document.createElement('canvas');
+            thumb.setAttribute('aria-hidden', 'true'); // the caption beside it says what the head does
+            button.append(thumb, Object.assign(document.createElement('span'), { className: 'grid-caption' }));
             return button;
           }),
         )

@@ -4,9 +4,10 @@
 // Framework-free: built on a container, redrawn with `update(data)`.
 
 import { type Selection, select } from 'd3';
-import { addHatch, clip, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, weightColor, widthMeter } from './common.ts';
+import { addHatch, clip, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, weightColor, widthMeter } from './common.ts';
+import { type Chart, describe } from '../chart.ts';
 
-export interface HeatmapData {
+export interface AttentionHeatmapData {
   rowLabels: readonly string[];
   colLabels: readonly string[];
   /** rows × cols, row-major. */
@@ -33,11 +34,7 @@ export interface HeatmapOptions {
   width?: number;
 }
 
-export interface Heatmap {
-  update(data: HeatmapData): void;
-  resize(): void;
-  destroy(): void;
-}
+export type AttentionHeatmap = Chart<AttentionHeatmapData>;
 
 interface Cell {
   row: number;
@@ -48,15 +45,31 @@ interface Cell {
 
 const MIN_CELL = 2;
 
+/** The matrix's size, how much of it the mask hides, and where the selected (or last) query's weight goes. */
+export function describeHeatmap(d: AttentionHeatmapData): string {
+  const rows = d.rowLabels.length;
+  const cols = d.colLabels.length;
+  let masked = 0;
+  for (let i = 0; i < rows * cols; i++) if (d.masked?.[i] === 1) masked++;
+  const row = d.selectedRow ?? rows - 1;
+  const parts = [`${rows} query tokens by ${cols} key tokens${masked ? `; ${masked} of ${rows * cols} cells are masked` : ''}.`];
+  if (row >= 0 && row < rows) {
+    const values = Array.from({ length: cols }, (_, c) => d.values[row * cols + c]);
+    const mask = d.masked ? Array.from({ length: cols }, (_, c) => d.masked![row * cols + c]) : undefined;
+    parts.push(`The query “${d.rowLabels[row]}” reads most from ${strongest(d.colLabels, values, mask)}.`);
+  }
+  return parts.join(' ');
+}
+
 /** Space the labels need: about 6.5 px per character at 11 px, capped. */
 function labelSpace(labels: readonly string[]): number {
   const longest = labels.reduce((m, l) => Math.max(m, [...clip(l)].length), 1);
   return Math.min(84, 10 + longest * 6.5);
 }
 
-export function createHeatmap(container: HTMLElement, options: HeatmapOptions): Heatmap {
+export function createAttentionHeatmap(container: HTMLElement, options: HeatmapOptions): AttentionHeatmap {
   const meter = widthMeter(container, 480);
-  const svg = select(container).append('svg').attr('class', 'attn-heatmap').attr('role', 'img').attr('aria-label', options.title);
+  const svg = select(container).append('svg').attr('class', 'attn-heatmap');
   const hatch = addHatch(svg);
   const plot = svg.append('g');
   const cellsG = plot.append('g').attr('class', 'cells');
@@ -64,7 +77,7 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions): 
   const rowAxis = svg.append('g').attr('class', 'row-labels');
   const colAxis = svg.append('g').attr('class', 'col-labels');
   const tooltip = createTooltip(container);
-  let data: HeatmapData | null = null;
+  let data: AttentionHeatmapData | null = null;
   let lastCell = 0;
   let lastIds = '';
 
@@ -181,6 +194,7 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions): 
     update(next) {
       data = next;
       draw();
+      describe(svg.node()!, options.title, describeHeatmap(next));
     },
     resize() {
       meter.measure();

@@ -4,6 +4,7 @@
 
 import { select } from 'd3';
 import { clip } from './common.ts';
+import type { Chart } from '../chart.ts';
 
 export interface LensGuessView {
   id: number;
@@ -22,13 +23,8 @@ export interface LensData {
   actualNext: number | null;
 }
 
-export interface LensStrip {
-  update(data: LensData): void;
-  destroy(): void;
-}
-
-export function createLensStrip(container: HTMLElement): LensStrip {
-  const root = select(container).append('div').attr('class', 'attn-lens');
+export function createLensStrip(container: HTMLElement): Chart<LensData> {
+  const root = select(container).append('div').attr('class', 'attn-lens').attr('tabindex', 0); // scrolls sideways: reachable from the keyboard
   return {
     update(data) {
       const columns = root

@@ -3,7 +3,8 @@
 // as the weight and coloured per head. Hovering a token keeps only its lines.
 
 import { select } from 'd3';
-import { clip, escapeHtml, formatValue, headColor, widthMeter } from './common.ts';
+import { clip, escapeHtml, formatValue, headColor, strongest, widthMeter } from './common.ts';
+import { type Chart, describe } from '../chart.ts';
 
 export interface LinesHead {
   head: number;
@@ -16,12 +17,6 @@ export interface LinesData {
   /** Positions in the sequence, written as data-q / data-k. */
   ids?: readonly number[];
   heads: readonly LinesHead[];
-}
-
-export interface LinesView {
-  update(data: LinesData): void;
-  resize(): void;
-  destroy(): void;
 }
 
 /** Lines lighter than this are left out: invisible at that opacity, and a 128-token window has 8k pairs per head. */
@@ -40,9 +35,18 @@ interface Link {
   weight: number;
 }
 
-export function createLinesView(container: HTMLElement, options: { onSelectRow?: (row: number) => void } = {}): LinesView {
+/** How many heads are drawn, and where the newest token's query looks in the last (the chosen) head. */
+export function describeLinesView(d: LinesData): string {
+  const n = d.tokens.length;
+  const chosen = d.heads[d.heads.length - 1];
+  if (!chosen || n === 0) return 'Nothing to draw yet.';
+  const last = Array.from({ length: n }, (_, k) => chosen.weights[(n - 1) * n + k]);
+  return `${d.heads.length === 1 ? 'Head' : `${d.heads.length} heads; head`} ${chosen.head}: the newest token “${d.tokens[n - 1]}” reads most from ${strongest(d.tokens, last)}.`;
+}
+
+export function createLinesView(container: HTMLElement, options: { onSelectRow?: (row: number) => void } = {}): Chart<LinesData> {
   const meter = widthMeter(container, 480);
-  const svg = select(container).append('svg').attr('class', 'attn-lines').attr('role', 'img').attr('aria-label', 'Attention as lines between tokens');
+  const svg = select(container).append('svg').attr('class', 'attn-lines');
   const linksG = svg.append('g').attr('class', 'links');
   const leftG = svg.append('g').attr('class', 'tokens left');
   const rightG = svg.append('g').attr('class', 'tokens right');
@@ -152,6 +156,7 @@ export function createLinesView(container: HTMLElement, options: { onSelectRow?:
     update(next) {
       data = next;
       draw();
+      describe(svg.node()!, 'Attention as lines between tokens', describeLinesView(next));
     },
     resize() {
       meter.measure();

@@ -3,7 +3,8 @@
 // head; the hatched cells are what that family forbids.
 
 import { select } from 'd3';
-import { type Heatmap, createHeatmap } from './heatmap.ts';
+import { type AttentionHeatmap, createAttentionHeatmap } from './heatmap.ts';
+import type { Chart } from '../chart.ts';
 
 export interface MaskPanel {
   id: string;
@@ -19,15 +20,9 @@ export interface MaskComparisonData {
   selected: string;
 }
 
-export interface MaskComparison {
-  update(data: MaskComparisonData): void;
-  resize(): void;
-  destroy(): void;
-}
-
-export function createMaskComparison(container: HTMLElement, onSelect: (id: string) => void): MaskComparison {
+export function createMaskComparison(container: HTMLElement, onSelect: (id: string) => void): Chart<MaskComparisonData> {
   const root = select(container).append('div').attr('class', 'attn-masks');
-  const maps = new Map<string, { element: HTMLElement; heatmap: Heatmap }>();
+  const maps = new Map<string, { element: HTMLElement; heatmap: AttentionHeatmap }>();
   let data: MaskComparisonData | null = null;
 
   function draw(): void {
@@ -44,7 +39,7 @@ export function createMaskComparison(container: HTMLElement, onSelect: (id: stri
           button.on('click', () => onSelect(p.id));
           figure.append('figcaption').attr('class', 'mask-subtitle');
           const element = figure.append('div').attr('class', 'mask-map').node()!;
-          maps.set(p.id, { element, heatmap: createHeatmap(element, { title: p.title, compact: true, maxCell: 22, onSelectRow: () => onSelect(p.id) }) });
+          maps.set(p.id, { element, heatmap: createAttentionHeatmap(element, { title: p.title, compact: true, maxCell: 22, onSelectRow: () => onSelect(p.id) }) });
         }),
       )
       .attr('data-mask', (p) => p.id)
@@ -63,7 +58,7 @@ export function createMaskComparison(container: HTMLElement, onSelect: (id: stri
       draw();
     },
     resize() {
-      for (const { heatmap } of maps.values()) heatmap.resize();
+      for (const { heatmap } of maps.values()) heatmap.resize?.();
     },
     destroy() {
       for (const { heatmap } of maps.values()) heatmap.destroy();

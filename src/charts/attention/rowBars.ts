@@ -2,7 +2,8 @@
 // reads. Masked keys get a hatched stub instead of a bar.
 
 import { axisLeft, scaleLinear, select } from 'd3';
-import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, weightColor, widthMeter } from './common.ts';
+import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, weightColor, widthMeter } from './common.ts';
+import { type Chart, describe } from '../chart.ts';
 
 export interface RowBarsData {
   /** The query token, for the title. */
@@ -14,18 +15,12 @@ export interface RowBarsData {
   ids?: readonly number[];
 }
 
-export interface RowBars {
-  update(data: RowBarsData): void;
-  resize(): void;
-  destroy(): void;
-}
-
 const MARGIN = { top: 10, right: 8, bottom: 64, left: 40 };
 const HEIGHT = 190;
 
-export function createRowBars(container: HTMLElement): RowBars {
+export function createRowBars(container: HTMLElement): Chart<RowBarsData> {
   const meter = widthMeter(container, 480);
-  const svg = select(container).append('svg').attr('class', 'attn-rowbars').attr('role', 'img').attr('height', HEIGHT);
+  const svg = select(container).append('svg').attr('class', 'attn-rowbars').attr('height', HEIGHT);
   const hatch = addHatch(svg);
   const plot = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
   const yAxis = plot.append('g').attr('class', 'axis');
@@ -42,7 +37,8 @@ export function createRowBars(container: HTMLElement): RowBars {
     const innerH = HEIGHT - MARGIN.top - MARGIN.bottom;
     const band = Math.max(2, Math.min(34, (width - MARGIN.left - MARGIN.right) / Math.max(1, n)));
     const w = MARGIN.left + band * n + MARGIN.right;
-    svg.attr('width', w).attr('viewBox', `0 0 ${w} ${HEIGHT}`).attr('aria-label', `Attention of ${d.query} over earlier tokens`);
+    svg.attr('width', w).attr('viewBox', `0 0 ${w} ${HEIGHT}`);
+    describe(svg.node()!, `Attention of ${d.query} over earlier tokens`, `Largest weights: ${strongest(d.labels, d.values, d.masked)}.`);
     let max = 0;
     for (let i = 0; i < n; i++) max = Math.max(max, d.values[i]);
     const y = scaleLinear().domain([0, Math.max(0.05, max)]).range([innerH, 0]).nice();

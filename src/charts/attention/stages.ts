@@ -4,7 +4,8 @@
 // when it is wide enough).
 
 import { select } from 'd3';
-import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, scoreColor, weightColor, widthMeter } from './common.ts';
+import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, scoreColor, strongest, weightColor, widthMeter } from './common.ts';
+import { type Chart, describe } from '../chart.ts';
 
 export interface Stage {
   id: 'qk' | 'scaled' | 'masked' | 'softmax';
@@ -24,10 +25,9 @@ export interface StagesData {
   stages: readonly Stage[];
 }
 
-export interface StagesChart {
-  update(data: StagesData): void;
-  resize(): void;
-  destroy(): void;
+/** Each stage's largest values over the keys, in words. */
+export function describeStages(d: StagesData): string {
+  return d.stages.map((s) => `${s.label}: ${strongest(d.keyLabels, s.values)}`).join('. ') + '.';
 }
 
 const LABEL_W = 112;
@@ -35,9 +35,9 @@ const ROW_H = 30;
 const GAP = 8;
 const KEYS_H = 60;
 
-export function createStages(container: HTMLElement): StagesChart {
+export function createStages(container: HTMLElement): Chart<StagesData> {
   const meter = widthMeter(container, 520);
-  const svg = select(container).append('svg').attr('class', 'attn-stages').attr('role', 'img');
+  const svg = select(container).append('svg').attr('class', 'attn-stages');
   const hatch = addHatch(svg);
   const rowsG = svg.append('g');
   const keysG = svg.append('g').attr('class', 'key-labels');
@@ -53,7 +53,7 @@ export function createStages(container: HTMLElement): StagesChart {
     const height = d.stages.length * (ROW_H + GAP) + KEYS_H;
     const w = LABEL_W + cell * n + 4;
     svg.attr('width', w).attr('height', height).attr('viewBox', `0 0 ${w} ${height}`);
-    svg.attr('aria-label', `The four stages of attention for the query ${d.query}`);
+    describe(svg.node()!, `The four stages of attention for the query ${d.query}`, describeStages(d));
 
     const rows = rowsG
       .selectAll<SVGGElement, Stage>('g.stage')

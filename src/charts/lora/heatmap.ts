@@ -5,6 +5,7 @@
 // in the matrix's largest |value|, so the sign and the structure both show.
 
 import { interpolateRdBu, scaleDiverging, select } from 'd3';
+import type { Chart } from '../chart.ts';
 
 /** A row-major matrix of plain numbers. */
 export interface Matrix {
@@ -13,7 +14,7 @@ export interface Matrix {
   data: ArrayLike<number>;
 }
 
-export interface HeatmapData {
+export interface MatrixHeatmapData {
   matrix: Matrix;
   /** Screen pixels per column and per row. */
   cellWidth: number;
@@ -22,10 +23,7 @@ export interface HeatmapData {
   label: string;
 }
 
-export interface Heatmap {
-  update(data: HeatmapData): void;
-  destroy(): void;
-}
+export type MatrixHeatmap = Chart<MatrixHeatmapData>;
 
 export function maxAbs(data: ArrayLike<number>): number {
   let m = 0;
@@ -39,7 +37,7 @@ export function heatColor(m: number): (v: number) => string {
   return (v) => scale(v);
 }
 
-export function createHeatmap(container: HTMLElement, options: { title: string }): Heatmap {
+export function createMatrixHeatmap(container: HTMLElement, options: { title: string }): MatrixHeatmap {
   const root = select(container).append('figure').attr('class', 'heatmap').attr('aria-label', options.title).style('margin', '0');
   const label = root.append('figcaption').attr('class', 'heatmap-label');
   const canvas = root
@@ -72,6 +70,7 @@ export function createHeatmap(container: HTMLElement, options: { title: string }
       }
       ctx.putImageData(image, 0, 0);
       label.text(text);
+      canvas.attr('aria-label', `${options.title}: ${text}, values within ±${formatValue(m)} (red positive, blue negative)`);
       scale.text(m === 0 ? 'all zero' : `±${formatValue(m)}`);
       root.attr('data-rows', rows).attr('data-cols', cols).attr('data-max-abs', m);
     },

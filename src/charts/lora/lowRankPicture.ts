@@ -6,7 +6,8 @@
 // by orders of magnitude).
 
 import { select } from 'd3';
-import { type Heatmap, createHeatmap } from './heatmap.ts';
+import { type MatrixHeatmap, createMatrixHeatmap } from './heatmap.ts';
+import type { Chart } from '../chart.ts';
 
 export interface LowRankData {
   r: number;
@@ -21,11 +22,6 @@ export interface LowRankData {
   delta: ArrayLike<number>;
 }
 
-export interface LowRankPicture {
-  update(data: LowRankData): void;
-  destroy(): void;
-}
-
 /** Pixel sizes: `cell` per weight along in/out (whole pixels, ΔW within ~`maxSide`), `rankCell` per rank. */
 export function pictureLayout(r: number, inFeatures: number, outFeatures: number, maxSide = 384): { cell: number; rankCell: number } {
   const cell = Math.max(1, Math.min(3, Math.floor(maxSide / Math.max(inFeatures, outFeatures))));
@@ -33,7 +29,7 @@ export function pictureLayout(r: number, inFeatures: number, outFeatures: number
   return { cell, rankCell };
 }
 
-export function createLowRankPicture(container: HTMLElement): LowRankPicture {
+export function createLowRankPicture(container: HTMLElement): Chart<LowRankData> {
   // The arrangement is the picture's meaning, so it is set here rather than left to a stylesheet.
   const grid = select(container)
     .append('div')
@@ -46,10 +42,10 @@ export function createLowRankPicture(container: HTMLElement): LowRankPicture {
   const cellA = grid.append('div').attr('class', 'lr-a');
   const cellB = grid.append('div').attr('class', 'lr-b').style('justify-self', 'end').style('align-self', 'start');
   const cellDelta = grid.append('div').attr('class', 'lr-delta').style('align-self', 'start');
-  const maps: Record<'a' | 'b' | 'delta', Heatmap> = {
-    a: createHeatmap(cellA.node()!, { title: 'lora_A' }),
-    b: createHeatmap(cellB.node()!, { title: 'lora_B' }),
-    delta: createHeatmap(cellDelta.node()!, { title: 'ΔW = B·A·scaling' }),
+  const maps: Record<'a' | 'b' | 'delta', MatrixHeatmap> = {
+    a: createMatrixHeatmap(cellA.node()!, { title: 'lora_A' }),
+    b: createMatrixHeatmap(cellB.node()!, { title: 'lora_B' }),
+    delta: createMatrixHeatmap(cellDelta.node()!, { title: 'ΔW = B·A·scaling' }),
   };
 
   return {

@@ -4,6 +4,7 @@
 // Framework-free; `update` redraws from plain numbers.
 
 import { type Selection, axisBottom, axisLeft, scaleBand, scaleLinear, select } from 'd3';
+import { type Chart, describe, spoken } from '../chart.ts';
 
 export interface Spectrum {
   id: string;
@@ -21,12 +22,6 @@ export interface SingularValueData {
   spectra: readonly Spectrum[];
 }
 
-export interface SingularValueChart {
-  update(data: SingularValueData): void;
-  resize(): void;
-  destroy(): void;
-}
-
 /**
  * Values above `relTol` × the largest: the numerical rank. Float32 products
  * leave the "zero" singular values of B·A around 1e-7 of the largest, far
@@ -38,11 +33,18 @@ export function countNonZero(values: readonly number[], relTol = 1e-4): number {
 }
 
 const M = { top: 46, right: 10, bottom: 34, left: 48 };
+
+/** Per spectrum: how many singular values are non-zero, and the largest few. */
+export function describeSpectra(d: SingularValueData): string {
+  return d.spectra
+    .map((s) => `${s.label}: ${countNonZero(s.values)} of ${s.values.length} non-zero; largest ${s.values.slice(0, 4).map(spoken).join(', ')}`)
+    .join('. ') + '.';
+}
 const GAP = 28;
 
-export function createSingularValueChart(container: HTMLElement, options: { title: string; height?: number }): SingularValueChart {
+export function createSingularValueChart(container: HTMLElement, options: { title: string; height?: number }): Chart<SingularValueData> {
   const height = options.height ?? 220;
-  const svg = select(container).append('svg').attr('class', 'sv-chart').attr('role', 'img').attr('aria-label', options.title).attr('height', height);
+  const svg = select(container).append('svg').attr('class', 'sv-chart').attr('height', height);
   let data: SingularValueData = { spectra: [] };
 
   function draw(): void {
@@ -74,6 +76,7 @@ export function createSingularValueChart(container: HTMLElement, options: { titl
     update(next) {
       data = next;
       draw();
+      describe(svg.node()!, options.title, describeSpectra(next));
     },
     resize: draw,
     destroy() {

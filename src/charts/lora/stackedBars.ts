@@ -6,6 +6,7 @@
 
 import { axisBottom, scaleLinear, select } from 'd3';
 import { drawLegend } from '../legend.ts';
+import { type Chart, describe, listed } from '../chart.ts';
 
 export interface SegmentKey {
   key: string;
@@ -34,12 +35,6 @@ export interface StackedBarsData {
   legend?: boolean;
 }
 
-export interface StackedBars {
-  update(data: StackedBarsData): void;
-  resize(): void;
-  destroy(): void;
-}
-
 const ROW = 22;
 const GROUP = 20;
 const M = { top: 30, right: 16, bottom: 24, left: 150 };
@@ -56,8 +51,19 @@ export function stack(keys: readonly SegmentKey[], values: Record<string, number
   });
 }
 
-export function createStackedBars(container: HTMLElement, options: { title: string }): StackedBars {
-  const svg = select(container).append('svg').attr('class', 'stacked-bars').attr('role', 'img').attr('aria-label', options.title);
+/** Each row's parts and total in words, and the reference lines. */
+export function describeStackedBars(d: StackedBarsData): string {
+  const rows = d.rows.map((row) => {
+    const parts = d.keys.filter((k) => (row.values[k.key] ?? 0) > 0).map((k) => `${k.label} ${d.format(row.values[k.key])}`);
+    const total = d.keys.reduce((sum, k) => sum + Math.max(0, row.values[k.key] ?? 0), 0);
+    return `${row.group ? `${row.group}, ` : ''}${row.label}: ${d.format(total)}${parts.length > 1 ? ` (${listed(parts)})` : ''}${row.note ? `, ${row.note}` : ''}`;
+  });
+  const refs = (d.references ?? []).map((r) => `${r.label} at ${d.format(r.value)}`);
+  return `${rows.join('. ')}.${refs.length ? ` Reference lines: ${listed(refs)}.` : ''}`;
+}
+
+export function createStackedBars(container: HTMLElement, options: { title: string }): Chart<StackedBarsData> {
+  const svg = select(container).append('svg').attr('class', 'stacked-bars');
   const plot = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
   const refs = plot.append('g').attr('class', 'references');
   const rowsG = plot.append('g').attr('class', 'rows');
@@ -146,6 +152,7 @@ export function createStackedBars(container: HTMLElement, options: { title: stri
     update(next) {
       data = next;
       draw();
+      describe(svg.node()!, options.title, describeStackedBars(next));
     },
     resize: draw,
     destroy() {

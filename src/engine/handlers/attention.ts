@@ -10,8 +10,9 @@ import { type GPT, InputError } from '../../model/gpt.ts';
 import { type MaskMode, CAUSAL, describeMask } from '../../model/masks.ts';
 import type { ForwardTrace } from '../../model/trace.ts';
 import { readOut } from '../../model/lens.ts';
-import { softmax } from '../../sampling/processors.ts';
+import { softmax } from '../../util/softmax.ts';
 import { DecodeSession } from '../../sampling/session.ts';
+import type { Notice } from '../../sampling/notices.ts';
 import type { Tokenizer } from '../../tokenizer/index.ts';
 
 // ---- tokens as the charts show them -------------------------------------------------
@@ -166,7 +167,7 @@ export class AttentionSequence {
     return this.session.promptLength;
   }
 
-  get notices(): string[] {
+  get notices(): Notice[] {
     return this.session.notices.slice();
   }
 

@@ -4,6 +4,7 @@ import { type Handler, engineReady, modelIn, yieldToEvents } from '../runtime.ts
 import { InputError } from '../../model/gpt.ts';
 import type { Tokenizer } from '../../tokenizer/index.ts';
 import { DecodeSession } from '../../sampling/session.ts';
+import { type Notice, beamPromptCut, promptCut } from '../../sampling/notices.ts';
 import { beamSearch, cachedModelLogits } from '../../sampling/beam.ts';
 import { repetitionReport } from '../../sampling/repetition.ts';
 import { runSweep, SWEEP_STRATEGIES, temperatureSweep } from '../../sampling/sweep.ts';
@@ -32,9 +33,9 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     const { model, tokenizer } = modelIn(slot);
     const ids = encodePrompt(tokenizer, prompt);
     const { blockSize } = model.config;
-    const notices: string[] = [];
+    const notices: Notice[] = [];
     const window = ids.length > blockSize ? ids.slice(ids.length - blockSize) : ids;
-    if (window !== ids) notices.push(`The prompt has ${ids.length} tokens; only the last ${blockSize} fit the context window, so the start was cut.`);
+    if (window !== ids) notices.push(promptCut(ids.length, blockSize));
     return { promptIds: ids, promptTokens: ids.map((id) => piece(tokenizer, id)), logits: model.run(window).lastLogits, notices };
   },
 
@@ -77,7 +78,7 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     await engineReady();
     const { model, tokenizer } = modelIn(slot);
     const ids = encodePrompt(tokenizer, prompt);
-    const notices: string[] = [];
+    const notices: Notice[] = [];
     let eos: number | null = null;
     if (eosText) {
       const e = tokenizer.encode(eosText);
@@ -86,7 +87,7 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     }
     const { blockSize } = model.config;
     const start = ids.length > blockSize - settings.max_new_tokens ? Math.max(0, ids.length - (blockSize - settings.max_new_tokens)) : 0;
-    if (start > 0) notices.push(`The prompt was cut to its last ${ids.length - start} tokens so that the beams fit the context window of ${blockSize}.`);
+    if (start > 0) notices.push(beamPromptCut(ids.length - start, blockSize));
     const prompted = ids.slice(start);
     const next = cachedModelLogits(model);
     try {

@@ -2,7 +2,7 @@ import type { EventOf, ModelInfo, PreparedSummary, TrainParams, TrainResult } fr
 import { readTextFile } from '../../io/userText.ts';
 import { type JobContext, engineReady, installModel, yieldToEvents } from '../runtime.ts';
 import { GPT } from '../../model/gpt.ts';
-import { countParameters, makeConfig, type GPTConfig } from '../../model/config.ts';
+import { TRAINING_SIZES, countParameters, makeConfig, type GPTConfig } from '../../model/config.ts';
 import { ByteLevelBPE, CharTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 import { splitCorpus } from '../../data/corpus.ts';
 import { Trainer } from '../../train/trainer.ts';
@@ -31,10 +31,7 @@ async function readTrainingText(source: TrainParams['source']): Promise<{ text: 
 }
 
 function configFor(size: TrainParams['size'], vocabSize: number): GPTConfig {
-  // tiny: ~0.1M parameters, a step in well under a second on wasm; small: the embedded model's shape.
-  return size === 'tiny'
-    ? makeConfig('playground', { vocabSize, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64 })
-    : makeConfig('playground', { vocabSize });
+  return makeConfig(TRAINING_SIZES[size], { vocabSize });
 }
 
 export async function train(params: TrainParams, job: JobContext<EventOf<'train'>>): Promise<TrainResult> {

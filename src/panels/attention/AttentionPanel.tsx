@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PanelProps } from '../panelProps.ts';
 import { ATTENTION_VIEWS, clampToModel } from '../../state/schema.ts';
 import { ATTENTION } from '../../lessons/explanations.ts';
+import type { Notice } from '../../sampling/notices.ts';
 import { Panel } from '../Panel.tsx';
 import { stepView, rowOf } from './frames.ts';
 import { describeStepping, sequenceKey, steppingSettings } from './settings.ts';
@@ -236,12 +237,12 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
   );
 }
 
-function Notices(props: { notes: string[]; notices: string[]; fallback: { char: string; tokens: string[] }[] }) {
+function Notices(props: { notes: string[]; notices: Notice[]; fallback: { char: string; tokens: string[] }[] }) {
   const { notes, notices, fallback } = props;
   if (notes.length + notices.length + fallback.length === 0) return null;
   return (
     <div className="attn-notices" data-testid="attention-notices">
-      {[...notes, ...notices].map((n) => (
+      {[...notes, ...notices.map((n) => n.message)].map((n) => (
         <p key={n} className="notice">
           {n}
         </p>

@@ -4,7 +4,7 @@
 import { useMemo, useRef } from 'react';
 import { createHeadGrid, type GridData } from '../../charts/attention/grid.ts';
 import { type StepView, describeHabit, headHabit, headWeights } from './frames.ts';
-import { useChart } from './useChart.ts';
+import { useChart } from '../ChartView.tsx';
 
 export function GridView(props: { view: StepView; nLayer: number; nHead: number; layer: number; head: number; onOpen: (layer: number, head: number) => void }) {
   const { view, nLayer, nHead, layer, head } = props;

@@ -5,7 +5,7 @@ import { useMemo, useRef, useState } from 'react';
 import { createLinesView, type LinesData, MIN_DRAWN_WEIGHT } from '../../charts/attention/linesView.ts';
 import { headColor } from '../../charts/attention/common.ts';
 import { type SequenceData, type StepView, headWeights } from './frames.ts';
-import { useChart } from './useChart.ts';
+import { useChart } from '../ChartView.tsx';
 
 export function HeadLinesView(props: {
   seq: SequenceData;
@@ -55,7 +55,7 @@ export function HeadLinesView(props: {
           ))}
         </span>
       </div>
-      <div className="chart attn-lines-scroll" ref={ref} />
+      <div className="chart attn-lines-scroll" tabIndex={0} ref={ref} />
     </figure>
   );
 }

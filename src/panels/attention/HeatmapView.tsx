@@ -2,12 +2,12 @@
 // the four stages that made it, and the logit lens at that position.
 
 import { useMemo, useRef } from 'react';
-import { createHeatmap, type HeatmapData } from '../../charts/attention/heatmap.ts';
+import { createAttentionHeatmap, type AttentionHeatmapData } from '../../charts/attention/heatmap.ts';
 import { createRowBars, type RowBarsData } from '../../charts/attention/rowBars.ts';
 import { createStages, type StagesData } from '../../charts/attention/stages.ts';
 import { createLensStrip, type LensData } from '../../charts/attention/lensStrip.ts';
 import { type SequenceData, type StepView, headStages, headWeights, lensAt, nextTokenAt } from './frames.ts';
-import { useChart } from './useChart.ts';
+import { useChart } from '../ChartView.tsx';
 
 export interface HeadProps {
   seq: SequenceData;
@@ -27,13 +27,13 @@ export function HeatmapView(props: HeadProps) {
   const n = matrix.size;
   const query = labels[row];
 
-  const heatmapData = useMemo<HeatmapData>(
+  const heatmapData = useMemo<AttentionHeatmapData>(
     () => ({ rowLabels: labels, colLabels: labels, values: matrix.values, masked: matrix.masked, rowIds: view.positions, colIds: view.positions, selectedRow: row }),
     [labels, matrix, view.positions, row],
   );
   const select = useRef(props.onSelectRow);
   select.current = props.onSelectRow;
-  const heatmapRef = useChart((el) => createHeatmap(el, { title: 'Attention weights of the chosen head', onSelectRow: (r) => select.current(r) }), heatmapData);
+  const heatmapRef = useChart((el) => createAttentionHeatmap(el, { title: 'Attention weights of the chosen head', onSelectRow: (r) => select.current(r) }), heatmapData);
 
   const barsData = useMemo<RowBarsData>(
     () => ({
@@ -85,9 +85,9 @@ export function HeatmapView(props: HeadProps) {
         <figcaption>
           Layer {layer}, head {head}: each row is a query token, each column a key token it may read. Hatched cells are the
           future, blocked by the causal mask. The last row is the newest token: its query is the one that produces the next
-          token. Click a row or a token to select it.
+          token. Click a row, or a token in the text above (with the keyboard: Tab to it and press Enter), to select it.
         </figcaption>
-        <div className="chart attn-scroll" ref={heatmapRef} />
+        <div className="chart attn-scroll" tabIndex={0} ref={heatmapRef} />
         <WeightLegend />
       </figure>
 
@@ -103,7 +103,7 @@ export function HeatmapView(props: HeadProps) {
         exactly 0.
         {stagesData.keyLabels.length < n && ' Keys written after this token did not exist when its row was computed (the KV cache only holds earlier tokens).'}
       </p>
-      <div className="chart attn-scroll" ref={stagesRef} data-testid="attention-stages" />
+      <div className="chart attn-scroll" tabIndex={0} ref={stagesRef} data-testid="attention-stages" />
 
       <h3 className="attn-subhead">Logit lens at this position</h3>
       <p className="muted small">

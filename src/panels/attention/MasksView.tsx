@@ -9,15 +9,15 @@ import type { MaskLessonParams, TeacherForcingParams, TeacherForcingResult } fro
 import { MASKS } from '../../state/schema.ts';
 import { createMaskComparison, type MaskComparisonData } from '../../charts/attention/maskComparison.ts';
 import { type SequenceData, type StepView, maskedHead, visiblePairs } from './frames.ts';
-import { useChart } from './useChart.ts';
-import { useEngineCall } from './useEngineCall.ts';
+import { useChart } from '../ChartView.tsx';
+import { useEngineCall } from '../useEngineCall.ts';
 import { formatBytes } from '../format.ts';
 
 type MaskId = (typeof MASKS)[number];
 
 const TITLES: Record<MaskId, string> = {
   causal: 'Causal — GPT, LLaMA',
-  prefix: 'Prefix LM — GLM, ChatGLM',
+  prefix: 'Prefix LM — GLM, the first ChatGLM-6B',
   bidirectional: 'Bidirectional — BERT',
 };
 
@@ -26,7 +26,7 @@ function suitedFor(mask: MaskId, prefix: number): string {
     case 'causal':
       return 'Each token reads itself and the tokens before it. Training predicts every next token in one pass; generation appends one token at a time and keeps the keys and values already computed (the KV cache). Suited for generation: GPT, LLaMA and most large language models.';
     case 'prefix':
-      return `The first ${prefix} token${prefix === 1 ? '' : 's'} — the prompt — read each other in both directions; the tokens after them are generated causally. GLM and ChatGLM's prefix decoder, and T5 used as a prefix LM: the input is understood as a whole, the answer written one token at a time.`;
+      return `The first ${prefix} token${prefix === 1 ? '' : 's'} — the prompt — read each other in both directions; the tokens after them are generated causally. GLM and the first ChatGLM-6B used this prefix decoder (ChatGLM2's maintainers say its chat model trains causally), as does T5 used as a prefix LM: the input is understood as a whole, the answer written one token at a time.`;
     case 'bidirectional':
       return 'Every token reads every token, later ones included. BERT is trained with this mask to fill in hidden words, which suits understanding tasks: classification, tagging, retrieval. It cannot generate one token at a time: a new token would change every earlier token, so nothing can be cached, and it was never trained to predict the next token.';
   }
@@ -95,8 +95,10 @@ export function MasksView(props: {
           or with variety without retraining.
         </li>
         <li>
-          <strong>Training and inference compute the same thing.</strong> With teacher forcing, one pass over a training sequence predicts every
-          position at once; generation computes the same numbers step by step, reusing its KV cache. The table below checks it on this model.
+          <strong>Training is parallel, and its arithmetic is inference's.</strong> With teacher forcing, one pass over a training sequence predicts
+          every position at once; stepping through the same tokens with a KV cache computes the same numbers, as the table below checks on this
+          model. The difference is what the model reads: in training the true previous tokens, in generation its own (exposure bias). Encoder–decoders
+          train with teacher forcing too, so this is a convenience of decoders, not something only they have.
         </li>
       </ul>
 
@@ -130,7 +132,7 @@ function TeacherForcing({ result }: { result: TeacherForcingResult }) {
         {r.loss !== null && ` The pass's loss on this sequence is ${r.loss.toFixed(2)} nats per token — the number training would minimise.`} The
         cache held {formatBytes(r.kvCacheBytes)} at the end ({formatBytes(r.kvCacheBytes / n)} per token).
       </p>
-      <div className="attn-table-scroll">
+      <div className="attn-table-scroll" tabIndex={0}>
         <table className="attn-table">
           <thead>
             <tr>

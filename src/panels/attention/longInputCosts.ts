@@ -3,7 +3,7 @@
 // and how a long text is cut into overlapping windows (lessons/chunking.ts).
 
 import type { GPTConfig } from '../../model/config.ts';
-import { type ModelShape, LLAMA_7B, attentionMatrixBytes, kvCacheBytesPerToken } from '../../lessons/costs.ts';
+import { type ModelShape, LLAMA_7B, attentionMatrixBytes, flashAttentionBytes, kvCacheBytesPerToken } from '../../lessons/costs.ts';
 import { type Chunk, chunkWithOverlap } from '../../lessons/chunking.ts';
 import type { CostData } from '../../charts/attention/costChart.ts';
 
@@ -21,7 +21,9 @@ export const LENGTHS = Array.from({ length: 12 }, (_, i) => 16 * 2 ** i);
 /**
  * Memory against length: this model in float32 (how the playground runs it),
  * the 7B model in 16-bit (how it is usually served). The KV cache covers all
- * layers; the attention matrix is one layer's, every head, materialised.
+ * layers; the attention matrix is one layer's, every head, stored whole; the
+ * FlashAttention line is what the 7B model keeps of one layer's attention when
+ * it never stores that matrix.
  */
 export function costSeries(model: ModelShape, blockSize: number, sequenceLength: number): CostData {
   const points = (f: (n: number) => number) => LENGTHS.map((n) => ({ x: n, y: f(n) }));
@@ -31,6 +33,7 @@ export function costSeries(model: ModelShape, blockSize: number, sequenceLength:
       { id: 'attn-small', label: `${model.name}: attention matrix, one layer (fp32)`, color: '#1f5fa8', dashed: true, points: points((n) => attentionMatrixBytes(model, n, 4)) },
       { id: 'kv-7b', label: `${LLAMA_7B.name}: KV cache, all layers (fp16)`, color: '#d9822b', points: points((n) => n * kvCacheBytesPerToken(LLAMA_7B, 2)) },
       { id: 'attn-7b', label: `${LLAMA_7B.name}: attention matrix, one layer (fp16)`, color: '#d9822b', dashed: true, points: points((n) => attentionMatrixBytes(LLAMA_7B, n, 2)) },
+      { id: 'flash-7b', label: `${LLAMA_7B.name} with FlashAttention: softmax statistics, one layer (fp32)`, color: '#2a8c55', points: points((n) => flashAttentionBytes(LLAMA_7B, n)) },
     ],
     markers: [
       { x: sequenceLength, label: `on screen: ${sequenceLength}` },
@@ -48,6 +51,8 @@ export interface LongInputNumbers {
   kvWindow7b: number;
   matrixWindowSmall: number;
   matrixWindow7b: number;
+  /** What FlashAttention keeps instead of the 7B model's matrices, one layer, full window. */
+  flashWindow7b: number;
 }
 
 export function longInputNumbers(model: ModelShape, blockSize: number): LongInputNumbers {
@@ -60,6 +65,7 @@ export function longInputNumbers(model: ModelShape, blockSize: number): LongInpu
     kvWindow7b: kvPerToken7b * LLAMA_CONTEXT,
     matrixWindowSmall: attentionMatrixBytes(model, blockSize, 4),
     matrixWindow7b: attentionMatrixBytes(LLAMA_7B, LLAMA_CONTEXT, 2),
+    flashWindow7b: flashAttentionBytes(LLAMA_7B, LLAMA_CONTEXT),
   };
 }
 

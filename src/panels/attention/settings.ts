@@ -3,7 +3,7 @@
 
 import { DEFAULT_SAMPLING, type SamplingSettings } from '../../sampling/settings.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
-import { samplingSettingsFrom } from '../sampling/settingsFromState.ts';
+import { samplingSettingsFrom } from '../../state/samplingSettings.ts';
 
 export interface SteppingSettings {
   settings: SamplingSettings;

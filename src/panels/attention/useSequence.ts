@@ -7,12 +7,13 @@ import { useEffect, useRef, useState } from 'react';
 import type { EngineClient, Job } from '../../engine/client.ts';
 import type { ByteFallback, SequenceResult, StepResult } from '../../engine/attentionProtocol.ts';
 import type { SamplingSettings } from '../../sampling/settings.ts';
+import type { Notice } from '../../sampling/notices.ts';
 import type { SequenceData } from './frames.ts';
 
 export interface LiveSequence extends SequenceData {
   id: number;
   key: string;
-  notices: string[];
+  notices: Notice[];
   fallback: ByteFallback[];
   promptTokenCount: number;
 }

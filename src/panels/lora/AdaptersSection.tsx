@@ -80,7 +80,9 @@ export function AdaptersSection(props: {
         <table className="lora-table" data-testid="lora-adapters">
           <thead>
             <tr>
-              <th />
+              <th>
+                <span className="visually-hidden">selected</span>
+              </th>
               <th>adapter</th>
               <th>modules</th>
               <th>scaling</th>

@@ -2,22 +2,23 @@
 // of the embedded model: trainable parameters, optimizer memory, step time,
 // the new text's loss, and how far the original corpus's loss rose.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { EngineClient, Job } from '../../engine/client.ts';
-import type { ComparisonResult, ComparisonRun, LoraTextSource } from '../../engine/loraProtocol.ts';
+import { useMemo } from 'react';
+import type { EngineClient } from '../../engine/client.ts';
+import type { ComparisonEvent, ComparisonResult, ComparisonRun, LoraTextSource } from '../../engine/loraProtocol.ts';
 import type { AdaptationPoint } from '../../lora/experiment.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import { formatValue } from '../../charts/lora/heatmap.ts';
-import { LineChartView } from '../LossChart.tsx';
+import { createLineChart } from '../../charts/lineChart.ts';
+import { ChartView } from '../ChartView.tsx';
 import { formatBytes } from '../format.ts';
 import { modelBaseUrl } from '../useEngine.ts';
+import { useEngineJob } from '../useEngineJob.ts';
 import { comparisonCurves, lossChange } from './curves.ts';
 import { fullFineTuningRate, loraConfigFromState } from './settings.ts';
 
 type Method = ComparisonRun['method'];
 
 interface Comparison {
-  status: 'running' | 'done' | 'stopped' | 'error';
   message: string;
   plannedSteps: number;
   mix: number;
@@ -25,7 +26,6 @@ interface Comparison {
   step: number;
   points: Record<Method, AdaptationPoint[]>;
   result: ComparisonResult | null;
-  error: string | null;
 }
 
 const CHART = { xLabel: 'step', yLabel: 'validation loss (nats per token)', title: 'Full fine-tuning vs LoRA', height: 240 };
@@ -38,51 +38,26 @@ export function ComparisonSection(props: {
   onRunning: (running: boolean) => void;
 }) {
   const { client, state, source, blocked, onRunning } = props;
-  const [run, setRun] = useState<Comparison | null>(null);
-  const job = useRef<Job<ComparisonResult> | null>(null);
-  const running = run?.status === 'running';
+  const job = useEngineJob<Comparison>(client);
+  const { run, running } = job;
   const config = loraConfigFromState(state);
-
-  useEffect(() => {
-    job.current = null;
-    setRun(null);
-  }, [client]);
 
   const start = () => {
     if (running || blocked) return;
-    setRun({
-      status: 'running', message: 'Starting…', plannedSteps: state.loraSteps, mix: state.loraMix, method: null, step: 0,
-      points: { LoRA: [], 'full fine-tuning': [] }, result: null, error: null,
-    });
+    const initial: Comparison = {
+      message: 'Starting…', plannedSteps: state.loraSteps, mix: state.loraMix, method: null, step: 0,
+      points: { LoRA: [], 'full fine-tuning': [] }, result: null,
+    };
     onRunning(true);
-    const j = client.call(
+    job.start(
       'loraCompare',
       {
         config, source, steps: state.loraSteps, learningRate: state.loraLr, fullLearningRate: fullFineTuningRate(state.loraLr),
         mixOriginal: state.loraMix, seed: state.seed, modelBaseUrl: modelBaseUrl(state.model),
       },
-      (event) => {
-        if (job.current !== j) return;
-        setRun((r) => {
-          if (!r) return r;
-          switch (event.type) {
-            case 'status':
-              return { ...r, message: event.message };
-            case 'prepared':
-              return r;
-            case 'step':
-              return { ...r, method: event.method, step: event.step };
-            case 'point':
-              return { ...r, points: { ...r.points, [event.method]: [...r.points[event.method], event.point] } };
-          }
-        });
-      },
+      initial,
+      { event: withEvent, result: (r, result) => ({ ...r, result }), onSettled: () => onRunning(false) },
     );
-    job.current = j;
-    j.result
-      .then((result) => job.current === j && setRun((r) => r && { ...r, result, status: result.stopped ? 'stopped' : 'done' }))
-      .catch((e: Error) => job.current === j && setRun((r) => r && { ...r, status: 'error', error: e.message }))
-      .finally(() => job.current === j && onRunning(false));
   };
 
   const chart = useMemo(() => run && comparisonCurves(run.points.LoRA, run.points['full fine-tuning'], run.plannedSteps), [run]);
@@ -101,7 +76,7 @@ export function ComparisonSection(props: {
           <button type="button" data-testid="lora-compare" disabled={running || blocked || config.target_modules.length === 0} onClick={start}>
             Compare
           </button>
-          <button type="button" data-testid="lora-compare-stop" disabled={!running} onClick={() => job.current?.stop()}>
+          <button type="button" data-testid="lora-compare-stop" disabled={!running} onClick={job.stop}>
             Stop
           </button>
         </div>
@@ -121,11 +96,24 @@ export function ComparisonSection(props: {
             {run.status === 'stopped' && 'Stopped.'}
           </p>
           {run.result && <ComparisonTable result={run.result} mix={run.mix} />}
-          {chart && <LineChartView data={chart} options={CHART} testId="lora-comparison-chart" />}
+          {chart && <ChartView create={(el) => createLineChart(el, CHART)} data={chart} data-testid="lora-comparison-chart" />}
         </div>
       )}
     </section>
   );
+}
+
+function withEvent(r: Comparison, event: ComparisonEvent): Comparison {
+  switch (event.type) {
+    case 'status':
+      return { ...r, message: event.message };
+    case 'prepared':
+      return r;
+    case 'step':
+      return { ...r, method: event.method, step: event.step };
+    case 'point':
+      return { ...r, points: { ...r.points, [event.method]: [...r.points[event.method], event.point] } };
+  }
 }
 
 function ComparisonTable({ result, mix }: { result: ComparisonResult; mix: number }) {
@@ -148,7 +136,7 @@ function ComparisonTable({ result, mix }: { result: ComparisonResult; mix: numbe
       <table className="lora-table lora-comparison-table" data-testid="lora-comparison-table">
         <thead>
           <tr>
-            <th />
+            <td />
             {runs.map((r) => (
               <th key={r.method}>{r.method}</th>
             ))}

@@ -57,7 +57,7 @@ export function GenerationCompare(props: { client: EngineClient; state: Playgrou
           {(['on', 'off'] as const).map((side) => (
             <div key={side}>
               <span className="field-label">Adapter {side}</span>
-              <pre className="continuation" data-testid={`lora-gen-${side}`}>
+              <pre className="continuation" tabIndex={0} data-testid={`lora-gen-${side}`}>
                 <span className="prompt-text"><WithNewlineMarks text={state.prompt} /></span>
                 <WithNewlineMarks text={side === 'on' ? pair.on : pair.off} />
               </pre>

@@ -1,16 +1,17 @@
 // Inside one adapted module: A, B and their product ΔW = B·A·scaling as
-// heatmaps, and the singular values of ΔW (at most r non-zero) beside those of
-// the frozen weight W — the low rank of the update, made visible.
+// heatmaps, and the singular values of ΔW (at most r non-zero, by construction)
+// beside those of the frozen weight W: the shape of the update made visible —
+// not evidence that fine-tuning needs only r directions.
 
 import { useEffect, useMemo, useState } from 'react';
 import type { EngineClient } from '../../engine/client.ts';
 import type { AdapterSummary, LoraInspection } from '../../engine/loraProtocol.ts';
 import type { ModelInfo } from '../../engine/protocol.ts';
-import type { TargetModule } from '../../lora/config.ts';
-import { LORA_MODULES, type PlaygroundState, type SettingKey } from '../../state/schema.ts';
+import { TARGET_MODULES, type TargetModule } from '../../lora/config.ts';
+import type { PlaygroundState, SettingKey } from '../../state/schema.ts';
 import { type LowRankData, createLowRankPicture } from '../../charts/lora/lowRankPicture.ts';
 import { type SingularValueData, countNonZero, createSingularValueChart } from '../../charts/lora/singularValues.ts';
-import { D3View } from '../D3View.tsx';
+import { ChartView } from '../ChartView.tsx';
 
 const createPicture = (el: HTMLElement) => createLowRankPicture(el);
 const createSpectra = (el: HTMLElement) => createSingularValueChart(el, { title: 'Singular values of ΔW and of W', height: 230 });
@@ -76,7 +77,7 @@ export function InspectSection(props: {
         <label className="field">
           <span className="field-label">Module</span>
           <select value={module} data-testid="lora-module" onChange={(e) => set('loraModule', e.target.value as TargetModule)}>
-            {LORA_MODULES.map((m) => (
+            {TARGET_MODULES.map((m) => (
               <option key={m} value={m}>
                 {m}
               </option>
@@ -97,11 +98,12 @@ export function InspectSection(props: {
             <code>{matrices.name}</code>: W is {matrices.inFeatures} × {matrices.outFeatures} ({(matrices.inFeatures * matrices.outFeatures).toLocaleString('en')} values);
             the adapter stores r·(in + out) = {(matrices.r * (matrices.inFeatures + matrices.outFeatures)).toLocaleString('en')}. ΔW has{' '}
             <strong data-testid="lora-delta-rank">{countNonZero(matrices.deltaSingularValues)}</strong> non-zero singular values (r = {matrices.r}); W has{' '}
-            {countNonZero(matrices.baseSingularValues)}.
+            {countNonZero(matrices.baseSingularValues)}. At most r by construction: B·A passes through r dimensions whatever the training, so the count
+            shows the adapter&apos;s shape, not how many directions the new text needed. Comparing the loss at several ranks tests that (notebook 03).
           </p>
           <div className="lora-inspect-row">
-            <D3View create={createPicture} data={picture} testId="lora-low-rank" className="lora-picture" />
-            <D3View create={createSpectra} data={spectra} testId="lora-singular-values" className="chart lora-spectra" />
+            <ChartView create={createPicture} data={picture} data-testid="lora-low-rank" className="lora-picture" />
+            <ChartView create={createSpectra} data={spectra} data-testid="lora-singular-values" className="chart lora-spectra" />
           </div>
           <p className="muted small">
             Drawn as out × in, as PEFT writes ΔW = B·A (GPT-2 stores W transposed, in × out). Red is positive, blue negative; each matrix has its own

@@ -9,7 +9,7 @@ import type { PlaygroundState, SettingKey } from '../../state/schema.ts';
 import { type StackedBarsData, createStackedBars } from '../../charts/lora/stackedBars.ts';
 import { NumberInput } from '../NumberInput.tsx';
 import { formatCount } from '../format.ts';
-import { D3View } from '../D3View.tsx';
+import { ChartView } from '../ChartView.tsx';
 import { adapterParameterCount, loraConfigFromState, parseTargets, scalingFormula, withTarget } from './settings.ts';
 
 const MODULE_HINTS: Record<string, string> = {
@@ -134,7 +134,7 @@ export function SettingsSection(props: {
         <strong>{trainable.toLocaleString('en')}</strong> trainable values — r·(in + out) for each of {config.target_modules.length} module
         {config.target_modules.length === 1 ? '' : 's'} in {model.config.nLayer} layers — beside {total.toLocaleString('en')} frozen ones.
       </p>
-      <D3View create={createParameterBars} data={bars} testId="lora-parameter-bar" className="chart lora-bars" />
+      <ChartView create={createParameterBars} data={bars} data-testid="lora-parameter-bar" className="chart lora-bars" />
     </section>
   );
 }

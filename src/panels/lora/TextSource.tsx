@@ -53,7 +53,7 @@ export function TextSource(props: { value: LoraTextSource; onChange: (s: LoraTex
       {kind === 'default' && (
         <details className="lora-default-text">
           <summary className="small">Read the default text</summary>
-          <pre>{DEFAULT_TEXT}</pre>
+          <pre tabIndex={0}>{DEFAULT_TEXT}</pre>
         </details>
       )}
     </fieldset>

@@ -2,19 +2,20 @@
 // on the selected one. A progress bar, the live loss curves (new text and
 // original corpus), Stop, and what happened if the loss blew up.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { EngineClient, Job } from '../../engine/client.ts';
-import type { AdapterSummary, LoraDataSummary, LoraStatus, LoraTextSource, LoraTrainResult } from '../../engine/loraProtocol.ts';
+import { useMemo } from 'react';
+import type { EngineClient } from '../../engine/client.ts';
+import type { AdapterSummary, LoraDataSummary, LoraStatus, LoraTextSource, LoraTrainEvent, LoraTrainResult } from '../../engine/loraProtocol.ts';
 import type { AdaptationPoint } from '../../lora/experiment.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
-import { LineChartView } from '../LossChart.tsx';
+import { createLineChart } from '../../charts/lineChart.ts';
+import { ChartView } from '../ChartView.tsx';
 import { formatBytes } from '../format.ts';
 import { modelBaseUrl } from '../useEngine.ts';
+import { useEngineJob } from '../useEngineJob.ts';
 import { type StepLoss, lossChange, trainingCurves } from './curves.ts';
 import { loraConfigFromState } from './settings.ts';
 
 interface Run {
-  status: 'running' | 'done' | 'stopped' | 'error';
   message: string;
   adapterId: number | null;
   adapterName: string | null;
@@ -28,7 +29,6 @@ interface Run {
   trainable: number | null;
   optimizerBytes: number | null;
   result: LoraTrainResult | null;
-  error: string | null;
 }
 
 const CHART = { xLabel: 'step', yLabel: 'loss (nats per token)', title: 'Adapter training: validation loss on the new text and on the original corpus', height: 250 };
@@ -44,26 +44,20 @@ export function TrainSection(props: {
   onDone: (status: LoraStatus, adapterId: number) => void;
 }) {
   const { client, state, source, selected, blocked, onRunning, onDone } = props;
-  const [run, setRun] = useState<Run | null>(null);
-  const job = useRef<Job<LoraTrainResult> | null>(null);
-  const running = run?.status === 'running';
+  const job = useEngineJob<Run>(client);
+  const { run, running } = job;
   const config = loraConfigFromState(state);
-
-  useEffect(() => {
-    job.current = null;
-    setRun(null);
-  }, [client]);
 
   const start = (continuing: AdapterSummary | null) => {
     if (running || blocked) return;
     const plannedSteps = state.loraSteps;
-    setRun({
-      status: 'running', message: 'Starting…', adapterId: continuing?.id ?? null, adapterName: continuing?.name ?? null,
+    const initial: Run = {
+      message: 'Starting…', adapterId: continuing?.id ?? null, adapterName: continuing?.name ?? null,
       startStep: continuing?.steps ?? 0, plannedSteps, earlier: continuing?.history ?? [], points: [], steps: [], data: null,
-      trainable: null, optimizerBytes: null, result: null, error: null,
-    });
+      trainable: null, optimizerBytes: null, result: null,
+    };
     onRunning(true);
-    const j = client.call(
+    job.start(
       'loraTrain',
       {
         adapterId: continuing?.id ?? null,
@@ -76,35 +70,14 @@ export function TrainSection(props: {
         seed: state.seed,
         modelBaseUrl: modelBaseUrl(state.model),
       },
-      (event) => {
-        if (job.current !== j) return;
-        setRun((r) => {
-          if (!r) return r;
-          switch (event.type) {
-            case 'status':
-              return { ...r, message: event.message };
-            case 'prepared':
-              return {
-                ...r, message: 'Training…', data: event.data, adapterId: event.adapterId, adapterName: event.adapterName,
-                startStep: event.startStep, trainable: event.trainableParameters, optimizerBytes: event.optimizerBytes,
-              };
-            case 'step':
-              return { ...r, steps: [...r.steps, { step: event.step, loss: event.loss, ms: event.ms }] };
-            case 'point':
-              return { ...r, points: [...r.points, event.point] };
-          }
-        });
+      initial,
+      {
+        event: withEvent,
+        result: (r, result) => ({ ...r, result, points: result.points }),
+        onResult: (result) => onDone(result.status, result.adapter.id),
+        onSettled: () => onRunning(false),
       },
     );
-    job.current = j;
-    j.result
-      .then((result) => {
-        if (job.current !== j) return;
-        setRun((r) => r && { ...r, result, points: result.points, status: result.stopped ? 'stopped' : 'done' });
-        onDone(result.status, result.adapter.id);
-      })
-      .catch((e: Error) => job.current === j && setRun((r) => r && { ...r, status: 'error', error: e.message }))
-      .finally(() => job.current === j && onRunning(false));
   };
 
   // The curves: this run's (with the adapter's earlier history), or the selected adapter's history.
@@ -133,7 +106,7 @@ export function TrainSection(props: {
         >
           {selected ? `Continue training ${selected.name.split(' ')[0]}` : 'Continue training'}
         </button>
-        <button type="button" data-testid="lora-stop" disabled={!running} onClick={() => job.current?.stop()}>
+        <button type="button" data-testid="lora-stop" disabled={!running} onClick={job.stop}>
           Stop
         </button>
       </div>
@@ -190,11 +163,27 @@ export function TrainSection(props: {
               </span>
             )}
           </p>
-          <LineChartView data={chart} options={CHART} testId="lora-loss-chart" />
+          <ChartView create={(el) => createLineChart(el, CHART)} data={chart} data-testid="lora-loss-chart" />
         </>
       )}
     </section>
   );
+}
+
+function withEvent(r: Run, event: LoraTrainEvent): Run {
+  switch (event.type) {
+    case 'status':
+      return { ...r, message: event.message };
+    case 'prepared':
+      return {
+        ...r, message: 'Training…', data: event.data, adapterId: event.adapterId, adapterName: event.adapterName,
+        startStep: event.startStep, trainable: event.trainableParameters, optimizerBytes: event.optimizerBytes,
+      };
+    case 'step':
+      return { ...r, steps: [...r.steps, { step: event.step, loss: event.loss, ms: event.ms }] };
+    case 'point':
+      return { ...r, points: [...r.points, event.point] };
+  }
 }
 
 function QloraLine({ q }: { q: NonNullable<LoraTrainResult['qlora']> }) {

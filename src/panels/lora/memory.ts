@@ -1,8 +1,18 @@
 // The memory calculator's rows: fine-tuning a 7B, 13B or 70B model in full,
 // with LoRA, or with QLoRA, split into weights, gradients, optimizer state and
-// activations, from the named assumptions of lessons/costs.ts.
+// activations, from the named assumptions of lessons/costs.ts; and which GPU
+// each total fits on.
 
-import { type FineTuneAssumptions, type MemoryBreakdown, DEFAULT_FINE_TUNE, LLAMA_13B, LLAMA_70B, LLAMA_7B, fineTuneMemory } from '../../lessons/costs.ts';
+import {
+  type FineTuneAssumptions,
+  type MemoryBreakdown,
+  type Recomputation,
+  DEFAULT_FINE_TUNE,
+  LLAMA_13B,
+  LLAMA_70B,
+  LLAMA_7B,
+  fineTuneMemory,
+} from '../../lessons/costs.ts';
 import type { SegmentKey, StackedRow } from '../../charts/lora/stackedBars.ts';
 
 export const MEMORY_MODELS = [LLAMA_7B, LLAMA_13B, LLAMA_70B];
@@ -23,8 +33,21 @@ export const GPU_SIZES = [
   { value: 80 * GB, label: '80 GB' },
 ];
 
-export function memoryAssumptions(rank: number, weights: FineTuneAssumptions['weights']): FineTuneAssumptions {
-  return { ...DEFAULT_FINE_TUNE, loraRank: rank, weights };
+/** Sequence lengths the calculator offers: up to LLaMA-2's context of 4,096 tokens. */
+export const SEQUENCE_LENGTHS = [512, 1024, 2048, 4096];
+export const BATCH_SIZES = [1, 2, 4, 8];
+
+/** The recomputation choices, as the calculator names them. */
+export const RECOMPUTATION_LABELS: Record<Recomputation, string> = {
+  none: 'none: keep every activation',
+  selective: 'selective recomputation, or FlashAttention',
+  full: 'full recomputation (gradient checkpointing)',
+};
+
+export type ActivationSettings = Pick<FineTuneAssumptions, 'sequenceLength' | 'batchSize' | 'recomputation'>;
+
+export function memoryAssumptions(rank: number, weights: FineTuneAssumptions['weights'], activations: Partial<ActivationSettings> = {}): FineTuneAssumptions {
+  return { ...DEFAULT_FINE_TUNE, ...activations, loraRank: rank, weights };
 }
 
 export function memoryRows(a: FineTuneAssumptions): StackedRow[] {
@@ -38,6 +61,26 @@ export function memoryRows(a: FineTuneAssumptions): StackedRow[] {
         values: { weights: b.weights, gradients: b.gradients, optimizer: b.optimizer, activations: b.activations },
         note: method === 'full fine-tuning' ? '' : `(${formatTrainable(b.trainableParameters)} trainable)`,
       };
+    }),
+  );
+}
+
+export interface MemoryVerdict {
+  model: string;
+  method: MemoryBreakdown['method'];
+  total: number;
+  activations: number;
+  /** The smallest of GPU_SIZES the total fits in; null when none does. */
+  fitsOn: string | null;
+}
+
+/** Per model and method: the total, how much of it is activations, and the smallest GPU that holds it. */
+export function memoryVerdicts(a: FineTuneAssumptions): MemoryVerdict[] {
+  return MEMORY_MODELS.flatMap((m) =>
+    METHODS.map((method) => {
+      const b = fineTuneMemory(m, method, a);
+      const gpu = GPU_SIZES.find((g) => b.total <= g.value);
+      return { model: m.name, method, total: b.total, activations: b.activations, fitsOn: gpu ? gpu.label : null };
     }),
   );
 }

@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import { createBeamTree, type BeamTreeData } from '../../charts/beamTree.ts';
 import type { BeamResultData } from '../../engine/samplingProtocol.ts';
-import { D3View } from '../D3View.tsx';
+import { ChartView } from '../ChartView.tsx';
 
 const shorten = (s: string) => (s.length > 9 ? s.slice(0, 8) + '…' : s);
 
@@ -36,7 +36,7 @@ export function BeamView({ result, vocab, lengthPenalty }: { result: BeamResultD
         were pruned. The accent path is the winning hypothesis. Search stopped because{' '}
         {result.stoppedBecause === 'done' ? 'enough hypotheses had finished (early_stopping)' : 'it reached the length limit'}.
       </p>
-      <D3View create={(el) => createBeamTree(el, 'Beam search tree')} data={data} testId="beam-tree" className="chart beam-tree-wrap" />
+      <ChartView create={(el) => createBeamTree(el, 'Beam search tree')} data={data} data-testid="beam-tree" className="chart beam-tree-wrap" />
       <table className="hypotheses" data-testid="hypotheses">
         <thead>
           <tr>

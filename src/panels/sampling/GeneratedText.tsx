@@ -12,7 +12,7 @@ export function GeneratedText(props: { prompt: TokenPiece[]; tokens: TokenPiece[
     props.prompt.map((t) => t.id),
   );
   return (
-    <pre className="generated" data-testid={props.testId} data-repeated={mask.filter(Boolean).length} data-count={props.tokens.length}>
+    <pre className="generated" tabIndex={0} data-testid={props.testId} data-repeated={mask.filter(Boolean).length} data-count={props.tokens.length}>
       <span className="prompt-text">
         <WithNewlineMarks text={props.prompt.map((t) => t.text).join('')} />
       </span>

@@ -3,10 +3,10 @@
 // repeated n-grams highlighted and measured, compare two settings on the same
 // prompt and seed, open the beam tree, and run the repetition sweep.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Job } from '../../engine/client.ts';
+import { useEffect, useMemo, useState } from 'react';
 import type { BeamResultData, DecodeResultData, PromptLogitsResult, SampledToken } from '../../engine/samplingProtocol.ts';
 import type { TokenPiece } from '../../engine/protocol.ts';
+import type { Notice } from '../../sampling/notices.ts';
 import { REPETITION } from '../../lessons/explanations.ts';
 import { createDistributionChart } from '../../charts/distributionBars.ts';
 import { PROCESSOR_ORDER } from '../../sampling/processors.ts';
@@ -14,14 +14,15 @@ import { checkSettings, SettingsError, type SamplingSettings } from '../../sampl
 import { COMPARE_PRESETS, type ComparePreset } from '../../state/schema.ts';
 import type { PanelProps } from '../panelProps.ts';
 import { Panel } from '../Panel.tsx';
-import { D3View } from '../D3View.tsx';
-import { LineChartView } from '../LossChart.tsx';
+import { ChartView } from '../ChartView.tsx';
+import { createLineChart } from '../../charts/lineChart.ts';
+import { type EngineJob, useEngineJob } from '../useEngineJob.ts';
 import { Controls } from './Controls.tsx';
 import { distributionView } from './distribution.ts';
 import { GeneratedText } from './GeneratedText.tsx';
 import { BeamView } from './BeamView.tsx';
 import { SweepView } from './SweepView.tsx';
-import { beamSettingsFrom, COMPARE_LABELS, describeSettings, presetSettings, samplingSettingsFrom } from './settingsFromState.ts';
+import { beamSettingsFrom, COMPARE_LABELS, describeSettings, presetSettings, samplingSettingsFrom } from '../../state/samplingSettings.ts';
 
 /** One decoded continuation, whichever way it was produced. */
 interface Outcome {
@@ -30,21 +31,19 @@ interface Outcome {
   tokens: (TokenPiece & Partial<SampledToken>)[];
   report: DecodeResultData['report'] | null;
   beam: BeamResultData | null;
-  notices: string[];
-  status: 'running' | 'done' | 'stopped' | 'error';
-  error?: string;
+  notices: Notice[];
 }
-
-const running = (o: Outcome | null) => o?.status === 'running';
 
 export function SamplingPanel({ client, state, set, model }: PanelProps) {
   const [vocab, setVocab] = useState<string[]>([]);
   const [prompt, setPrompt] = useState<PromptLogitsResult | null>(null);
   const [promptError, setPromptError] = useState<string | null>(null);
-  const [main, setMain] = useState<Outcome | null>(null);
-  const [other, setOther] = useState<Outcome | null>(null);
+  // Your setting and the one it is compared with, decoded side by side.
+  const mainJob = useEngineJob<Outcome>(client);
+  const otherJob = useEngineJob<Outcome>(client);
+  const main = mainJob.run;
+  const other = otherJob.run;
   const [ngram, setNgram] = useState(3);
-  const jobs = useRef<Job<unknown>[]>([]);
   const ready = Boolean(client && model);
 
   useEffect(() => {
@@ -88,34 +87,30 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
     [prompt, vocab, checked, state.seed],
   );
 
-  const decodeInto = (s: SamplingSettings, label: string, put: (f: (o: Outcome | null) => Outcome | null) => void) => {
-    if (!client) return;
-    put(() => ({ label, promptTokens: [], tokens: [], report: null, beam: null, notices: [], status: 'running' }));
+  const decodeInto = (s: SamplingSettings, label: string, job: EngineJob<Outcome>) => {
+    const initial: Outcome = { label, promptTokens: [], tokens: [], report: null, beam: null, notices: [] };
     if (s.num_beams > 1) {
       const beamSettings = { ...beamSettingsFrom(state), num_beams: s.num_beams, no_repeat_ngram_size: s.no_repeat_ngram_size, repetition_penalty: s.repetition_penalty, length_penalty: s.length_penalty, early_stopping: s.early_stopping };
-      const j = client.call('beam', { slot: 'embedded', prompt: state.prompt, settings: beamSettings, eosText: state.eosText });
-      jobs.current.push(j as Job<unknown>);
-      j.result
-        .then((r) => put((o) => o && { ...o, promptTokens: r.promptTokens, tokens: r.bestTokens, report: r.report, beam: r, notices: r.notices, status: 'done' }))
-        .catch((e: Error) => put((o) => o && { ...o, status: 'error', error: e.message }));
+      job.start('beam', { slot: 'embedded', prompt: state.prompt, settings: beamSettings, eosText: state.eosText }, initial, {
+        result: (o, r) => ({ ...o, promptTokens: r.promptTokens, tokens: r.bestTokens, report: r.report, beam: r, notices: r.notices }),
+      });
       return;
     }
-    const j = client.call('decode', { slot: 'embedded', prompt: state.prompt, settings: s, maxNewTokens: state.maxNewTokens, seed: state.seed }, (ev) =>
-      put((o) => o && (ev.type === 'prompt' ? { ...o, promptTokens: ev.tokens } : { ...o, tokens: [...o.tokens, ev.token] })),
-    );
-    jobs.current.push(j as Job<unknown>);
-    j.result
-      .then((r) => put((o) => o && { ...o, tokens: r.tokens, report: r.report, notices: r.notices, status: r.stopped ? 'stopped' : 'done' }))
-      .catch((e: Error) => put((o) => o && { ...o, status: 'error', error: e.message }));
+    job.start('decode', { slot: 'embedded', prompt: state.prompt, settings: s, maxNewTokens: state.maxNewTokens, seed: state.seed }, initial, {
+      event: (o, ev) => (ev.type === 'prompt' ? { ...o, promptTokens: ev.tokens } : { ...o, tokens: [...o.tokens, ev.token] }),
+      result: (o, r) => ({ ...o, tokens: r.tokens, report: r.report, notices: r.notices }),
+    });
   };
   const generate = () => {
     if (checked.error) return;
-    jobs.current = [];
-    decodeInto(checked.settings, describeSettings(checked.settings), setMain);
-    decodeInto(presetSettings(state.compare), COMPARE_LABELS[state.compare], setOther);
+    decodeInto(checked.settings, describeSettings(checked.settings), mainJob);
+    decodeInto(presetSettings(state.compare), COMPARE_LABELS[state.compare], otherJob);
   };
-  const stop = () => jobs.current.forEach((j) => j.stop());
-  const busy = running(main) || running(other);
+  const stop = () => {
+    mainJob.stop();
+    otherJob.stop();
+  };
+  const busy = mainJob.running || otherJob.running;
 
   const repeatChart = useMemo(() => {
     const toks = main?.tokens ?? [];
@@ -144,8 +139,8 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
       <Controls state={state} set={set} />
       {checked.error && <div className="alert error" data-testid="settings-error">{checked.error}</div>}
       {checked.notices.map((n) => (
-        <div key={n} className="alert warning">
-          {n}
+        <div key={n.message} className="alert warning">
+          {n.message}
         </div>
       ))}
 
@@ -161,13 +156,13 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
         </ol>
         {promptError && <div className="alert error">{promptError}</div>}
         {prompt?.notices.map((n) => (
-          <div key={n} className="alert warning">
-            {n}
+          <div key={n.message} className="alert warning">
+            {n.message}
           </div>
         ))}
         {dist ? (
           <>
-            <D3View create={(el) => createDistributionChart(el, 'Next-token distribution')} data={dist.chart} testId="distribution" />
+            <ChartView create={(el) => createDistributionChart(el, 'Next-token distribution')} data={dist.chart} data-testid="distribution" />
             <p className="hint" data-testid="distribution-summary">
               Faint bars: the model's own probabilities. Solid: after the processors above. {dist.allowed} of {vocab.length} tokens remain
               allowed; the seeded draw picks <strong>{(vocab[dist.chosen] ?? '').replace(/ /g, '␣')}</strong> — the first token Generate will write.
@@ -213,10 +208,10 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
             o ? (
               <div key={i} className="outcome" data-testid={i === 0 ? 'outcome-main' : 'outcome-compare'} data-status={o.status}>
                 <h4>{i === 0 ? `Your setting: ${o.label}` : `Compared with: ${o.label}`}</h4>
-                {o.error && <div className="alert error">{o.error}</div>}
+                {o.error && <div className="alert error" role="alert">{o.error}</div>}
                 {o.notices.map((n) => (
-                  <div key={n} className="alert warning">
-                    {n}
+                  <div key={n.message} className="alert warning">
+                    {n.message}
                   </div>
                 ))}
                 <GeneratedText prompt={o.promptTokens} tokens={o.tokens} n={ngram} testId={i === 0 ? 'text-main' : 'text-compare'} />
@@ -228,7 +223,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
         {repeatChart && (
           <>
             <h4>Probability of repeating, step by step</h4>
-            <LineChartView data={repeatChart} options={{ xLabel: 'generated token', yLabel: 'P(repeat)', title: 'Probability of continuing a repeated 3-gram', height: 180 }} testId="repeat-chart" />
+            <ChartView create={(el) => createLineChart(el, { xLabel: 'generated token', yLabel: 'P(repeat)', title: 'Probability of continuing a repeated 3-gram', height: 180 })} data={repeatChart} data-testid="repeat-chart" />
             <p className="hint">
               The probability mass on tokens that would complete a 3-gram already in the text. In a loop it climbs towards 1: each repetition
               makes the next one likelier.

@@ -1,34 +1,32 @@
 // The repetition sweep: seq-rep-4 per decoding strategy (with the published
 // figures as ticks) and against temperature, all measured on this model.
 
-import { useMemo, useRef, useState } from 'react';
-import type { EngineClient, Job } from '../../engine/client.ts';
+import { useMemo } from 'react';
+import type { EngineClient } from '../../engine/client.ts';
 import type { SweepResultData } from '../../engine/samplingProtocol.ts';
 import { createBarChart, type Bar } from '../../charts/barChart.ts';
-import { D3View } from '../D3View.tsx';
-import { LineChartView } from '../LossChart.tsx';
-import { PUBLISHED_SEQ_REP_4, SWEEP_PROMPTS } from './settingsFromState.ts';
+import { ChartView } from '../ChartView.tsx';
+import { createLineChart } from '../../charts/lineChart.ts';
+import { useEngineJob } from '../useEngineJob.ts';
+import { PUBLISHED_SEQ_REP_4, SWEEP_PROMPTS } from '../../state/samplingSettings.ts';
 
 const TEMPERATURES = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5];
 
 export function SweepView({ client, prompt, seed, ready }: { client: EngineClient | null; prompt: string; seed: number; ready: boolean }) {
-  const [result, setResult] = useState<SweepResultData | null>(null);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const job = useRef<Job<SweepResultData> | null>(null);
-  const running = progress !== null;
+  // The last sweep's table stays on screen while the next one runs.
+  const job = useEngineJob<{ progress: { done: number; total: number }; result: SweepResultData | null }>(client);
+  const { running } = job;
+  const progress = job.run?.progress;
+  const result = job.run?.result ?? null;
+  const error = job.run?.error ?? null;
 
   const start = () => {
-    if (!client || running) return;
-    setError(null);
-    setProgress({ done: 0, total: 1 });
+    if (running) return;
     const prompts = prompt && !SWEEP_PROMPTS.includes(prompt) ? [prompt, ...SWEEP_PROMPTS.slice(0, 5)] : SWEEP_PROMPTS;
-    const j = client.call('sweep', { slot: 'embedded', prompts, maxNewTokens: 48, seed, temperatures: TEMPERATURES }, (e) => setProgress({ done: e.done, total: e.total }));
-    job.current = j;
-    j.result
-      .then((r) => setResult(r))
-      .catch((e: Error) => setError(e.message))
-      .finally(() => setProgress(null));
+    job.start('sweep', { slot: 'embedded', prompts, maxNewTokens: 48, seed, temperatures: TEMPERATURES }, { progress: { done: 0, total: 1 }, result }, {
+      event: (r, e) => ({ ...r, progress: { done: e.done, total: e.total } }),
+      result: (r, next) => ({ ...r, result: next }),
+    });
   };
 
   const bars: Bar[] = useMemo(
@@ -46,10 +44,10 @@ export function SweepView({ client, prompt, seed, ready }: { client: EngineClien
         <button type="button" className="primary" data-testid="run-sweep" disabled={!ready || running} onClick={start}>
           Run the sweep
         </button>
-        {running && (
+        {running && progress && (
           <>
-            <progress max={progress.total} value={progress.done} />
-            <button type="button" onClick={() => job.current?.stop()}>
+            <progress max={progress.total} value={progress.done} aria-label="Sweep progress" />
+            <button type="button" onClick={job.stop}>
               Stop
             </button>
           </>
@@ -58,12 +56,12 @@ export function SweepView({ client, prompt, seed, ready }: { client: EngineClien
           {SWEEP_PROMPTS.length} prompts × 6 strategies and {TEMPERATURES.length} temperatures, 48 tokens each, seed {seed}.
         </span>
       </div>
-      {error && <div className="alert error">{error}</div>}
+      {error && <div className="alert error" role="alert">{error}</div>}
       {result && (
         <>
           <h4>Repetition by strategy (seq-rep-4: share of repeated 4-grams in the continuation)</h4>
-          <D3View create={(el) => createBarChart(el, { title: 'seq-rep-4 per strategy', yLabel: 'seq-rep-4', yMax: 1 })} data={bars} testId="sweep-bars" />
-          <p className="hint">Dashes: the published values for large models on wikitext-103 (Welleck et al. 2019; beam 10, top-k 50).</p>
+          <ChartView create={(el) => createBarChart(el, { title: 'seq-rep-4 per strategy', yLabel: 'seq-rep-4', yMax: 1 })} data={bars} data-testid="sweep-bars" />
+          <p className="hint">Dashes: the values Welleck et al. (2019) published for their 16-layer Transformer language model on wikitext-103 (beam 10, top-k 50).</p>
           <table className="measures" data-testid="sweep-table">
             <thead>
               <tr>
@@ -87,7 +85,7 @@ export function SweepView({ client, prompt, seed, ready }: { client: EngineClien
             </tbody>
           </table>
           <h4>Repetition against temperature</h4>
-          <LineChartView data={tempData} options={{ xLabel: 'temperature', yLabel: 'seq-rep-4', title: 'seq-rep-4 against temperature', height: 200 }} testId="sweep-temperature" />
+          <ChartView create={(el) => createLineChart(el, { xLabel: 'temperature', yLabel: 'seq-rep-4', title: 'seq-rep-4 against temperature', height: 200 })} data={tempData} data-testid="sweep-temperature" />
           <p className="hint">Measured in {result.seconds.toFixed(1)} s{result.stopped ? ' (stopped early)' : ''}.</p>
         </>
       )}

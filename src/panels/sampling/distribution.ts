@@ -3,8 +3,9 @@
 // first draw the engine uses — so moving a slider never reruns the model, and
 // the token the draw lands on is the first token Generate will write.
 
-import { processLogits, softmax, PROCESSOR_ORDER, type ProcessorName, isGreedy } from '../../sampling/processors.ts';
-import { drawToken } from '../../sampling/sampler.ts';
+import { processLogits, PROCESSOR_ORDER, type ProcessorName, isGreedy } from '../../sampling/processors.ts';
+import { softmax } from '../../util/softmax.ts';
+import { drawToken } from '../../sampling/draw.ts';
 import type { SamplingSettings } from '../../sampling/settings.ts';
 import { Rng } from '../../util/random.ts';
 import type { DistributionData } from '../../charts/distributionBars.ts';

@@ -1,9 +1,10 @@
 // One engine call whose answer depends on its parameters: rerun when `key`
-// changes, answers to superseded calls dropped.
+// changes, answers to superseded calls dropped. For a run the learner starts
+// and may stop (generate, train), see useEngineJob.ts.
 
 import { useEffect, useState } from 'react';
-import type { EngineClient } from '../../engine/client.ts';
-import type { MethodName, ParamsOf, ResultOf } from '../../engine/protocol.ts';
+import type { EngineClient } from '../engine/client.ts';
+import type { MethodName, ParamsOf, ResultOf } from '../engine/protocol.ts';
 
 export type CallState<R> =
   | { status: 'idle' }
@@ -31,7 +32,6 @@ export function useEngineCall<M extends MethodName>(
       alive = false;
     };
     // The key stands for the params.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, method, key, params === null]);
   return state;
 }

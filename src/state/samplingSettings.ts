@@ -1,9 +1,9 @@
 // From the link's settings to the core's SamplingSettings (Hugging Face names),
 // and the presets a learner can decode side by side with their own setting.
 
-import { DEFAULT_SAMPLING, type SamplingSettings } from '../../sampling/settings.ts';
-import { DEFAULT_BEAM, type BeamSettings } from '../../sampling/beam.ts';
-import type { ComparePreset, PlaygroundState } from '../../state/schema.ts';
+import { DEFAULT_SAMPLING, type SamplingSettings } from '../sampling/settings.ts';
+import { DEFAULT_BEAM, type BeamSettings } from '../sampling/beam.ts';
+import type { ComparePreset, PlaygroundState } from './schema.ts';
 
 export function samplingSettingsFrom(s: PlaygroundState): SamplingSettings {
   return {

@@ -1,0 +1,21 @@
+// The probe: a short text whose logits are compared before and after a change
+// to the model (merge, unmerge, an import, a training run on a copy).
+
+import type { LoadedModel } from '../../runtime.ts';
+import { explanationsAsText } from '../../../lessons/explanations.ts';
+
+/** The prompt's tokens (its last context-window's worth), or the default text's start when it gives none. */
+export function probeIds(loaded: LoadedModel, probe: string): number[] {
+  let ids = probe ? loaded.tokenizer.encode(probe) : [];
+  if (ids.length === 0) ids = loaded.tokenizer.encode(explanationsAsText().slice(0, 200));
+  return ids.slice(-loaded.model.config.blockSize);
+}
+
+/** Largest |a − b| over every position's logits. */
+export function maxAbsLogitDiff(a: Float32Array[], b: Float32Array[]): number {
+  let m = 0;
+  a.forEach((row, i) => {
+    for (let j = 0; j < row.length; j++) m = Math.max(m, Math.abs(row[j] - b[i][j]));
+  });
+  return m;
+}

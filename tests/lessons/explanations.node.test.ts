@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { ATTENTION, LORA, REPETITION, explanationsAsText } from '../../src/lessons/explanations.ts';
+import { DEFAULT_FINE_TUNE, LLAMA_7B, fineTuneMemory } from '../../src/lessons/costs.ts';
+import { MEASURED_SWEEP, WELLECK_2019_SEQ_REP_4 } from '../../src/lessons/measured.ts';
+import { processLogits } from '../../src/sampling/processors.ts';
+import { DEFAULT_SAMPLING } from '../../src/sampling/settings.ts';
+import { PUBLISHED_SEQ_REP_4 } from '../../src/state/samplingSettings.ts';
+import { decodeHash } from '../../src/state/schema.ts';
+import { singularValues } from '../../src/util/linalg.ts';
+import { Rng } from '../../src/util/random.ts';
+
+const text = (e: { paragraphs: string[] }) => e.paragraphs.join('\n');
+const scores = (xs: number[]) => Float32Array.from(xs);
+
+describe('the repetition explanation says what the processors do', () => {
+  it('repetition penalty: positive scores divided, negative ones multiplied, prompt included, once per token', () => {
+    // Tokens 0 and 1 are in the prompt only (token 0 three times); 2 and 3 never appeared.
+    const out = processLogits(scores([2, -2, 1, 0.5]), [0, 1, 0, 0], 4, { ...DEFAULT_SAMPLING, repetition_penalty: 2 }).scores;
+    expect(Array.from(out)).toEqual([1, -4, 1, 0.5]);
+    expect(text(REPETITION)).toMatch(/prompt included, once however often it appeared: a positive score is divided by the penalty and a negative one is multiplied by it/);
+  });
+
+  it('frequency penalty grows with the count; presence penalty is one flat amount; neither counts the prompt', () => {
+    // Prompt: token 3. Generated: token 0 three times, token 1 once.
+    const sequence = [3, 0, 0, 0, 1];
+    const freq = processLogits(scores([0, 0, 0, 0]), sequence, 1, { ...DEFAULT_SAMPLING, frequency_penalty: 0.5 }).scores;
+    const pres = processLogits(scores([0, 0, 0, 0]), sequence, 1, { ...DEFAULT_SAMPLING, presence_penalty: 0.5 }).scores;
+    expect(Array.from(freq)).toEqual([-1.5, -0.5, 0, 0]);
+    expect(Array.from(pres)).toEqual([-0.5, -0.5, 0, 0]);
+    const t = text(REPETITION);
+    expect(t).toMatch(/frequency penalty subtracts its value once for every time a token has been generated/);
+    expect(t).toMatch(/presence penalty subtracts its value once from any token generated at all, however many times/);
+    expect(t).toMatch(/count only generated tokens, not the prompt/);
+    expect(t).not.toMatch(/penalties subtract from tokens in proportion/);
+  });
+
+  it('names the objective truly and says wider beams repeat more, with the figures the sweep chart shows', () => {
+    const t = text(REPETITION);
+    expect(t).not.toMatch(/only rewards the likeliest/);
+    expect(t).toMatch(/rewards the model for giving a high probability to the token that actually came next/);
+    expect(t).not.toMatch(/narrow beam/);
+    // The published figures are the sweep chart's reference ticks, and beam search is above greedy in both.
+    expect(PUBLISHED_SEQ_REP_4.greedy).toBe(WELLECK_2019_SEQ_REP_4.greedy);
+    expect(PUBLISHED_SEQ_REP_4['beam 4']).toBe(WELLECK_2019_SEQ_REP_4.beam10);
+    expect(WELLECK_2019_SEQ_REP_4.beam10).toBeGreaterThan(WELLECK_2019_SEQ_REP_4.greedy);
+    expect(MEASURED_SWEEP.seqRep4.beam4).toBeGreaterThan(MEASURED_SWEEP.seqRep4.greedy);
+    expect(t).toContain(`${WELLECK_2019_SEQ_REP_4.greedy.toFixed(2)} for greedy decoding and ${WELLECK_2019_SEQ_REP_4.beam10.toFixed(2)} for beam search with ten beams`);
+    expect(t).toContain(`greedy decoding scores ${MEASURED_SWEEP.seqRep4.greedy.toFixed(2)} and beam search with four beams ${MEASURED_SWEEP.seqRep4.beam4.toFixed(2)}`);
+    expect(t).toMatch(/decoder of an encoder–decoder/); // stepwise decoding is not special to decoder-only models
+  });
+});
+
+describe('the attention explanation', () => {
+  const t = text(ATTENTION);
+
+  it('gives the three kinds of model their objectives as well as their masks, and LLaMA its other differences', () => {
+    expect(t).not.toMatch(/differ only in their mask/);
+    expect(t).toMatch(/trained to predict the next token/);
+    expect(t).toMatch(/masked language model/);
+    expect(t).toMatch(/blank infilling/);
+    expect(t).toMatch(/What keeps BERT from writing text is above all that objective/);
+    expect(t).toMatch(/RoPE/);
+    expect(t).toMatch(/RMSNorm/);
+    expect(t).toMatch(/SwiGLU/);
+  });
+
+  it('says which ChatGLM used the prefix mask, and that ChatGLM2-6B chat trained causally', () => {
+    expect(t).not.toMatch(/as in GLM and ChatGLM/);
+    expect(t).toMatch(/first ChatGLM-6B kept GLM's prefix mask/);
+    expect(t).toMatch(/ChatGLM2-6B's maintainers say .* chat model was trained causally/);
+  });
+
+  it('separates the shared arithmetic of teacher forcing from exposure bias, and does not make it a decoder-only advantage', () => {
+    expect(t).not.toMatch(/computes exactly what inference computes/);
+    expect(t).toMatch(/exposure bias/);
+    expect(t).toMatch(/encoder–decoders such as T5 train their decoders with teacher forcing too/);
+  });
+
+  it('bounds length by learned positions for GPT-2, trained length for RoPE models, and n² memory only when the matrix is stored', () => {
+    expect(t).toMatch(/GPT-2, like this model, learned a table/);
+    expect(t).toMatch(/LLaMA has no such table: RoPE/);
+    expect(t).toMatch(/memory grows with the square only when the n × n matrix of scores is stored whole/);
+    expect(t).toMatch(/FlashAttention .* its memory grows linearly/);
+  });
+});
+
+describe('the LoRA explanation', () => {
+  const t = text(LORA);
+  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+  it('quotes the memory calculator’s own 7B figures: activations, and LoRA past 24 GB with nothing recomputed', () => {
+    const at = (recomputation: 'none' | 'selective' | 'full') => fineTuneMemory(LLAMA_7B, 'LoRA', { ...DEFAULT_FINE_TUNE, recomputation });
+    expect(t).toContain(`For one sequence of 2,048 tokens they take ${gb(at('none').activations)} if every one is kept`);
+    expect(gb(at('none').activations)).toBe('30.6 GB');
+    expect(t).toContain(gb(at('selective').activations));
+    expect(t).toContain(`LoRA needs ${gb(at('none').total)}, more than a 24 GB GPU holds`);
+    expect(at('none').total).toBeGreaterThan(24e9);
+  });
+
+  it('does not offer rank ≤ r as evidence: a product through r dimensions has rank ≤ r before any training', () => {
+    const [out, r, inF] = [24, 3, 16];
+    const rng = new Rng(11);
+    const B = rng.normalArray(out * r, 1);
+    const A = rng.normalArray(r * inF, 1);
+    const delta = new Float64Array(out * inF);
+    for (let i = 0; i < out; i++) for (let j = 0; j < inF; j++) for (let k = 0; k < r; k++) delta[i * inF + j] += B[i * r + k] * A[k * inF + j];
+    const sv = singularValues(delta, out, inF);
+    expect(sv.filter((s) => s > 1e-6 * sv[0])).toHaveLength(r); // random A and B, untrained: still exactly r
+    expect(t).not.toMatch(/show this directly/);
+    expect(t).toMatch(/at most r of its singular values are above zero by construction/);
+  });
+
+  it('says when LoRA trains faster instead of promising it', () => {
+    expect(t).not.toMatch(/LoRA trains faster/);
+    expect(t).toMatch(/Whether LoRA also trains faster depends on the size of the model/);
+    expect(t).toMatch(/comparison runs both methods on the same text and shows their step times/);
+  });
+
+  it('stays one plain text for the LoRA panel to train on', () => {
+    const all = explanationsAsText();
+    for (const e of [REPETITION, ATTENTION, LORA]) for (const p of e.paragraphs) expect(all).toContain(p);
+    expect(all).not.toMatch(/undefined|NaN|\$\{/);
+  });
+});
+
+describe('the Lessons tab', () => {
+  it('is gone until lessons exist: an old link to it opens the default panel and says why', () => {
+    const { state, problems } = decodeHash('#panel=lessons');
+    expect(state.panel).toBe('sampling');
+    expect(problems).toEqual(['panel="lessons" is not one of sampling, attention, lora, own-text; using sampling.']);
+  });
+});
