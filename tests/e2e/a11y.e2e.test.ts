@@ -6,9 +6,9 @@
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL, ROOT, type Served, buildAndServe, launchChromium, syntheticText } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { MODEL, ROOT, serveAppForFile, syntheticText } from './harness.ts';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = path.join(ROOT, 'tmp');
@@ -28,23 +28,12 @@ interface Violation {
   targets: string[];
 }
 
-let served: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  served = await buildAndServe();
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+const app = serveAppForFile();
 
 async function open(hash = ''): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${served.url}#model=${MODEL}&backend=wasm${hash}`, { waitUntil: 'commit' });
+  await page.goto(`${app.served.url}#model=${MODEL}&backend=wasm${hash}`, { waitUntil: 'commit' });
   await page.waitForSelector('[data-testid=load-status][data-state=ready]', { timeout: 120_000 });
   await page.addScriptTag({ path: AXE });
   return page;

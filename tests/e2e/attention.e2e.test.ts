@@ -6,15 +6,15 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.ts';
 import { loadGPT } from '../../src/io/checkpoint.ts';
 import { headMatrix } from '../../src/model/trace.ts';
 import { decode } from '../../src/sampling/sampler.ts';
 import { DEFAULT_SAMPLING } from '../../src/sampling/settings.ts';
 import { tokenizerFromJSON } from '../../src/tokenizer/index.ts';
-import { MODEL, ROOT, type Served, buildAndServe, ensureModel, launchChromium, modelDir } from './harness.ts';
+import { MODEL, ROOT, modelDir, serveAppForFile } from './harness.ts';
 
 const SHOTS = path.join(ROOT, 'tmp');
 
@@ -25,28 +25,14 @@ const HEAD = 2;
 const settings = { ...DEFAULT_SAMPLING, temperature: 0.8, top_k: 20 };
 const LINK = `model=${MODEL}&backend=wasm&panel=attention&temperature=0.8&top_k=20&seed=${SEED}`;
 
-let url = '';
-let served: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureModel(MODEL);
-  served = await buildAndServe();
-  url = served.url;
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+const app = serveAppForFile();
 
 async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${url}#${hash}`, { waitUntil: 'commit' });
+  await page.goto(`${app.served.url}#${hash}`, { waitUntil: 'commit' });
   await page.waitForSelector('[data-testid=load-status][data-state=ready]', { timeout: 120_000 });
   return { page, errors };
 }

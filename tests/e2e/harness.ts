@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type LaunchOptions, chromium } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { chromiumPath } from '../helpers/chromium.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -149,4 +149,37 @@ export function syntheticText(characters: number, seed = 1): string {
     text += line.join(' ') + '.\n';
   }
   return text;
+}
+
+/** What an e2e file works with: its own server of the one build, and a browser. */
+export interface ServedApp {
+  readonly served: Served;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the hooks every e2e file needs — the model present, the built app
+ * served on a port of its own, a Chromium — and closes both after the file.
+ */
+export function serveAppForFile(): ServedApp {
+  let served: Served | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ensureModel(MODEL);
+    served = await buildAndServe();
+    browser = await launchChromium();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`The e2e ${what} is not up: its beforeAll hook failed or has not run.`);
+    return value;
+  };
+  return {
+    get served() { return ready(served, 'server'); },
+    get browser() { return ready(browser, 'browser'); },
+  };
 }

@@ -5,38 +5,26 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL, ROOT, type Served, buildAndServe, ensureModel, launchChromium } from './harness.ts';
+import type { Download, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MODEL, ROOT, serveAppForFile } from './harness.ts';
 
 const SHOTS = path.join(ROOT, 'tmp');
 const EXPORTED = path.join(ROOT, 'tmp/lora-export');
 
-let served: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  fs.mkdirSync(EXPORTED, { recursive: true });
-  await ensureModel(MODEL);
-  served = await buildAndServe();
-  browser = await launchChromium();
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+const app = serveAppForFile();
+beforeAll(() => fs.mkdirSync(EXPORTED, { recursive: true }));
 
 const attr = (page: Page, selector: string, name: string) => page.getAttribute(selector, name).then((v) => (v === null ? NaN : Number(v)));
 
 describe(`the LoRA panel with the "${MODEL}" model`, () => {
   it('trains an adapter, shows ΔW, merges and unmerges, exports and re-imports it to identical logits', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const hash = `model=${MODEL}&backend=wasm&panel=lora&lora_steps=30&max_new_tokens=40&temperature=0.8`;
-    await page.goto(`${served.url}#${hash}`, { waitUntil: 'commit' });
+    await page.goto(`${app.served.url}#${hash}`, { waitUntil: 'commit' });
     await page.waitForSelector('[data-testid=lora-ready]', { timeout: 120_000 });
 
     // Train: a progress bar while it runs, then both validation losses.

@@ -4,28 +4,15 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend.ts';
 import { loadGPT } from '../../src/io/checkpoint.ts';
 import { generate } from '../../src/sampling/generate.ts';
 import { tokenizerFromJSON } from '../../src/tokenizer/index.ts';
-import { MODEL, ROOT, SCREENSHOTS, type Served, buildAndServe, ensureModel, launchChromium, modelDir, syntheticText } from './harness.ts';
+import { MODEL, ROOT, SCREENSHOTS, launchChromium, modelDir, serveAppForFile, syntheticText } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await ensureModel(MODEL);
-  served = await buildAndServe();
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+const app = serveAppForFile();
 
 interface Opened {
   page: Page;
@@ -35,13 +22,13 @@ interface Opened {
 
 /** A fresh browser profile (no service worker, no cache) at `#hash`. */
 async function open(hash: string, init?: () => void): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // A page busy with the model may never fire `load`: wait for the commit, then for markers.
-  await page.goto(`${served.url}#${hash}`, { waitUntil: 'commit' });
+  await page.goto(`${app.served.url}#${hash}`, { waitUntil: 'commit' });
   return { page, context, errors };
 }
 
@@ -259,7 +246,7 @@ describe(`the playground with the "${MODEL}" model`, () => {
     const noGpu = await launchChromium(['--disable-gpu', '--disable-software-rasterizer']);
     try {
       const page = await noGpu.newPage();
-      await page.goto(`${served.url}#model=${MODEL}`, { waitUntil: 'commit' });
+      await page.goto(`${app.served.url}#model=${MODEL}`, { waitUntil: 'commit' });
       await ready(page);
       expect(await page.textContent('[data-testid=backend-name]')).toBe('wasm');
       expect(await page.textContent('[data-testid=backend]')).toContain('WebGL is not available in this browser');
@@ -273,8 +260,8 @@ describe(`the playground with the "${MODEL}" model`, () => {
     const { page } = await open(`model=${MODEL}&max_new_tokens=5`);
     await ready(page);
     await page.waitForSelector('[data-testid=offline-ready]', { timeout: 60_000 });
-    await served.stop();
-    expect(await fetch(served.url).then(() => 'up', () => 'down')).toBe('down');
+    await app.served.stop();
+    expect(await fetch(app.served.url).then(() => 'up', () => 'down')).toBe('down');
     await page.reload({ waitUntil: 'commit' });
     await ready(page);
     await generateAndWait(page);

@@ -3,34 +3,25 @@
 // rise, turn on no_repeat_ngram_size and watch the repeats vanish, open the
 // beam tree, run the sweep.
 
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL, SCREENSHOTS, type Served, buildAndServe, ensureModel, launchChromium } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MODEL, SCREENSHOTS, serveAppForFile } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
+const app = serveAppForFile();
+
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await ensureModel(MODEL);
-  served = await buildAndServe();
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   const prompt = encodeURIComponent('ROMEO:\nWhat');
-  await page.goto(`${served.url}#model=${MODEL}&panel=sampling&prompt=${prompt}&max_new_tokens=60&seed=7`, { waitUntil: 'commit' });
+  await page.goto(`${app.served.url}#model=${MODEL}&panel=sampling&prompt=${prompt}&max_new_tokens=60&seed=7`, { waitUntil: 'commit' });
   await page.waitForSelector('[data-testid=load-status][data-state=ready]', { timeout: 120_000 });
 }, 400_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
 
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
 /** The processed probability of the most likely bar in the distribution chart. */
