@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { contentSecurityPolicy } from './src/io/contentPolicy.ts';
 
 /**
  * Writes precache.json: every file of the build except the models (large, and
@@ -36,8 +37,29 @@ function precacheManifest(): Plugin {
   };
 }
 
+/**
+ * The built page's Content-Security-Policy as a <meta> tag (src/io/contentPolicy.ts
+ * says what it allows and why). Build only: the dev server's React refresh
+ * preamble is an inline script, which the policy forbids.
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'playground-content-security-policy',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: () => [
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ asMeta: true }) }, injectTo: 'head-prepend' },
+      ],
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), precacheManifest()],
+  plugins: [react(), precacheManifest(), contentSecurityPolicyMeta()],
+  // `vite preview` sends the policy as a header with every file, so the engine's worker (whose policy comes from its
+  // own script's response, not the page's <meta>) is held to it as well; a static host should send the same header.
+  preview: { headers: { 'Content-Security-Policy': contentSecurityPolicy() } },
   // tfjs is large; keep it in its own chunk so the page shell paints first.
   build: { chunkSizeWarningLimit: 4000, target: 'es2022' },
   worker: { format: 'es' },

@@ -3,8 +3,10 @@
  * figure next to the backend's own plain 2D matmul throughput measured in the
  * same run (so a slow machine and a fast one give comparable ratios).
  *
- *   npm run bench                 # wasm (default)
+ *   npm run bench                 # wasm (default): the playground size, then GPT-2 size
  *   npm run bench -- --backend cpu
+ *   npm run bench -- --only playground | --only gpt2 [--dtype F16|F32] [--no-1000]
+ *   npm run bench -- --browser    # GPT-2 size in Chromium (wasm and WebGL): bench/gpt2-browser.ts
  */
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { Rng } from '../src/util/random.ts';
 import { forwardFlopsPerToken, trainingStepFlops } from './flops.ts';
 import { LoraAdapter } from '../src/lora/lora.ts';
 import { DEFAULT_LORA } from '../src/lora/config.ts';
+import { benchGPT2 } from './gpt2.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,6 +27,18 @@ const arg = (name: string, fallback: string) => {
 };
 const backend = arg('backend', 'wasm') as BackendName;
 const repeats = Number(arg('repeats', '5'));
+const only = arg('only', 'all');
+const dtypes = (process.argv.includes('--dtype') ? [arg('dtype', 'F16')] : ['F16', 'F32']) as ('F16' | 'F32')[];
+
+if (process.argv.includes('--browser')) {
+  const { benchGPT2Browser } = await import('./gpt2-browser.ts');
+  await benchGPT2Browser(dtypes);
+  process.exit(0);
+}
+if (only === 'gpt2') {
+  await benchGPT2(backend, dtypes, !process.argv.includes('--no-1000'));
+  process.exit(0);
+}
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -111,3 +126,5 @@ loraTrainer.dispose();
 adapter.dispose();
 model.dispose();
 console.log(`tensors left: ${tf.memory().numTensors}`);
+
+if (only !== 'playground') await benchGPT2(backend, dtypes, !process.argv.includes('--no-1000'));

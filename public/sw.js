@@ -9,6 +9,9 @@
 // - The page sends the model's file URLs once the model has loaded
 //   ({type: 'cache-urls', urls}), so they are stored even though that first
 //   load happened before this worker was in control.
+// - Models opened from other sites are not fetched through this worker (it
+//   handles its own origin only): the engine keeps them in the "models-v1"
+//   cache (src/store/modelCache.ts), which `activate` below leaves alone.
 
 const CACHE = 'playground-v1';
 

@@ -1,8 +1,7 @@
 // The playground: URL state → engine → panels. App only composes; the
 // pieces live in state/, engine/, panels/ and charts/ (nothing imports App).
 
-import { type ReactElement, useEffect, useState } from 'react';
-import type { ModelInfo } from './engine/protocol.ts';
+import type { ReactElement } from 'react';
 import { PANELS, type PanelId } from './state/schema.ts';
 import { useHashState } from './state/useHashState.ts';
 import { useEngine } from './panels/useEngine.ts';
@@ -10,6 +9,7 @@ import { LoadStatus } from './panels/LoadStatus.tsx';
 import { TabList } from './panels/Tabs.tsx';
 import { PromptBox } from './panels/PromptBox.tsx';
 import { OwnTextPanel } from './panels/OwnTextPanel.tsx';
+import { ModelPicker } from './panels/models/ModelPicker.tsx';
 import { SamplingPanel } from './panels/sampling/SamplingPanel.tsx';
 import { AttentionPanel } from './panels/attention/AttentionPanel.tsx';
 import { LoraPanel } from './panels/lora/LoraPanel.tsx';
@@ -23,24 +23,26 @@ const PANEL_LABELS: Record<PanelId, string> = {
 
 export function App() {
   const { state, problems, set, dismissProblems } = useHashState();
-  const engine = useEngine(state.model, state.backend);
-  const [custom, setCustom] = useState<ModelInfo | null>(null);
-  useEffect(() => setCustom(null), [engine.client]); // a new engine holds no model trained in the old one
-  const embedded = engine.load.status === 'ready' ? engine.load.model : null;
+  const engine = useEngine(state.model, state.backend, (ref) => set('model', ref));
+  // Every panel runs on the chosen model; one being trained in "Your own text" sits in a slot of its own.
+  const active = engine.active;
 
   const panels: Record<PanelId, ReactElement> = {
-    sampling: <SamplingPanel client={engine.client} state={state} set={set} model={embedded} />,
-    attention: <AttentionPanel client={engine.client} state={state} set={set} model={embedded} />,
-    lora: <LoraPanel client={engine.client} state={state} set={set} model={embedded} />,
-    'own-text': <OwnTextPanel client={engine.client} state={state} set={set} onModel={setCustom} />,
+    sampling: <SamplingPanel client={engine.client} state={state} set={set} model={active} />,
+    attention: <AttentionPanel client={engine.client} state={state} set={set} model={active} />,
+    lora: <LoraPanel client={engine.client} state={state} set={set} model={active} />,
+    'own-text': <OwnTextPanel client={engine.client} state={state} set={set} onUse={(ref) => set('model', ref)} />,
   };
 
   return (
     <div className="app">
       <header className="app-header">
-        <h1>Transformer Playground</h1>
+        <div className="header-row">
+          <h1>Transformer Playground</h1>
+          <ModelPicker model={state.model} onChoose={(ref) => set('model', ref)} disabled={!engine.client} />
+        </div>
         <p className="tagline">
-          A small GPT running entirely in your browser. Every setting lives in the page's address, so a copied link shows
+          A GPT running entirely in your browser — the small embedded one, one you train, or GPT-2 itself. Every setting lives in the page's address, so a copied link shows
           someone else exactly this screen.
         </p>
       </header>
@@ -60,8 +62,17 @@ export function App() {
         </div>
       )}
 
-      <LoadStatus modelName={state.model} load={engine.load} backend={engine.backend} offlineReady={engine.offlineReady} memory={engine.memory} />
-      <PromptBox client={engine.client} embedded={embedded} custom={custom} state={state} set={set} />
+      <LoadStatus
+        load={engine.load}
+        active={active}
+        notice={engine.notice}
+        backend={engine.backend}
+        offlineReady={engine.offlineReady}
+        memory={engine.memory}
+        onConfirm={engine.confirmDownload}
+        onCancel={engine.cancelLoad}
+      />
+      <PromptBox client={engine.client} embedded={active} custom={null} state={state} set={set} />
 
       <TabList ids={PANELS} labels={PANEL_LABELS} selected={state.panel} onSelect={(id) => set('panel', id)} label="Panels" />
       {PANELS.map((id) => (

@@ -4,9 +4,12 @@
 // A *sequence* is a prompt being continued one token at a time by a
 // DecodeSession in the worker (KV cache, the sampling panel's settings, a
 // seed). The worker keeps the one live sequence so that stepping forward runs
-// one new token; every model call comes back as a *frame* of plain arrays, and
-// the page keeps the frames: stepping back, or moving between layers and
-// heads, never reruns the model.
+// one new token. The worker also keeps what every model call traced — the
+// scores of the query rows it computed, nothing more — and the page asks it
+// only for what it draws (one head's window and overview, one query's row and
+// stages, the thumbnails of the grid): a 1,024-token prefill of GPT-2 traces
+// 1.2 GB, far too much to copy to the page. Stepping back, or moving between
+// layers and heads, never reruns the model.
 
 import type { ModelSlot } from './protocolCommon.ts';
 import type { Notice } from '../sampling/notices.ts';
@@ -36,32 +39,44 @@ export interface Guess {
   prob: number;
 }
 
-/** One layer of one model call, every head: [head][query][key], row-major. */
-export interface FrameLayer {
-  /** Q·Kᵀ/√d_head, before the mask. */
-  scores: Float32Array;
-  /** softmax(scores + mask): masked cells exactly 0. */
-  probs: Float32Array;
-}
-
 /**
- * One model call of a sequence: the prompt's prefill (many query rows), one
- * generated token (one row against every earlier key), or the prefill of a
- * window that slid. Indices are positions in the sequence's `tokens`.
+ * The window a step shows: sequence positions keyStart … keyStart + keyCount − 1
+ * are both its query rows and its keys. One entry per model call of a sequence
+ * (the prompt's prefill, then one per generated token).
  */
-export interface AttentionFrame {
-  /** Index of the first query row this call computed. */
-  queryStart: number;
-  queryCount: number;
-  /** Index of the first key: the start of the context window (0 until it slides). */
+export interface StepWindow {
   keyStart: number;
   keyCount: number;
-  layers: FrameLayer[];
-  /**
-   * The logit lens of every query row: [row][stage][rank], stage 0 after the
-   * embeddings, stage l after block l; the last stage is the model's output.
-   */
-  lens: Guess[][][];
+}
+
+/** A square block of one head's weights, with the cells the causal mask forbids. */
+export interface WeightMatrix {
+  size: number;
+  /** size × size, row-major; 0 where masked. */
+  values: Float32Array;
+  /** 1 where the query may not read the key (later tokens). */
+  masked: Uint8Array;
+}
+
+/** Where a head's weight mostly goes. */
+export interface HeadHabit {
+  kind: 'previous' | 'self' | 'first' | 'spread';
+  /** Mean weight on that key over the rows that have a choice (row 0 can only read itself). */
+  weight: number;
+}
+
+/** The four stages of one head for one query, over the keys the trace kept for its row. */
+export interface HeadStages {
+  /** Sequence positions of the keys. */
+  keys: number[];
+  /** Q·Kᵀ: the trace holds Q·Kᵀ/√d, so this is scores × √d_head. */
+  qk: Float32Array;
+  /** Q·Kᵀ/√d_head. */
+  scaled: Float32Array;
+  /** The scaled scores with −∞ where the mask forbids the key. */
+  masked: Float32Array;
+  /** softmax of the masked scores: the attention weights. */
+  weights: Float32Array;
 }
 
 /** The token a step chose, and how. */
@@ -94,30 +109,100 @@ export interface SequenceResult {
   promptLength: number;
   /** Tokens the whole prompt made, before any cut. */
   promptTokenCount: number;
-  /** frames[s]: the model call made after s generated tokens. frames.length = picks.length + 1. */
-  frames: AttentionFrame[];
+  /** steps[s]: the window of the model call made after s generated tokens. steps.length = picks.length + 1. */
+  steps: StepWindow[];
   picks: PickedToken[];
   /** Adjusted settings, a cut prompt, a slid window, in sentences. */
   notices: Notice[];
   fallback: ByteFallback[];
   /** True when the page stopped the call before every step ran. */
   stopped: boolean;
+  /** Bytes of attention the worker keeps for the sequence (scores of every row it computed). */
+  storedBytes: number;
 }
 
 export interface StepParams {
   sequence: number;
-  /** Frames the page already holds: the worker checks it is continuing the same place. */
+  /** Steps the page already holds: the worker checks it is continuing the same place. */
   have: number;
   count: number;
 }
 
-/** What a step adds to a sequence: the new tokens, their picks and frames, and all notices so far. */
+/** What a step adds to a sequence: the new tokens, their picks and windows, and all notices so far. */
 export interface StepResult {
   tokens: AttentionToken[];
-  frames: AttentionFrame[];
+  steps: StepWindow[];
   picks: PickedToken[];
   notices: Notice[];
   stopped: boolean;
+  storedBytes: number;
+}
+
+/** Which step, layer and head of the live sequence a request reads. */
+export interface HeadAt {
+  sequence: number;
+  step: number;
+  layer: number;
+  head: number;
+}
+
+export interface HeadParams extends HeadAt {
+  /** Row of the step's window whose query is selected; −1 or out of range: the newest. */
+  row: number;
+  /** Rows and columns [start, start + size) drawn cell by cell. */
+  window: { start: number; size: number };
+  /** Largest side of the overview of the whole matrix (block means); 0 for none. */
+  overview: number;
+}
+
+/** What the heatmap view draws of one head at one step: never more than its window, an overview and one row. */
+export interface HeadResult {
+  step: number;
+  layer: number;
+  head: number;
+  /** Rows (= keys) of the step's window. */
+  size: number;
+  /** The selected row, resolved. */
+  row: number;
+  window: { start: number } & WeightMatrix;
+  /** The whole matrix averaged into at most `overview` × `overview` blocks; null when the window is the whole. */
+  overview: WeightMatrix | null;
+  /** The selected query's weights over every key of the window (0 for later keys). */
+  rowWeights: Float32Array;
+  stages: HeadStages;
+  /** Logit-lens guesses at the selected row, [stage][rank]; empty when the lens was not read out there. */
+  lens: Guess[][];
+}
+
+export interface LinesParams {
+  sequence: number;
+  step: number;
+  layer: number;
+  heads: number[];
+  start: number;
+  size: number;
+}
+
+export interface LinesResult {
+  step: number;
+  layer: number;
+  /** Each head's weights in rows and columns [start, start + size), row-major. */
+  heads: { head: number; values: Float32Array }[];
+}
+
+export interface GridParams {
+  sequence: number;
+  step: number;
+  /** Largest thumbnail side: a longer window is averaged into blocks. */
+  side: number;
+}
+
+export interface GridResult {
+  step: number;
+  /** Rows of the step's window, and the thumbnails' side (min(size, side)). */
+  size: number;
+  thumbSize: number;
+  heads: { layer: number; head: number; values: Float32Array; masked: Uint8Array; habit: HeadHabit }[];
 }
 
 export interface MaskLessonParams {
@@ -125,12 +210,16 @@ export interface MaskLessonParams {
   ids: number[];
   /** Tokens the prefix-LM mask treats as the bidirectional prefix (the prompt). */
   prefixLength: number;
+  /** The one head sent back. */
+  layer: number;
+  head: number;
 }
 
 export interface MaskRun {
   mask: MaskMode;
   description: string;
-  layers: FrameLayer[];
+  /** The chosen head's [query][key] weights, n × n. */
+  probs: Float32Array;
 }
 
 export interface MaskLessonResult {
@@ -180,7 +269,13 @@ export interface AttentionMethods {
   attentionOpen: { params: OpenParams; event: OpenEvent; result: SequenceResult };
   /** Generates `count` more tokens of the live sequence, one frame each. */
   attentionStep: { params: StepParams; event: never; result: StepResult };
-  /** Frees the sequence's KV cache. */
+  /** One head at one step, as the heatmap view draws it. */
+  attentionHead: { params: HeadParams; event: never; result: HeadResult };
+  /** A window of a layer's heads, for the lines view. */
+  attentionLines: { params: LinesParams; event: never; result: LinesResult };
+  /** Every head's thumbnail and habit at one step. */
+  attentionGrid: { params: GridParams; event: never; result: GridResult };
+  /** Frees the sequence's KV cache and its stored rows. */
   attentionClose: { params: { sequence: number }; event: never; result: { closed: boolean } };
   /** The same tokens under the causal, prefix-LM and bidirectional masks. */
   attentionMasks: { params: MaskLessonParams; event: never; result: MaskLessonResult };

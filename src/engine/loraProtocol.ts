@@ -106,6 +106,23 @@ export interface LoraTrainResult {
   stopped: boolean;
   qlora: QloraReport | null;
   data: LoraDataSummary;
+  /**
+   * Set when the run made the model worse on the new text (its loss ended above
+   * where it began, or above the base model's): what happened, in a sentence,
+   * and the best point it passed, which loraRestoreBest puts back.
+   */
+  worsened: LoraWorsened | null;
+}
+
+export interface LoraWorsened {
+  message: string;
+  /** New-text loss: first evaluation of this run, last, and the base model's with no adapter. */
+  start: number;
+  end: number;
+  base: number;
+  /** The evaluated point with the lowest new-text loss (steps counted across runs); loraRestoreBest goes back to it. */
+  bestStep: number;
+  bestLoss: number;
 }
 
 export interface MergeResult {
@@ -218,6 +235,8 @@ export interface LoraMethods {
   /** Reads PEFT's two files; an adapter for another base is a LoraError and nothing held changes. */
   loraImport: { params: { configText: string; weights: Uint8Array; name: string; probe: string }; event: never; result: ImportResult };
   loraDelete: { params: { id: number }; event: never; result: LoraStatus };
+  /** After a run that made things worse: the adapter back to that run's best evaluated point (as a divergence restores). */
+  loraRestoreBest: { params: { id: number }; event: never; result: { adapter: AdapterSummary; status: LoraStatus } };
   /** Full fine-tuning (of a copy) vs LoRA on the same data and steps; the embedded model is untouched. */
   loraCompare: { params: ComparisonParams; event: ComparisonEvent; result: ComparisonResult };
 }

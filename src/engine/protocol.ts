@@ -38,8 +38,16 @@ export interface BackendReport {
 
 export interface ModelInfo {
   slot: ModelSlot;
-  /** The folder name for the embedded model; a description for a model trained here. */
+  /** A name to show: the embedded folder's, the Hub repo's, a saved model's, or a description of one in training. */
   name: string;
+  /** The link's `model` value that loaded it (src/state/modelRef.ts); empty for a model still training. */
+  ref: string;
+  /** Where the files came from: the network, this browser's download cache, or the browser store / local files. */
+  from: 'network' | 'cache' | 'browser' | 'trained';
+  /** Set when a downloaded model could not be cached for the next visit, saying why. */
+  cacheProblem: string | null;
+  /** Bytes of its weights file (model.safetensors). */
+  weightBytes: number;
   config: GPTConfig;
   parameterCount: number;
   tokenizerKind: TokenizerKind;
@@ -60,10 +68,22 @@ export interface LoadEvent {
   file: string;
 }
 
+/** Where a model's files are: a folder by URL, or the files themselves (from the browser store or a file picker). */
+export type ModelSource =
+  | {
+      kind: 'url';
+      /** Absolute URL of the model folder, ending in "/" (config.json, model.safetensors, tokenizer.json inside). */
+      baseUrl: string;
+      /** Keep the files in this browser's download cache and read them from there next time (models from other sites). */
+      cache: boolean;
+    }
+  | { kind: 'files'; files: Record<string, Blob | Uint8Array> };
+
 export interface LoadParams {
-  /** Absolute URL of the model folder, ending in "/" (config.json, model.safetensors, tokenizer.json inside). */
-  baseUrl: string;
+  source: ModelSource;
   name: string;
+  /** The link's value for this model, returned in ModelInfo.ref. */
+  ref: string;
 }
 
 // ---- generate --------------------------------------------------------------
@@ -118,10 +138,17 @@ export interface PreparedSummary {
 
 export type TrainEvent =
   | { type: 'status'; message: string }
-  /** The input passed every check and the new model sits in the custom slot (it can generate from now on). */
+  /** The input passed every check and the new model sits in the training slot, which no other panel uses. */
   | { type: 'prepared'; summary: PreparedSummary; model: ModelInfo }
   | { type: 'step'; step: number; loss: number; learningRate: number; ms: number }
   | { type: 'eval'; step: number; valLoss: number | null; sample: string };
+
+/** A trained model as a Hugging Face GPT-2 folder's files, for the page to keep. */
+export interface TrainedFiles {
+  'config.json': string;
+  'model.safetensors': Uint8Array;
+  'tokenizer.json': string;
+}
 
 export interface TrainResult {
   stopped: boolean;
@@ -129,6 +156,8 @@ export interface TrainResult {
   lastLoss: number;
   valLoss: number | null;
   model: ModelInfo;
+  /** The trained model's files: the worker frees the model once they are written. */
+  files: TrainedFiles;
 }
 
 // ---- the method table --------------------------------------------------------
@@ -137,11 +166,14 @@ export interface TrainResult {
 export interface CoreMethods {
   /** Starts TensorFlow.js on the best backend allowed by the request. Call once, first. */
   init: { params: { backend: BackendRequest }; event: never; result: BackendReport };
-  /** Loads a model folder into the embedded slot, replacing the model there only on success. */
+  /** Loads a model into the active slot (the one every panel uses), replacing the model there only on success. */
   loadModel: { params: LoadParams; event: LoadEvent; result: ModelInfo };
   /** Greedy continuation of a prompt, one token event at a time. */
   generate: { params: GenerateParams; event: GenerateEvent; result: GenerateResult };
-  /** Fits a tokenizer and trains a small model from scratch on a text; fills the custom slot. */
+  /**
+   * Fits a tokenizer and trains a small model from scratch on a text, in the training slot; the active
+   * model is never touched. Ends with the model's files, and frees it (and everything a failed run made).
+   */
   train: { params: TrainParams; event: TrainEvent; result: TrainResult };
 }
 

@@ -2,8 +2,11 @@
 // attentionProtocol.ts): kept here so that the combined table in protocol.ts
 // can import the panels' tables without them importing it back.
 
-/** Which model a call means: the one shipped with the page, or one trained here. */
-export type ModelSlot = 'embedded' | 'custom';
+/**
+ * Which model a call means: 'active' is the model chosen in the picker (or the link), which every
+ * panel uses; 'training' holds a model while "Your own text" trains it, and no other panel uses it.
+ */
+export type ModelSlot = 'active' | 'training';
 
 export interface TokenPiece {
   id: number;

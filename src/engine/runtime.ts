@@ -15,6 +15,8 @@ export interface JobContext<E> {
   emit(event: E): void;
   /** True once the page asked this call to stop. */
   readonly stopped: boolean;
+  /** Aborted when the page asks this call to stop: hand it to downloads so they end at once. */
+  readonly signal: AbortSignal;
 }
 
 export type Handler<M extends MethodName> = (params: ParamsOf<M>, job: JobContext<EventOf<M>>) => Promise<ResultOf<M>>;
@@ -121,10 +123,20 @@ export function installModel(slot: ModelSlot, loaded: LoadedModel): void {
   }
 }
 
+/** Empties a slot and frees its model (a training run that ended or failed). */
+export function clearSlot(slot: ModelSlot): void {
+  const old = models.get(slot);
+  if (!old) return;
+  models.delete(slot);
+  adapterStores.get(slot)?.dropAfterModelDisposed();
+  adapterStores.delete(slot);
+  old.model.dispose();
+}
+
 export function modelIn(slot: ModelSlot): LoadedModel {
   const loaded = models.get(slot);
   if (!loaded) {
-    throw new InputError(slot === 'custom' ? 'No model has been trained on your text yet.' : 'The model has not finished loading.');
+    throw new InputError(slot === 'training' ? 'No model is training on your text right now.' : 'The model has not finished loading.');
   }
   return loaded;
 }

@@ -17,8 +17,8 @@ import { loraHandlers } from './handlers/lora.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-/** Calls in progress, and those of them the page asked to stop. */
-const running = new Set<number>();
+/** Calls in progress (each with the abort controller its downloads listen to), and those the page asked to stop. */
+const running = new Map<number, AbortController>();
 const stopRequests = new Set<number>();
 /** Set once a backend runs: from then on tf.memory() is meaningful. */
 let backendStarted = false;
@@ -30,7 +30,11 @@ function post(message: FromWorker): void {
 scope.addEventListener('message', (e: MessageEvent<ToWorker>) => {
   const message = e.data;
   if (message.kind === 'stop') {
-    if (running.has(message.id)) stopRequests.add(message.id); // a stop that crossed the result is moot
+    const controller = running.get(message.id);
+    if (controller) {
+      stopRequests.add(message.id); // a stop that crossed the result is moot
+      controller.abort();
+    }
     return;
   }
   const { id, method, params } = message;
@@ -39,13 +43,15 @@ scope.addEventListener('message', (e: MessageEvent<ToWorker>) => {
     post({ kind: 'error', id, error: { name: 'UnknownMethod', message: `The engine has no method "${String(method)}".` } });
     return;
   }
+  const controller = new AbortController();
   const job: JobContext<unknown> = {
     emit: (event) => post({ kind: 'event', id, event }),
     get stopped() {
       return stopRequests.has(id);
     },
+    signal: controller.signal,
   };
-  running.add(id);
+  running.set(id, controller);
   handler(params as never, job as never)
     .then((result) => post({ kind: 'result', id, result }))
     .catch((error: unknown) => {

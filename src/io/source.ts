@@ -4,6 +4,7 @@
 // import time, so the module loads in the page, a Web Worker and Node alike.
 
 import { SourceError } from './errors.ts';
+import { blockedByPolicyMessage, connectAllowed } from './contentPolicy.ts';
 
 /** Anything `readBytes` can read. Strings are URLs in the browser; in Node, non-URL strings are paths. */
 export type ByteSource = string | URL | Blob | ArrayBuffer | ArrayBufferView;
@@ -93,6 +94,9 @@ function inMemory(bytes: Uint8Array, report: ProgressCallback): Uint8Array {
 
 async function fetchBytes(url: string, report: ProgressCallback, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const name = describe(url);
+  // In the page, an address the Content-Security-Policy blocks gets a sentence, not the browser's "Failed to fetch".
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  if (!isNode() && origin && origin !== 'null' && !connectAllowed(url, origin)) throw new SourceError('network', blockedByPolicyMessage(url));
   report({ loadedBytes: 0, totalBytes: null, stage: 'connecting' });
   let response: Response;
   try {

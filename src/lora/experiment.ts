@@ -44,6 +44,41 @@ export interface AdaptationResult {
   stoppedBy?: string;
   /** Updates the final weights hold (fewer than taken when an explosion was rolled back). */
   steps: number;
+  /**
+   * The evaluated point with the lowest new-text loss (step 0 included: the
+   * weights before the run) and, for LoRA, the trainable values it had, so a
+   * run that made things worse can be undone to it.
+   */
+  best: { step: number; newTextLoss: number; values: Map<string, Float32Array> };
+}
+
+/** A run that ended worse than it began, or worse than the base model alone, on the new text. */
+export interface Worsening {
+  /** New-text loss at the run's first evaluation, at its last, and of the base model with no adapter. */
+  start: number;
+  end: number;
+  base: number;
+  /** Which of the two the end is above. */
+  aboveStart: boolean;
+  aboveBase: boolean;
+}
+
+/** Losses closer than this (nats per token) count as equal: evaluation windows are fixed, but training is noisy. */
+export const WORSENING_TOLERANCE = 0.02;
+
+/**
+ * Did the run ruin what it trained? Its last new-text loss above its first,
+ * or above the base model's on the same text (e.g. a learning rate of 1 with
+ * rsLoRA's α/√r = 256: the loss climbs without ever reaching NaN, and the
+ * model writes "the the the"). Null when the run did what training should.
+ */
+export function judgeRun(points: readonly AdaptationPoint[], baseLoss: number): Worsening | null {
+  if (points.length < 2) return null;
+  const start = points[0].newTextLoss;
+  const end = points[points.length - 1].newTextLoss;
+  const aboveStart = !(end <= start + WORSENING_TOLERANCE);
+  const aboveBase = Number.isFinite(baseLoss) && !(end <= baseLoss + WORSENING_TOLERANCE);
+  return aboveStart || aboveBase ? { start, end, base: baseLoss, aboveStart, aboveBase } : null;
 }
 
 /**
@@ -108,6 +143,7 @@ export async function adapt(
   const snapshot = async () => new Map(await Promise.all(trainable.map(async ([n, v]) => [n, (await v.data()) as Float32Array] as const)));
   let good = await snapshot();
   let goodStep = 0;
+  let best: AdaptationResult['best'] = { step: 0, newTextLoss: Infinity, values: good };
   let stepsHeld = 0;
   let rolledBack = false;
   let recent: number[] = [];
@@ -129,6 +165,7 @@ export async function adapt(
   };
   try {
     evaluate(0);
+    best = { step: 0, newTextLoss: points[0].newTextLoss, values: target.kind === 'lora' ? good : new Map() };
     while (trainer.step < opts.steps && !opts.shouldStop?.()) {
       let s: StepStats;
       try {
@@ -140,7 +177,7 @@ export async function adapt(
       }
       if (s.loss > 1e3) {
         // Exploding (finite but absurd): undo to the last good weights and stop.
-        restore(trainable, good);
+        restoreValues(trainable, good);
         stepsHeld = goodStep;
         rolledBack = true;
         stoppedBy = `Training exploded at step ${s.step} (loss ${s.loss.toFixed(1)}); the last good weights were restored. Try a lower learning rate.`;
@@ -152,6 +189,9 @@ export async function adapt(
         evaluate(s.step);
         good = await snapshot();
         goodStep = s.step;
+        const p = points[points.length - 1];
+        // Full fine-tuning keeps no second copy of every weight: its best point is reported, not restorable.
+        if (p.newTextLoss < best.newTextLoss) best = { step: s.step, newTextLoss: p.newTextLoss, values: target.kind === 'lora' ? good : new Map() };
       }
       await new Promise((r) => setTimeout(r, 0));
     }
@@ -168,10 +208,12 @@ export async function adapt(
     medianStepMs: ms[Math.floor(ms.length / 2)] ?? NaN,
     stoppedBy,
     steps: stepsHeld,
+    best,
   };
 }
 
-function restore(vars: [string, tf.Variable][], values: Map<string, Float32Array>): void {
+/** Puts saved values back into the variables of the same names (a divergence's rollback, or undoing a run that made things worse). */
+export function restoreValues(vars: [string, tf.Variable][], values: Map<string, Float32Array>): void {
   tf.tidy(() => {
     for (const [name, v] of vars) {
       const data = values.get(name);

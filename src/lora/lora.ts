@@ -82,7 +82,7 @@ export class LoraAdapter {
     config: LoraConfig,
     values: (name: string, r: number, fanIn: number, fanOut: number) => { a: Float32Array; b: Float32Array },
   ): LoraAdapter {
-    checkLoraConfig(config, model.config.nLayer);
+    checkLoraConfig(config, model.config);
     const id = ++adapterCounter;
     const scaling = loraScaling(config);
     const specs = targets(model, config);

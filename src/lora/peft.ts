@@ -1,7 +1,8 @@
 import type { GPT } from '../model/gpt.ts';
 import { parseSafetensors } from '../io/safetensors.ts';
 import { serializeSafetensors } from '../io/safetensorsWrite.ts';
-import { type LoraConfig, type TargetModule, TARGET_MODULES, LoraError } from './config.ts';
+import type { GPTConfig } from '../model/config.ts';
+import { type LoraConfig, type TargetModule, TARGET_MODULES, LoraError, checkLoraConfig } from './config.ts';
 import { LoraAdapter, targets } from './lora.ts';
 
 /**
@@ -29,34 +30,51 @@ export interface PeftAdapterConfig {
 const PREFIX = 'base_model.model.';
 
 /** PEFT matches a target by exact name or by a `.`-separated suffix ("c_proj" means both c_proj modules). */
-function resolveTargets(t: string[] | string, nLayer: number): TargetModule[] {
+function resolveTargets(t: unknown, nLayer: number): TargetModule[] {
   if (typeof t === 'string') {
     // A string is a regular expression matched against full module names.
-    const re = new RegExp(`^(?:${t})$`);
-    return TARGET_MODULES.filter((m) => Array.from({ length: nLayer }, (_, i) => i).some((i) => re.test(`transformer.h.${i}.${m}`)));
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${t})$`);
+    } catch {
+      throw new LoraError(`target_modules "${t}" is not a valid regular expression.`);
+    }
+    const found = TARGET_MODULES.filter((m) => Array.from({ length: nLayer }, (_, i) => i).some((i) => re.test(`transformer.h.${i}.${m}`)));
+    if (found.length === 0) throw new LoraError(`target_modules "${t}" matches none of GPT-2's modules (${TARGET_MODULES.join(', ')}).`);
+    return found;
   }
-  const unknown = t.filter((x) => !TARGET_MODULES.some((m) => m === x || m.endsWith(`.${x}`) || x.endsWith(`.${m}`)));
-  if (unknown.length) throw new LoraError(`The adapter targets ${unknown.join(', ')}, which GPT-2 does not have (it has ${TARGET_MODULES.join(', ')}).`);
-  return TARGET_MODULES.filter((m) => t.some((x) => m === x || m.endsWith(`.${x}`) || x.endsWith(`.${m}`)));
+  if (!Array.isArray(t) || t.some((x) => typeof x !== 'string')) throw new LoraError(`target_modules must be a list of module names or a pattern; got ${JSON.stringify(t)}.`);
+  const names = t as string[];
+  if (names.length === 0) throw new LoraError('target_modules is empty: the adapter adapts nothing.');
+  const unknown = names.filter((x) => !TARGET_MODULES.some((m) => m === x || m.endsWith(`.${x}`) || x.endsWith(`.${m}`)));
+  if (unknown.length) throw new LoraError(`target_modules has ${unknown.join(', ')}, which GPT-2 does not have (it has ${TARGET_MODULES.join(', ')}).`);
+  return TARGET_MODULES.filter((m) => names.some((x) => m === x || m.endsWith(`.${x}`) || x.endsWith(`.${m}`)));
 }
 
-export function loraConfigFromPeft(json: unknown, nLayer: number): LoraConfig {
-  if (typeof json !== 'object' || json === null) throw new LoraError('adapter_config.json must be a JSON object.');
+/**
+ * adapter_config.json as a LoraConfig for `base`, every field checked (each
+ * error names its field) before anything is built.
+ */
+export function loraConfigFromPeft(json: unknown, base: Pick<GPTConfig, 'nLayer' | 'nEmbd' | 'nInner'>): LoraConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new LoraError('adapter_config.json must be a JSON object.');
   const c = json as Partial<PeftAdapterConfig>;
   if (c.peft_type !== 'LORA') throw new LoraError(`adapter_config.json has peft_type "${c.peft_type}"; only LORA adapters are supported.`);
-  if (typeof c.r !== 'number' || typeof c.lora_alpha !== 'number') throw new LoraError('adapter_config.json needs numeric "r" and "lora_alpha".');
+  if (c.r === undefined) throw new LoraError('adapter_config.json has no "r" (the rank).');
+  if (c.lora_alpha === undefined) throw new LoraError('adapter_config.json has no "lora_alpha".');
   if (c.bias && c.bias !== 'none') throw new LoraError(`bias "${c.bias}" is not supported; only adapters with bias "none" (PEFT's default).`);
   if (c.use_dora) throw new LoraError('DoRA adapters (use_dora: true) are not supported.');
-  if (c.target_modules === undefined) throw new LoraError('adapter_config.json lists no target_modules.');
+  if (c.target_modules === undefined || c.target_modules === null) throw new LoraError('adapter_config.json lists no target_modules.');
   const layers = c.layers_to_transform;
-  return {
+  const config: LoraConfig = {
     r: c.r,
     lora_alpha: c.lora_alpha,
     lora_dropout: c.lora_dropout ?? 0,
-    target_modules: resolveTargets(c.target_modules, nLayer),
+    target_modules: resolveTargets(c.target_modules, base.nLayer),
     use_rslora: c.use_rslora ?? false,
     layers_to_transform: layers === undefined || layers === null ? null : typeof layers === 'number' ? [layers] : layers,
   };
+  checkLoraConfig(config, base);
+  return config;
 }
 
 export function peftConfigFromLora(c: LoraConfig, baseModel = 'transformer-playground'): PeftAdapterConfig {
@@ -90,7 +108,7 @@ export async function exportPeft(adapter: LoraAdapter, baseModel?: string): Prom
  * LoraError, and whatever adapter the caller holds stays as it is.
  */
 export function importPeft(model: GPT, configJSON: unknown, weights: Uint8Array): LoraAdapter {
-  const config = loraConfigFromPeft(configJSON, model.config.nLayer);
+  const config = loraConfigFromPeft(configJSON, model.config);
   const { tensors } = parseSafetensors(weights, { fileName: 'adapter_model.safetensors' });
   const byName = new Map<string, Float32Array>();
   const shapes = new Map<string, number[]>();

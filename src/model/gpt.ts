@@ -4,7 +4,7 @@ import { type MaskMode, CAUSAL, maskBias, describeMask } from './masks.ts';
 import { type GPTParams, type Linear, type BlockParams, type NamedArray, buildParams, initialWeights, namedParameters } from './params.ts';
 import { KVCache } from './kvcache.ts';
 import type { AttentionTrace, ForwardTrace, LayerTrace } from './trace.ts';
-import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d } from './ops.ts';
+import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d, tiedOutputHead, usePlainProducts } from './ops.ts';
 
 /** A problem with the tokens handed to the model: out of vocabulary, too long, empty. */
 export class InputError extends Error {
@@ -33,8 +33,13 @@ interface PassContext {
   past: number; // tokens already in the cache
   maskAdd: tf.Tensor2D; // [time, past + time]
   cache?: KVCache;
-  record?: { attention: { scores: tf.Tensor; probs: tf.Tensor }[]; hidden: tf.Tensor[] };
+  /** Read back layer by layer, so a long input's attention maps do not all sit on the device at once. */
+  record?: TraceRecord;
+  /** Inference only: free each block's intermediates as soon as it is done (a gradient pass needs them). */
+  tidyPerLayer?: boolean;
 }
+
+type TraceRecord = { attention: { scores: Float32Array; probs: Float32Array }[]; hidden: Float32Array[] };
 
 /**
  * A GPT-2: token + position embeddings, nLayer pre-LayerNorm blocks of causal
@@ -44,9 +49,17 @@ interface PassContext {
 export class GPT {
   readonly params: GPTParams;
   private disposed = false;
+  /**
+   * wteᵀ [nEmbd, vocab] for the output head on backends where only plain
+   * products are fast (see ops.ts), with the wte data it was copied from: when
+   * anything assigns wte (a training step, a restore), TF.js gives it new data,
+   * and the copy is rebuilt at the next forward pass.
+   */
+  private head: { source: object; wteT: tf.Tensor2D } | null = null;
 
   private constructor(readonly config: GPTConfig, params: GPTParams) {
     this.params = params;
+    this.headWeights();
   }
 
   /** A freshly initialised model (GPT-2's initialisation, seeded). */
@@ -63,6 +76,11 @@ export class GPT {
 
   get parameterCount(): number {
     return countParameters(this.config);
+  }
+
+  /** Tensors the model holds: one per parameter, plus the output head's copy of wteᵀ where the backend uses one. */
+  get tensorCount(): number {
+    return this.namedParameters().length + (this.head ? 1 : 0);
   }
 
   /** [Hugging Face name, variable] for every trainable parameter. */
@@ -109,7 +127,7 @@ export class GPT {
     if (ctx.cache) ({ k, v } = ctx.cache.append(layer, k, v)); // [nh, past+T, hs]
     const scores = tf.mul(batchMatMul(q, k, false, true), 1 / Math.sqrt(hs)); // [B·nh, T, past+T]
     const probs = tf.softmax(tf.add(scores, ctx.maskAdd)); // masked cells → exactly 0
-    ctx.record?.attention.push({ scores, probs });
+    ctx.record?.attention.push({ scores: scores.dataSync() as Float32Array, probs: probs.dataSync() as Float32Array });
     const y = batchMatMul(probs as tf.Tensor3D, v); // [B·nh, T, hs]
     const merged = y.reshape([B, nHead, T, hs]).transpose([0, 2, 1, 3]).reshape([B * T, nEmbd]) as tf.Tensor2D;
     return this.linear(merged, block.attn.c_proj);
@@ -127,8 +145,25 @@ export class GPT {
     return x;
   }
 
-  /** Residual stream after the last block and ln_f, and the tied head's logits. */
-  private body(ids: tf.Tensor2D, ctx: PassContext): { embeddings: tf.Tensor2D; logits: tf.Tensor2D } {
+  /** The transposed copy of wte for the tied head, in sync with wte; null where the backend does not need one. */
+  private headWeights(): tf.Tensor2D | null {
+    const wte = this.params.wte;
+    if (!usePlainProducts()) return null;
+    if (this.head?.source !== wte.dataId) {
+      this.head?.wteT.dispose();
+      // Kept past any enclosing tidy; owned by the model until the next rebuild or dispose().
+      this.head = { source: wte.dataId, wteT: tf.keep(tf.transpose(wte) as tf.Tensor2D) };
+    }
+    return this.head.wteT;
+  }
+
+  /**
+   * Residual stream after the last block and ln_f, and the tied head's logits:
+   * for every position, or (`lastOnly`) only for the last one of each sequence,
+   * which is all that decoding needs — the head is the largest product of a
+   * step (width × 50,257 for GPT-2).
+   */
+  private body(ids: tf.Tensor2D, ctx: PassContext, lastOnly = false): { embeddings: tf.Tensor2D; logits: tf.Tensor2D } {
     const { nEmbd } = this.config;
     const { batch: B, time: T, past } = ctx;
     const tok = embeddingLookup(this.params.wte as tf.Tensor2D, ids.reshape([B * T]) as tf.Tensor1D); // [B·T, C]
@@ -136,11 +171,18 @@ export class GPT {
     const embeddings = tf.add(tok.reshape([B, T, nEmbd]), pos).reshape([B * T, nEmbd]) as tf.Tensor2D;
     let x = embeddings;
     for (let l = 0; l < this.config.nLayer; l++) {
-      x = this.block(x, l, ctx);
-      ctx.record?.hidden.push(x);
+      const input = x;
+      const step = () => {
+        const y = this.block(input, l, ctx);
+        ctx.record?.hidden.push(y.dataSync() as Float32Array);
+        return y;
+      };
+      // At GPT-2 size a 1,000-token prefill makes ~250 MB of intermediates per block.
+      x = ctx.tidyPerLayer ? tf.tidy(step) : step();
     }
+    if (lastOnly) x = x.reshape([B, T, nEmbd]).slice([0, T - 1, 0], [B, 1, nEmbd]).reshape([B, nEmbd]) as tf.Tensor2D;
     x = this.ln(x, this.params.ln_f);
-    const logits = matMul2d(x, this.params.wte as tf.Tensor2D, false, true); // [B·T, vocab]
+    const logits = tiedOutputHead(x, this.params.wte as tf.Tensor2D, this.headWeights()); // [B·T or B, vocab]
     return { embeddings, logits };
   }
 
@@ -200,10 +242,10 @@ export class GPT {
     let out!: {
       lastLogits: Float32Array;
       embeddings: Float32Array | null;
-      record?: { attention: { scores: Float32Array; probs: Float32Array }[]; hidden: Float32Array[] };
+      record?: TraceRecord;
     };
     tf.tidy(() => {
-      const record = opts.trace ? { attention: [] as { scores: tf.Tensor; probs: tf.Tensor }[], hidden: [] as tf.Tensor[] } : undefined;
+      const record: TraceRecord | undefined = opts.trace ? { attention: [], hidden: [] } : undefined;
       const ctx: PassContext = {
         batch: 1,
         time: T,
@@ -211,13 +253,11 @@ export class GPT {
         maskAdd: tf.tensor2d(maskBias(mask, past, T, K), [T, K]),
         cache,
         record,
+        tidyPerLayer: true,
       };
-      const { embeddings, logits } = this.body(tf.tensor2d(Array.from(ids), [1, T], 'int32'), ctx);
-      const lastLogits = opts.trace ? logits : tf.slice(logits, [T - 1, 0], [1, this.config.vocabSize]);
-      out = { lastLogits: lastLogits.dataSync() as Float32Array, embeddings: opts.trace ? (embeddings.dataSync() as Float32Array) : null, record: record && {
-        attention: record.attention.map((a) => ({ scores: a.scores.dataSync() as Float32Array, probs: a.probs.dataSync() as Float32Array })),
-        hidden: record.hidden.map((h) => h.dataSync() as Float32Array),
-      } };
+      const { embeddings, logits } = this.body(tf.tensor2d(Array.from(ids), [1, T], 'int32'), ctx, !opts.trace);
+      const lastLogits = logits; // [T, vocab] with a trace, else [1, vocab]
+      out = { lastLogits: lastLogits.dataSync() as Float32Array, embeddings: opts.trace ? (embeddings.dataSync() as Float32Array) : null, record };
     });
     cache?.advance(T);
     if (!opts.trace || !out.record || !out.embeddings) return { lastLogits: out.lastLogits };
@@ -257,6 +297,8 @@ export class GPT {
   dispose(): void {
     if (this.disposed) return;
     for (const [, v] of this.namedParameters()) v.dispose();
+    this.head?.wteT.dispose();
+    this.head = null;
     this.disposed = true;
   }
 }

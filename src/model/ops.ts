@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import './wasmIdentity.ts';
 
 /**
  * Matrix products written so that every backend runs them at its fastest.
@@ -23,21 +24,75 @@ export function usePlainProducts(): boolean {
   return tf.getBackend() !== 'webgl';
 }
 
-const plainMatMul = customGrad2((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([a, b]);
-  return {
-    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
-    },
-  };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+/** A new tensor over the same data (a reshape shares memory on every backend, whatever Identity does). */
+function sameData(x: tf.Tensor): tf.Tensor {
+  return tf.reshape(x, x.shape);
+}
+
+/**
+ * a·b as a plain 2D product, with its gradient split over two nodes so that
+ * each half is computed only when wanted. TF.js skips a node none of whose
+ * inputs lead from a trained variable, but a custom gradient computes all of
+ * its inputs' gradients at once: with one node, LoRA would compute (and hold)
+ * the gradient of every frozen weight. `fromB` has b as its only input
+ * (db = aᵀ·dy); `passA` carries the value and a (da = dy·bᵀ).
+ */
+function plainMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const fromB = tf.customGrad(((bb: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a]); // a is not an input of this node: saving keeps it for the backward pass
+    return {
+      value: tf.matMul(a, bb as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (b: tf.Tensor2D) => tf.Tensor2D;
+  // A weight is a variable, alive through the backward pass, so it is used as it is rather than
+  // saved (saving clones; with wasm's stock Identity kernel a clone is a copy: 340 MB for GPT-2's
+  // linear layers). A transposed operand made in this forward pass must be saved.
+  const bIsVariable = b instanceof tf.Variable;
+  const passA = customGrad2((value: tf.Tensor, aa: tf.Tensor, save: tf.GradSaveFunc) => {
+    if (!bIsVariable) save([b]);
+    return {
+      value: sameData(value),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [dy, tf.matMul(dy as tf.Tensor2D, tf.transpose((bIsVariable ? b : saved[0]) as tf.Tensor2D))],
+    };
+  }) as (value: tf.Tensor2D, a: tf.Tensor2D) => tf.Tensor2D;
+  return passA(fromB(b), a);
+}
 
 /** a·b for 2D tensors, with optional transposes, fast on every backend. */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
   if (!usePlainProducts()) return tf.matMul(a, b, transposeA, transposeB);
   return plainMatMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+}
+
+/**
+ * The output head tied to the token embeddings: logits = x·wteᵀ [N, vocab].
+ *
+ * On wasm and cpu, `x·wteᵀ` either transposes the vocab × width table on every
+ * call (~95 ms at GPT-2 size) or runs the slow transposed kernel (~37 ms per
+ * token); a plain product with a copy `wteT` kept beside the table takes ~5 ms.
+ * The caller keeps that copy in sync with `wte` (see GPT.headWeights).
+ *
+ * The gradient is split over two nodes so that each is computed only when it is
+ * wanted: TF.js prunes a node whose inputs lead from no trained variable, but a
+ * custom gradient computes all of its inputs' gradients at once. `headValue`
+ * has `wte` as its only input (dwte = dyᵀ·x), `passInput` has x (dx = dy·wte);
+ * LoRA, which does not train wte, so skips the vocab × N × width product.
+ */
+export function tiedOutputHead(x: tf.Tensor2D, wte: tf.Tensor2D, wteT: tf.Tensor2D | null): tf.Tensor2D {
+  if (!usePlainProducts() || !wteT) return matMul2d(x, wte, false, true);
+  const headValue = tf.customGrad(((w: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([x]); // x is not an input here: saving keeps it alive until the backward pass
+    return {
+      value: tf.matMul(x, wteT), // [N, vocab]
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(dy as tf.Tensor2D), saved[0] as tf.Tensor2D)], // [vocab, C]
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (w: tf.Tensor2D) => tf.Tensor2D;
+  const passInput = customGrad2((logits: tf.Tensor, input: tf.Tensor) => ({
+    value: sameData(logits),
+    gradFunc: (dy: tf.Tensor) => [dy, tf.matMul(dy as tf.Tensor2D, wte)], // d logits, dx [N, C]
+  })) as (logits: tf.Tensor2D, input: tf.Tensor2D) => tf.Tensor2D;
+  return passInput(headValue(wte), x);
 }
 
 /**

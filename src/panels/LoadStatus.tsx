@@ -1,7 +1,7 @@
 // Where loading has got to (a progress bar with bytes and stage), which
 // TensorFlow.js backend runs and why, and whether the page now works offline.
 
-import type { BackendReport, EngineMemory, LoadEvent, LoadStage } from '../engine/protocol.ts';
+import type { BackendReport, EngineMemory, LoadEvent, LoadStage, ModelInfo } from '../engine/protocol.ts';
 import type { LoadState } from './useEngine.ts';
 import { formatBytes, formatCount } from './format.ts';
 
@@ -25,33 +25,60 @@ function progressText(p: LoadEvent | null): { label: string; fraction: number | 
 }
 
 export function LoadStatus(props: {
-  modelName: string;
   load: LoadState;
+  /** The model in use (it stays while another loads, and when that fails). */
+  active: ModelInfo | null;
+  notice: string | null;
   backend: BackendReport | null;
   offlineReady: boolean;
   memory: EngineMemory | null;
+  onConfirm: () => void;
+  onCancel: () => void;
 }) {
-  const { load, backend } = props;
+  const { load, backend, active } = props;
+  const inUse = load.status === 'ready' ? load.model : active;
   return (
     <section className="card status" aria-live="polite" data-testid="load-status" data-state={load.status}>
-      {(load.status === 'starting' || load.status === 'loading') && <Progress modelName={props.modelName} load={load} />}
+      {(load.status === 'starting' || load.status === 'loading') && <Progress load={load} onCancel={props.onCancel} />}
+      {load.status === 'confirm' && (
+        <div className="alert warning" role="alert" data-testid="confirm-download">
+          <strong>{load.name}</strong> is a download of <strong data-testid="download-size">{formatBytes(load.sizeBytes)}</strong>. It is kept in this
+          browser afterwards, so later visits read it from disk.{' '}
+          <span className="buttons">
+            <button type="button" className="primary" data-testid="confirm-download-yes" onClick={props.onConfirm}>
+              Download
+            </button>
+            <button type="button" data-testid="confirm-download-no" onClick={props.onCancel}>
+              Cancel
+            </button>
+          </span>
+          {active && <> Until then every panel keeps using {active.name}.</>}
+        </div>
+      )}
       {load.status === 'error' && (
         <div className="alert error" role="alert">
           <strong>The model did not load.</strong> {load.message}
-          {props.modelName === 'shakespeare' && /no model|missing|404/i.test(load.message) && (
+          {/models\/shakespeare\/.*(no model|missing|404)|(no model|missing|404).*models\/shakespeare\//i.test(load.message) && (
             <> While the embedded model is still being trained, a small stand-in works: <a href="#model=dev-tiny">#model=dev-tiny</a>.</>
           )}
         </div>
       )}
-      {load.status === 'ready' && (
+      {props.notice && (
+        <p className="alert warning" role="status" data-testid="load-notice">
+          {props.notice}
+        </p>
+      )}
+      {inUse && (
         <p className="ready-line" data-testid="model-ready">
           <span className="dot ok" aria-hidden="true" />
-          <strong>{load.model.name}</strong> is ready: {load.model.config.nLayer} layers × {load.model.config.nHead} heads, width{' '}
-          {load.model.config.nEmbd}, context {load.model.config.blockSize} tokens, {formatCount(load.model.parameterCount)} parameters
-          {load.model.training?.valLossPerToken != null && (
-            <>, validation loss {load.model.training.valLossPerToken.toFixed(2)} nats/token</>
+          <strong>{inUse.name}</strong> {load.status === 'ready' ? 'is ready' : 'is in use'}: {inUse.config.nLayer} layers × {inUse.config.nHead} heads, width{' '}
+          {inUse.config.nEmbd}, context {inUse.config.blockSize} tokens, {formatCount(inUse.parameterCount)} parameters
+          {inUse.training?.valLossPerToken != null && (
+            <>, validation loss {inUse.training.valLossPerToken.toFixed(2)} nats/token</>
           )}
           .{props.offlineReady && <span className="chip" data-testid="offline-ready">works offline</span>}
+          {inUse.from === 'cache' && <span className="chip" data-testid="from-cache">read from this browser's download cache</span>}
+          {inUse.ref.startsWith('local:') && <span className="chip">opened for this visit only</span>}
         </p>
       )}
       <p className="backend-line" data-testid="backend">
@@ -73,18 +100,24 @@ export function LoadStatus(props: {
   );
 }
 
-function Progress(props: { modelName: string; load: LoadState }) {
+function Progress(props: { load: LoadState; onCancel: () => void }) {
   const progress = props.load.status === 'loading' ? props.load.progress : null;
+  const name = props.load.status === 'loading' ? props.load.name : 'the engine';
   const { label, fraction } = progressText(progress);
   return (
     <div className="progress-block" data-testid="progress">
       <div className="progress-label">
-        Loading <strong>{props.modelName}</strong>: <span data-testid="progress-text">{label}</span>
+        Loading <strong>{name}</strong>: <span data-testid="progress-text">{label}</span>
+        {props.load.status === 'loading' && (
+          <button type="button" className="link" data-testid="cancel-load" onClick={props.onCancel}>
+            Cancel
+          </button>
+        )}
       </div>
       <div
         className="progress-track"
         role="progressbar"
-        aria-label={`Loading ${props.modelName}`}
+        aria-label={`Loading ${name}`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}

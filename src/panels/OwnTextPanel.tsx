@@ -3,7 +3,7 @@
 
 import { useMemo, useState } from 'react';
 import type { EngineClient } from '../engine/client.ts';
-import type { ModelInfo, PreparedSummary, TrainEvent, TrainParams, TrainResult, TrainSource } from '../engine/protocol.ts';
+import type { PreparedSummary, TrainEvent, TrainParams, TrainResult, TrainSource, TrainedFiles } from '../engine/protocol.ts';
 import type { PlaygroundState, SettingKey } from '../state/schema.ts';
 import { TRAINING_SIZES, countParameters, makeConfig } from '../model/config.ts';
 import { type LineChartData, type LineSeries, type Point, createLineChart } from '../charts/lineChart.ts';
@@ -13,6 +13,8 @@ import { Panel } from './Panel.tsx';
 import { WithNewlineMarks } from './TokenText.tsx';
 import { formatBytes, formatCount } from './format.ts';
 import { type JobRun, useEngineJob } from './useEngineJob.ts';
+import { changeStore } from './models/workStore.ts';
+import { saveFile } from './lora/download.ts';
 
 interface StepPoint {
   step: number;
@@ -47,9 +49,11 @@ export function OwnTextPanel(props: {
   client: EngineClient | null;
   state: PlaygroundState;
   set: <K extends SettingKey>(key: K, value: PlaygroundState[K]) => void;
-  onModel: (model: ModelInfo | null) => void;
+  /** Makes a model (a `stored:<id>` reference) the one every panel uses. */
+  onUse: (ref: string) => void;
 }) {
-  const { client, state, set, onModel } = props;
+  const { client, state, set, onUse } = props;
+  const [kept, setKept] = useState<Kept | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [pasted, setPasted] = useState('');
   const [useFile, setUseFile] = useState(true);
@@ -72,12 +76,12 @@ export function OwnTextPanel(props: {
       size: state.trainSize,
       seed: state.seed,
     };
+    setKept(null);
     job.start('train', params, emptyTraining(params.steps), {
       event: withEvent,
-      // The model exists (and can generate) from its first step.
-      onEvent: (event) => event.type === 'prepared' && onModel(event.model),
       result: (t, result) => ({ ...t, result }),
-      onResult: (result) => onModel(result.model),
+      // Every run becomes a new entry in the browser store: nothing earlier is overwritten.
+      onResult: (result) => void keep(result, source).then(setKept),
     });
   };
 
@@ -180,15 +184,52 @@ export function OwnTextPanel(props: {
               </pre>
             </div>
           )}
-          {(training.status === 'done' || training.status === 'stopped') && (
-            <p className="success" data-testid="train-done">
-              The prompt box above now generates from this model (“{training.result?.model.name}”); you can switch back to the
-              embedded model there.
+          {running && (
+            <p className="muted small" data-testid="train-isolated">
+              The model trains on its own: every other panel keeps using the model chosen above until you choose this one.
             </p>
           )}
+          {(training.status === 'done' || training.status === 'stopped') && kept && <KeptLine kept={kept} onUse={onUse} />}
         </div>
       )}
     </Panel>
+  );
+}
+
+type Kept = { files: TrainedFiles } & ({ ok: true; id: string; name: string } | { ok: false; message: string });
+
+/** Saves a finished run as a new model in the browser store; a refusal keeps the files in the page for download. */
+async function keep(result: TrainResult, source: TrainSource): Promise<Kept> {
+  const what = source.kind === 'file' ? `the file ${source.file.name ?? ''}`.trim() : 'pasted text';
+  const name = `${result.model.name}, ${result.steps} steps`;
+  try {
+    const entry = await changeStore((s) =>
+      s.save({ kind: 'model', name, baseModel: `trained from scratch on ${what}`, files: { ...result.files } }),
+    );
+    return { ok: true, id: entry.id, name: entry.name, files: result.files };
+  } catch (e) {
+    return { ok: false, message: (e as Error).message, files: result.files };
+  }
+}
+
+function KeptLine({ kept, onUse }: { kept: Kept; onUse: (ref: string) => void }) {
+  const download = () => {
+    for (const [name, content] of Object.entries(kept.files)) saveFile(name, content, name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+  };
+  return kept.ok ? (
+    <p className="success" data-testid="train-done" data-stored-id={kept.id}>
+      Kept in this browser as “{kept.name}” (the model picker lists it; Models… renames, downloads or deletes it).{' '}
+      <button type="button" className="primary" data-testid="use-trained" onClick={() => onUse(`stored:${kept.id}`)}>
+        Use it in every panel
+      </button>
+    </p>
+  ) : (
+    <p className="alert error" role="alert" data-testid="train-done">
+      The model could not be kept in this browser: {kept.message}{' '}
+      <button type="button" data-testid="download-trained" onClick={download}>
+        Download its files
+      </button>
+    </p>
   );
 }
 

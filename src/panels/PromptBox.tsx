@@ -27,13 +27,13 @@ export function PromptBox(props: {
   set: <K extends SettingKey>(key: K, value: PlaygroundState[K]) => void;
 }) {
   const { client, embedded, custom, state, set } = props;
-  const [slot, setSlot] = useState<ModelSlot>('embedded');
+  const [slot, setSlot] = useState<ModelSlot>('active');
   const generation = useEngineJob<Run>(client);
   const { run, running } = generation;
 
   // A model trained here appears as a choice; pick it the moment it exists.
-  useEffect(() => setSlot(custom ? 'custom' : 'embedded'), [custom?.name]);
-  const model = slot === 'custom' ? custom : embedded;
+  useEffect(() => setSlot(custom ? 'training' : 'active'), [custom?.name]);
+  const model = slot === 'training' ? custom : embedded;
 
   const start = () => {
     if (!client || !model || running) return;
@@ -89,10 +89,10 @@ export function PromptBox(props: {
           <fieldset className="field segmented" data-testid="model-choice">
             <legend className="field-label">Model</legend>
             <label>
-              <input type="radio" name="slot" checked={slot === 'embedded'} onChange={() => setSlot('embedded')} /> {embedded?.name ?? 'embedded'}
+              <input type="radio" name="slot" checked={slot === 'active'} onChange={() => setSlot('active')} /> {embedded?.name ?? 'the chosen model'}
             </label>
             <label>
-              <input type="radio" name="slot" checked={slot === 'custom'} onChange={() => setSlot('custom')} /> {custom.name}
+              <input type="radio" name="slot" checked={slot === 'training'} onChange={() => setSlot('training')} /> {custom.name}
             </label>
           </fieldset>
         )}

@@ -1,14 +1,26 @@
-// Starts the engine worker, picks its backend and loads the embedded model
-// named in the state. Panels receive the client and plain data from here.
+// Starts the engine worker, picks its backend and loads the model the link
+// names (src/state/modelRef.ts): an embedded folder, a GPT-2 folder by URL
+// (its size said first when large; cached for the next visit), a model kept in
+// this browser, or files just opened. The model in use stays until another has
+// loaded: a failed or cancelled load leaves it, and the link goes back to it.
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { EngineClient } from '../engine/client.ts';
-import type { BackendReport, BackendRequest, EngineMemory, LoadEvent, ModelInfo } from '../engine/protocol.ts';
+import type { BackendReport, BackendRequest, EngineMemory, LoadEvent, LoadParams, ModelInfo } from '../engine/protocol.ts';
+import { type ModelRef, describeModelRef, parseModelRef } from '../state/modelRef.ts';
 import { cacheForOffline } from './offline.ts';
+import { probeDownload } from './models/catalog.ts';
+import { openedFiles } from './models/openedFiles.ts';
+import { workStore } from './models/workStore.ts';
+
+/** Above this, the page says the size and waits for a yes before downloading. */
+export const LARGE_DOWNLOAD_BYTES = 50 * 1024 * 1024;
 
 export type LoadState =
   | { status: 'starting' }
-  | { status: 'loading'; progress: LoadEvent | null }
+  /** A large download waits for the learner's yes. */
+  | { status: 'confirm'; name: string; sizeBytes: number }
+  | { status: 'loading'; name: string; progress: LoadEvent | null }
   | { status: 'ready'; model: ModelInfo }
   | { status: 'error'; message: string };
 
@@ -16,25 +28,74 @@ export interface Engine {
   client: EngineClient | null;
   backend: BackendReport | null;
   load: LoadState;
+  /** The model every panel uses: the last one that loaded, kept through a later load that fails. */
+  active: ModelInfo | null;
+  /** Why the last load did not replace the model in use (failed, or cancelled), shown until the next load. */
+  notice: string | null;
   /** The app shell and this model are stored by the service worker: the next visit works offline. */
   offlineReady: boolean;
   /** Tensors the worker holds after its last call. */
   memory: EngineMemory | null;
+  /** Goes ahead with a large download the page asked about. */
+  confirmDownload(): void;
+  /** Stops the load in progress (or declines the download); the model in use stays. */
+  cancelLoad(): void;
 }
 
-/** The model folder as an absolute URL (the worker resolves relative URLs against its own script). */
-export function modelBaseUrl(name: string): string {
-  return new URL(`${import.meta.env.BASE_URL}models/${name}/`, window.location.href).href;
+/** The model folder as an absolute URL (the worker resolves relative URLs against its own script); null for a model with no folder. */
+export function modelBaseUrl(ref: string): string | null {
+  const parsed = parseModelRef(ref);
+  if (!parsed.ok) return null;
+  if (parsed.ref.kind === 'url') return parsed.ref.url;
+  if (parsed.ref.kind !== 'embedded') return null;
+  return new URL(`${import.meta.env.BASE_URL}models/${parsed.ref.name}/`, window.location.href).href;
 }
 
 export const MODEL_FILES = ['config.json', 'tokenizer.json', 'model.safetensors', 'training.json', 'original-sample.txt'];
 
-export function useEngine(modelName: string, backendRequest: BackendRequest): Engine {
+/** What to send the worker for a reference, after asking whatever must be asked. */
+async function loadParams(ref: ModelRef, refText: string, confirm: (name: string, size: number) => Promise<boolean>): Promise<LoadParams | null> {
+  switch (ref.kind) {
+    case 'embedded':
+      return { source: { kind: 'url', baseUrl: modelBaseUrl(refText)!, cache: false }, name: ref.name, ref: refText };
+    case 'url': {
+      const name = describeModelRef(ref);
+      const { sizeBytes, cached } = await probeDownload(ref.url);
+      if (!cached && sizeBytes !== null && sizeBytes > LARGE_DOWNLOAD_BYTES && !(await confirm(name, sizeBytes))) return null;
+      return { source: { kind: 'url', baseUrl: ref.url, cache: true }, name, ref: refText };
+    }
+    case 'stored': {
+      const { entry, files } = await (await workStore()).readFiles(ref.id);
+      return { source: { kind: 'files', files }, name: entry.name, ref: refText };
+    }
+    case 'local': {
+      const opened = openedFiles.get(ref.n);
+      if (!opened) {
+        throw new Error('Files opened in an earlier visit are not kept (the browser storage refused them then). Open them again with "Open a model…".');
+      }
+      return { source: { kind: 'files', files: opened.files }, name: opened.name, ref: refText };
+    }
+  }
+}
+
+/**
+ * `onRevert(ref)` is called with the model in use when a load fails or is
+ * cancelled, so the link names what every panel shows.
+ */
+export function useEngine(modelRef: string, backendRequest: BackendRequest, onRevert: (ref: string) => void): Engine {
   const [client, setClient] = useState<EngineClient | null>(null);
   const [backend, setBackend] = useState<BackendReport | null>(null);
   const [load, setLoad] = useState<LoadState>({ status: 'starting' });
+  const [active, setActive] = useState<ModelInfo | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [offlineReady, setOfflineReady] = useState(false);
   const [memory, setMemory] = useState<EngineMemory | null>(null);
+  const answer = useRef<((yes: boolean) => void) | null>(null);
+  const stopCurrent = useRef<(() => void) | null>(null);
+  const activeRef = useRef<ModelInfo | null>(null);
+  activeRef.current = active;
+  const revert = useRef(onRevert);
+  revert.current = onRevert;
 
   // A new backend means a new worker: tensors cannot move between backends mid-session.
   useEffect(() => {
@@ -43,6 +104,7 @@ export function useEngine(modelName: string, backendRequest: BackendRequest): En
     setLoad({ status: 'starting' });
     setBackend(null);
     setMemory(null);
+    setActive(null);
     engine.onMemory((m) => alive && setMemory(m));
     engine
       .call('init', { backend: backendRequest })
@@ -61,23 +123,71 @@ export function useEngine(modelName: string, backendRequest: BackendRequest): En
 
   useEffect(() => {
     if (!client) return;
+    const current = activeRef.current;
+    if (current && current.ref === modelRef) {
+      setLoad({ status: 'ready', model: current }); // the link came back to the model in use: nothing to load
+      return;
+    }
     let alive = true;
-    setLoad({ status: 'loading', progress: null });
+    let cancelled = false;
+    const parsed = parseModelRef(modelRef);
+    const name = parsed.ok ? describeModelRef(parsed.ref) : modelRef;
+    const fail = (message: string) => {
+      if (!alive) return;
+      const inUse = activeRef.current;
+      if (inUse) {
+        setNotice(`${message} Still using ${inUse.name}.`);
+        setLoad({ status: 'ready', model: inUse });
+        revert.current(inUse.ref);
+      } else {
+        setLoad({ status: 'error', message });
+      }
+    };
+    setNotice(null);
     setOfflineReady(false);
-    const baseUrl = modelBaseUrl(modelName);
-    const job = client.call('loadModel', { baseUrl, name: modelName }, (progress) => alive && setLoad({ status: 'loading', progress }));
-    job.result
-      .then((model) => {
-        if (!alive) return;
-        setLoad({ status: 'ready', model });
-        return cacheForOffline(MODEL_FILES.map((f) => baseUrl + f)).then((ok) => alive && setOfflineReady(ok));
-      })
-      .catch((e: Error) => alive && setLoad({ status: 'error', message: e.message }));
+    setLoad({ status: 'loading', name, progress: null });
+    let job: ReturnType<EngineClient['call']> | null = null;
+    stopCurrent.current = () => {
+      cancelled = true;
+      answer.current?.(false);
+      job?.stop();
+    };
+    const confirm = (n: string, sizeBytes: number) =>
+      new Promise<boolean>((resolve) => {
+        if (!alive || cancelled) return resolve(false);
+        answer.current = (yes) => {
+          answer.current = null;
+          if (yes && alive) setLoad({ status: 'loading', name: n, progress: null });
+          resolve(yes);
+        };
+        setLoad({ status: 'confirm', name: n, sizeBytes });
+      });
+    (async () => {
+      if (!parsed.ok) throw new Error(parsed.message);
+      const params = await loadParams(parsed.ref, modelRef, confirm);
+      if (!params || cancelled) return fail(`Loading ${name} was cancelled.`);
+      if (!alive) return;
+      const loadJob = client.call('loadModel', params, (progress) => alive && setLoad({ status: 'loading', name: params.name, progress }));
+      job = loadJob;
+      const model = await loadJob.result;
+      if (!alive) return;
+      setActive(model);
+      setLoad({ status: 'ready', model });
+      if (model.cacheProblem) setNotice(`${model.name} loaded, but could not be kept for the next visit: ${model.cacheProblem}.`);
+      if (parsed.ref.kind === 'embedded') {
+        const baseUrl = modelBaseUrl(modelRef)!;
+        const ok = await cacheForOffline(MODEL_FILES.map((f) => baseUrl + f));
+        if (alive) setOfflineReady(ok);
+      }
+    })().catch((e: Error) => fail(cancelled || e.name === 'LoadCancelled' ? `Loading ${name} was cancelled.` : `${name} did not load: ${e.message}`));
     return () => {
       alive = false;
-      job.stop(); // a model asked for later must not be replaced by this one finishing late
+      answer.current?.(false);
+      job?.stop(); // a model asked for later must not be replaced by this one finishing late
     };
-  }, [client, modelName]);
+  }, [client, modelRef]);
 
-  return { client, backend, load, offlineReady, memory };
+  const confirmDownload = useCallback(() => answer.current?.(true), []);
+  const cancelLoad = useCallback(() => stopCurrent.current?.(), []);
+  return { client, backend, load, active, notice, offlineReady, memory, confirmDownload, cancelLoad };
 }

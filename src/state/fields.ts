@@ -2,6 +2,8 @@
 // (clamping what is merely out of range, rejecting what is not a value at
 // all) and back. Pure functions: no DOM, no module state.
 
+import { formatModelRef, parseModelRef } from './modelRef.ts';
+
 /** The outcome of reading one setting from a link. */
 export type Parsed<T> =
   | { ok: true; value: T; /** Set when the value was adjusted (clamped, rounded, trimmed). */ note?: string }
@@ -91,21 +93,26 @@ export function textField(spec: { key: string; default: string; maxLength: numbe
   };
 }
 
-/** A name that is safe inside a URL path: no slashes, dots first, or spaces. */
-export function nameField(spec: { key: string; default: string; describe: string }): Field<string> {
-  const pattern = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+/**
+ * The model a link names: an embedded model's name, the http(s) address of a
+ * model folder, or `stored:<id>` for one kept in this browser (src/state/modelRef.ts).
+ * The value is kept in its normal form (a folder address ends in "/").
+ */
+export function modelField(spec: { key: string; default: string; describe: string }): Field<string> {
+  const normal = (v: string) => {
+    const parsed = parseModelRef(v);
+    return parsed.ok ? formatModelRef(parsed.ref) : null;
+  };
   return {
     key: spec.key,
     default: spec.default,
     describe: spec.describe,
-    clamp: (v) => (pattern.test(v) ? v : spec.default),
+    clamp: (v) => normal(v) ?? spec.default,
     format: (v) => v,
     parse(raw) {
-      if (pattern.test(raw)) return { ok: true, value: raw };
-      return {
-        ok: false,
-        message: `${spec.key}=${JSON.stringify(raw)} is not a valid name (letters, digits, "-" and "_", at most 64); using ${spec.default}.`,
-      };
+      const parsed = parseModelRef(raw);
+      if (!parsed.ok) return { ok: false, message: `${parsed.message} Using ${spec.default}.` };
+      return { ok: true, value: formatModelRef(parsed.ref), note: parsed.note };
     },
   };
 }

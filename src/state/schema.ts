@@ -3,7 +3,7 @@
 // included), so a copied link reproduces what was on screen, as TensorFlow
 // Playground's state.ts does. Everything here is a pure function of its inputs.
 
-import { type Field, enumField, floatField, intField, nameField, textField } from './fields.ts';
+import { type Field, enumField, floatField, intField, modelField, textField } from './fields.ts';
 import { TARGET_MODULES } from '../lora/config.ts';
 
 export const PANELS = ['sampling', 'attention', 'lora', 'own-text'] as const;
@@ -32,7 +32,10 @@ export const ON_OFF = ['off', 'on'] as const;
 
 /** The declared schema. Order here is the order of keys in a link. */
 export const schema = {
-  model: nameField({ key: 'model', default: 'shakespeare', describe: 'Folder under models/ that holds the embedded model.' }),
+  model: modelField({
+    key: 'model', default: 'shakespeare',
+    describe: 'The model every panel runs: a name under models/, the address of a GPT-2 folder, or stored:<id> for one kept in this browser.',
+  }),
   backend: enumField({
     key: 'backend', default: 'auto', values: BACKEND_CHOICES,
     describe: 'TensorFlow.js backend; auto picks WebGL on a real GPU, else wasm, else cpu.',

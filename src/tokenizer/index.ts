@@ -31,3 +31,4 @@ export function tokenizerFromJSON(obj: unknown): Tokenizer {
     'not a tokenizer file: expected a Hugging Face tokenizer.json (with a "model") or a char tokenizer ({"type": "char"})',
   );
 }
+export { GPT2_END_OF_TEXT, type GPT2RepoTokenizerJSON, gpt2TokenizerJSON } from './openai-gpt2.ts';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAttentionHeatmap } from '../../src/charts/attention/heatmap.ts';
+import { createAttentionHeatmap, heatmapWindow } from '../../src/charts/attention/heatmap.ts';
+import { pixelColor } from '../../src/charts/attention/matrixCanvas.ts';
 import { createRowBars } from '../../src/charts/attention/rowBars.ts';
 import { createStages } from '../../src/charts/attention/stages.ts';
 import { createHeadGrid } from '../../src/charts/attention/grid.ts';
@@ -39,6 +40,61 @@ const cells = (el: HTMLElement) =>
 afterEach(() => document.body.replaceChildren());
 
 describe('heatmap', () => {
+  it('draws a 1,024-token matrix on a canvas, a pixel per cell, and cell by cell only the window around the selected query', () => {
+    const n = 1024;
+    const { values, masked } = causal(n);
+    // Not the smooth pattern alone: a few marked cells that must land where they belong.
+    values[700 * n + 3] = 0.9;
+    values[1000 * n + 999] = 0.05;
+    const labels = Array.from({ length: n }, (_, i) => `t${i}`);
+    const el = container(900);
+    const picked: number[] = [];
+    const chart = createAttentionHeatmap(el, { title: 'big', onSelectRow: (r) => picked.push(r) });
+    const t0 = performance.now();
+    chart.update({ rowLabels: labels, colLabels: labels, values, masked, selectedRow: 700 });
+    const ms = performance.now() - t0;
+    const canvas = el.querySelector<HTMLCanvasElement>('canvas.attn-overview-canvas')!;
+    expect([canvas.width, canvas.height]).toEqual([n, n]);
+    const px = canvas.getContext('2d')!.getImageData(0, 0, n, n).data;
+    for (const [q, k] of [[0, 0], [700, 3], [700, 699], [700, 701], [1000, 999], [1023, 1023], [5, 900]]) {
+      const i = q * n + k;
+      const at = (q * n + k) * 4;
+      expect([px[at], px[at + 1], px[at + 2]], `${q},${k}`).toEqual(pixelColor(values[i], masked[i] === 1, k, q));
+    }
+    // SVG cells: only the 128 × 128 window, which holds the selected query; their weights are the matrix's.
+    const drawn = cells(el);
+    expect(drawn).toHaveLength(128 * 128);
+    const qs = [...new Set(drawn.map((c) => c.q))];
+    expect(qs).toContain(700);
+    expect(Math.min(...qs)).toBe(heatmapWindow(n, 700).start);
+    for (const c of drawn) {
+      expect(c.w).toBe(masked[c.q * n + c.k] === 1 ? 0 : values[c.q * n + c.k]);
+      expect(c.masked).toBe(c.k > c.q);
+    }
+    expect(el.querySelector('.row-outline')!.getAttribute('display')).toBeNull(); // the selected row is outlined
+    const svg = el.querySelector('svg.attn-heatmap')!;
+    expect(svg.getAttribute('aria-label')).toMatch(/^big\. 1024 query tokens by 1024 key tokens; 523776 of 1048576 cells are masked\. .*Shown cell by cell: tokens 604…731 of 1024/);
+    // Clicking a windowed cell selects the row of the whole matrix; the keyboard moves the selection on the overview.
+    el.querySelector<SVGRectElement>('rect.cell[data-q="701"][data-k="650"]')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    canvas.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    canvas.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageUp', bubbles: true }));
+    canvas.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+    expect(picked).toEqual([701, 701, 700 - 128, 1023]);
+    const slider = el.querySelector<HTMLElement>('.attn-overview')!;
+    expect(slider.getAttribute('role')).toBe('slider');
+    expect(slider.getAttribute('aria-valuenow')).toBe('700');
+    expect(canvas.getAttribute('aria-hidden')).toBe('true');
+    // The window follows the query.
+    chart.update({ rowLabels: labels, colLabels: labels, values, masked, selectedRow: 10 });
+    expect(Math.max(...cells(el).map((c) => c.q))).toBe(127);
+    console.log(`1,024 × 1,024 heatmap drawn in ${ms.toFixed(0)} ms`);
+    // A small matrix has no overview and every cell in the SVG (as before).
+    chart.update({ rowLabels: tokens, colLabels: tokens, ...causal(6) });
+    expect(cells(el)).toHaveLength(36);
+    expect(el.querySelector<HTMLElement>('.attn-overview')!.style.display).toBe('none');
+  });
+
+
   it('draws every cell with its weight, the future hatched, and token labels on both axes', () => {
     const el = container();
     const chart = createAttentionHeatmap(el, { title: 'test' });

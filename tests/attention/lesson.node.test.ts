@@ -20,24 +20,29 @@ describe('the masks lesson and teacher forcing', () => {
   it('gives, for each mask, the attention a direct computation gives; forbidden cells are 0', async () => {
     const ids = tokenizer.encode('the cat sat on the mat and');
     const prefix = 4;
-    const lesson = maskLesson(model, tokenizer, ids, prefix);
+    const lessons = Array.from({ length: model.config.nHead }, (_, h) => maskLesson(model, tokenizer, ids, prefix, 0, h));
+    const lesson = lessons[0];
     expect(lesson.runs.map((r) => r.mask.kind)).toEqual(['causal', 'prefix', 'bidirectional']);
     expect(lesson.runs[1].mask).toEqual({ kind: 'prefix', prefixLength: prefix });
     const n = ids.length;
-    for (const run of lesson.runs) {
+    for (const [i, run] of lesson.runs.entries()) {
       const direct = await directLayer0(model, ids, run.mask);
       for (let h = 0; h < model.config.nHead; h++) {
-        const m = maskedHead(run.layers[0].probs, n, h, run.mask);
+        // One head per lesson: n × n weights, the size the page draws.
+        const probs = lessons[h].runs[i].probs;
+        expect(probs).toHaveLength(n * n);
+        const m = maskedHead(probs, n, run.mask);
         expect(maxAbsDiff(m.values, direct[h].flat())).toBeLessThan(1e-5);
-        m.masked.forEach((forbidden, i) => forbidden && expect(m.values[i]).toBe(0));
+        m.masked.forEach((forbidden, j) => forbidden && expect(m.values[j]).toBe(0));
       }
     }
+    expect(() => maskLesson(model, tokenizer, ids, prefix, model.config.nLayer, 0)).toThrow(/No layer/);
     // Pairs each family lets through: n(n+1)/2, plus the prefix's upper triangle, n².
     expect(visiblePairs(lesson.runs[0].mask, n)).toBe((n * (n + 1)) / 2);
     expect(visiblePairs(lesson.runs[1].mask, n)).toBe((n * (n + 1)) / 2 + (prefix * (prefix - 1)) / 2);
     expect(visiblePairs(lesson.runs[2].mask, n)).toBe(n * n);
     // Under the prefix mask a prompt token reads a later prompt token; under the causal one it cannot.
-    const prefixHead = maskedHead(lesson.runs[1].layers[0].probs, n, 0, lesson.runs[1].mask);
+    const prefixHead = maskedHead(lesson.runs[1].probs, n, lesson.runs[1].mask);
     expect(prefixHead.values[0 * n + 3]).toBeGreaterThan(0);
     expect(prefixHead.values[0 * n + 4]).toBe(0);
   });

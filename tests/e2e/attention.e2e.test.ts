@@ -41,6 +41,15 @@ async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
 async function atStep(page: Page, step: number): Promise<void> {
   try {
     await page.waitForSelector(`[data-testid=attention-state][data-status=ready][data-step="${step}"]`, { timeout: 60_000 });
+    // The view asks the engine for what it draws: wait until it draws this step.
+    await page.waitForFunction(
+      (s) => {
+        const figure = document.querySelector<HTMLElement>('[data-testid=attention-heatmap], [data-testid=attention-lines], [data-testid=attention-grid]');
+        return !figure || (figure.dataset.step === String(s) && figure.dataset.pending === 'false');
+      },
+      step,
+      { timeout: 60_000, polling: 50 },
+    );
   } catch (e) {
     const where = await page.$eval('[data-testid=attention-state]', (el) => ({ ...(el as HTMLElement).dataset, error: document.querySelector('[data-testid=attention-error]')?.textContent ?? null }));
     throw new Error(`The panel never settled at step ${step}: ${JSON.stringify(where)} (${(e as Error).message.split('\n')[0]})`);
@@ -160,7 +169,7 @@ describe(`the attention panel with the "${MODEL}" model`, () => {
     await page.click('[data-testid=attention-grid] .grid-thumb[data-layer="3"][data-head="1"]');
     await page.waitForSelector('[data-testid=attention-heatmap][data-layer="3"][data-head="1"]');
 
-    // Stepping back re-reads the frames the page holds: no model call, the same frame count.
+    // Stepping back re-reads the rows the engine keeps: no model call, the same step count.
     await page.click('[data-testid=attention-back]');
     await atStep(page, 4);
     expect(await page.getAttribute('[data-testid=attention-state]', 'data-frames')).toBe('6');

@@ -118,4 +118,30 @@ describe(`the LoRA panel with the "${MODEL}" model`, () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('a run that ruins the model does not end as "done": it says so and restores the best point', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Learning rate 1, rsLoRA with α/√r = 256/√1 = 256, all four modules (the issue's run).
+    const hash = `model=${MODEL}&backend=wasm&panel=lora&lora_steps=20&lora_lr=1&lora_rslora=on&lora_r=1&lora_alpha=256&lora_targets=attn.c_attn,attn.c_proj,mlp.c_fc,mlp.c_proj`;
+    await page.goto(`${app.served.url}#${hash}`, { waitUntil: 'commit' });
+    await page.waitForSelector('[data-testid=lora-ready]', { timeout: 120_000 });
+    // Text the model was trained on: a violent update can only make it worse there.
+    const known = fs.readFileSync(path.join(ROOT, 'tests/fixtures/tinyshakespeare-excerpt.txt'), 'utf8').slice(0, 12_000);
+    await page.click('text=pasted text');
+    await page.fill('[data-testid=lora-source-text]', known);
+    await page.click('[data-testid=lora-train]');
+    await page.waitForSelector('[data-testid=lora-training][data-state=done]', { timeout: 240_000 });
+    expect(await page.textContent('[data-testid=lora-train-progress]')).toMatch(/finished, but the model got worse/);
+    expect(await page.textContent('[data-testid=lora-worsened]')).toMatch(/^This run made the model worse: the new text's loss ended at .*α\/√r = 256/);
+    expect(await attr(page, '[data-testid=lora-new-loss]', 'data-last')).toBeGreaterThan(await attr(page, '[data-testid=lora-new-loss]', 'data-first'));
+    await page.locator('[data-testid=lora-worsened]').screenshot({ path: path.join(SHOTS, 'lora-worsened.png') });
+    await page.click('[data-testid=lora-restore-best]');
+    await page.waitForSelector('[data-testid=lora-restored]');
+    expect(await page.textContent('[data-testid=lora-restored]')).toMatch(/^Restored: the adapter is back at step \d+/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -183,6 +183,7 @@ describe(`the playground with the "${MODEL}" model`, () => {
     await shot(page, '05-train-error.png');
     await generateAndWait(page); // the loaded model still writes
     expect(await page.isVisible('[data-testid=model-choice]')).toBe(false); // and no half-made model appeared
+    expect(await page.textContent('[data-testid=model-ready]')).toContain(`${MODEL} is ready`);
     await expect.poll(() => tensors(page)).toBe(baseline);
 
     // A real text: the loss falls.
@@ -210,14 +211,18 @@ describe(`the playground with the "${MODEL}" model`, () => {
     expect(progress).toContain('stopped');
     await page.waitForTimeout(1000);
     expect(await page.getAttribute('path[data-series=train-raw]', 'data-count')).toBe(String(steps)); // it really stopped
-    // What stays is the new model's weights: 4 + 12 per layer variables for 2 layers; optimizer state and batches are freed.
-    await expect.poll(() => tensors(page)).toBe(baseline + 28);
+    // The run is kept in the browser store and its model freed: the engine holds what it held before.
+    await page.waitForSelector('[data-testid=train-done][data-stored-id]', { timeout: 30_000 });
+    await expect.poll(() => tensors(page)).toBe(baseline);
+    expect(await page.textContent('[data-testid=model-ready]')).toContain(`${MODEL} is ready`); // the chosen model stayed
 
-    // The prompt box now offers the new model, and it writes in the style of the text.
+    // Chosen, it writes in the style of the text.
+    await page.click('[data-testid=use-trained]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=model-ready]')?.textContent?.includes('your text'), null, { timeout: 60_000 });
+    expect(page.url()).toMatch(/model=stored%3A[a-z0-9-]+/);
     await page.fill('[data-testid=prompt]', 'the cat');
     await page.fill('[data-testid=max-new-tokens]', '30');
     await page.press('[data-testid=max-new-tokens]', 'Enter');
-    expect(await page.isChecked('[data-testid=model-choice] input >> nth=1')).toBe(true);
     await generateAndWait(page);
     const written = (await page.$$eval('[data-testid=generation] .tok', (s) => s.map((x) => x.textContent).join(''))).replaceAll('↵', '');
     expect((await tokenIds(page)).length).toBe(30);
@@ -225,11 +230,11 @@ describe(`the playground with the "${MODEL}" model`, () => {
     expect(written).toMatch(/\b(the|cat|sat|on|mat|and|dog|ran|to|sun|moon|with|red|hat|in)\b/); // and its words
     await shot(page, '07-trained-writes.png', true);
 
-    // The embedded model is still there.
-    await page.check('[data-testid=model-choice] input >> nth=0');
+    // The embedded model is one choice away.
+    await page.selectOption('[data-testid=model-picker]', MODEL);
+    await page.waitForFunction((m) => document.querySelector('[data-testid=model-ready]')?.textContent?.includes(`${m} is ready`), MODEL, { timeout: 60_000 });
     await generateAndWait(page);
     expect((await tokenIds(page)).length).toBe(30);
-    await expect.poll(() => tensors(page)).toBe(baseline + 28);
     expect(errors).toEqual([]);
   });
 

@@ -58,10 +58,10 @@ async function pretrained(): Promise<Map<string, NamedArray>> {
 /** Puts a fresh copy of the pretrained model in the embedded slot, as loading a model does. */
 function install(weights: Map<string, NamedArray>): GPT {
   const model = GPT.fromWeights(makeConfig('nano', { vocabSize: tokenizer.vocabSize, blockSize: 32 }), weights);
-  installModel('embedded', {
+  installModel('active', {
     model,
     tokenizer,
-    info: { slot: 'embedded', name: 'nano', config: model.config, parameterCount: model.parameterCount, tokenizerKind: 'char', training: null },
+    info: { slot: 'active', name: 'nano', ref: 'nano', from: 'browser', cacheProblem: null, weightBytes: 0, config: model.config, parameterCount: model.parameterCount, tokenizerKind: 'char', training: null },
   });
   return model;
 }
@@ -114,7 +114,7 @@ describe('the LoRA panel engine', () => {
 
   afterAll(() => {
     folders?.close();
-    models.get('embedded')?.model.dispose();
+    models.get('active')?.model.dispose();
     models.clear();
   });
 
@@ -133,6 +133,7 @@ describe('the LoRA panel engine', () => {
     expect(result.data).toMatchObject({ originalSource: 'file', original: expect.stringMatching(/^original-sample\.txt .*4,000 characters/) });
     expect(points.at(-1)!.originalLoss).toBeGreaterThan(points[0].originalLoss); // forgetting, while the adapter is on
     expect(result.stoppedBy).toBeNull();
+    expect(result.worsened).toBeNull();
     expect(result.adapter).toMatchObject({ id: 1, steps: 20, enabled: true, merged: false, origin: 'trained' });
     expect(result.status.adapters).toHaveLength(1);
     const after = await model.weights();
@@ -202,6 +203,30 @@ describe('the LoRA panel engine', () => {
     expect((await call('loraStatus', {})).result).toEqual(before);
   });
 
+  it('a bad config is refused before the text is read or anything is built, naming the field; nothing held changes', async () => {
+    const before = (await call('loraStatus', {})).result;
+    const tensors = tf.memory().numTensors;
+    const { result: file } = await call('loraExport', { id: 1 });
+    for (const [change, message] of [
+      [{ r: 0 }, /^r \(the rank\) must be a whole number ≥ 1; got 0/],
+      [{ r: -1 }, /^r \(the rank\).*got -1/],
+      [{ r: 1e6 }, /^r = 1000000 is larger than the targeted matrices allow/],
+      [{ lora_alpha: 0 }, /^lora_alpha must be a positive number/],
+      [{ lora_dropout: 1.5 }, /^lora_dropout/],
+      [{ target_modules: ['attn.q_proj'] }, /^target_modules has/],
+    ] as const) {
+      const config = { ...ALL, ...change } as LoraConfig;
+      await expect(call('loraTrain', trainParams({ config }))).rejects.toThrow(message);
+      await expect(call('loraCompare', {
+        config, source: { kind: 'default' }, steps: 2, learningRate: 1e-2, fullLearningRate: 1e-3, mixOriginal: 0, seed: 1, modelBaseUrl: null,
+      })).rejects.toThrow(message);
+      const configText = JSON.stringify({ ...file.config, ...change, target_modules: config.target_modules });
+      await expect(call('loraImport', { configText, weights: file.weights, name: 'x', probe })).rejects.toThrow(message);
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect((await call('loraStatus', {})).result).toEqual(before);
+  });
+
   it('compares generations with the same seed, adapter on and off; off is the base model exactly', async () => {
     const params = { id: 1, prompt: 'The model', maxNewTokens: 20, seed: 42, temperature: 1, topK: 0, topP: 1 };
     const { result } = await call('loraGenerate', params);
@@ -245,6 +270,28 @@ describe('the LoRA panel engine', () => {
     if (inspected.result.kind !== 'matrices') throw new Error('missing');
     expect(inspected.result.delta.every(Number.isFinite)).toBe(true);
     await call('loraDelete', { id: result.adapter.id });
+  });
+
+  it('a run that ruins the model (rate 1, rsLoRA α/√r = 256, four modules) is not "done": it says so and restores the best point', async () => {
+    const baseLogits = await call('loraAttach', { id: null }).then(() => logits(model));
+    const ruin = { ...ALL, r: 4, lora_alpha: 512, use_rslora: true };
+    // On text the base already knows well, a violent update can only make things worse.
+    const { result } = await call('loraTrain', trainParams({ config: ruin, learningRate: 1, steps: 20, source: { kind: 'text', text: original } }));
+    expect(result.stoppedBy).toBeNull(); // no NaN, no explosion: only worse
+    const w = result.worsened!;
+    expect(w).not.toBeNull();
+    expect(w.end).toBeGreaterThan(w.start);
+    expect(w.end).toBeGreaterThan(w.base);
+    expect(w.message).toMatch(/^This run made the model worse: the new text's loss ended at .*α\/√r = 256/);
+    expect(w.bestLoss).toBe(Math.min(...result.points.map((p) => p.newTextLoss)));
+    expect(maxRowDiff(logits(model), baseLogits)).toBeGreaterThan(1e-3); // the ruined adapter is on
+    const restored = await call('loraRestoreBest', { id: result.adapter.id });
+    expect(restored.result.adapter.steps).toBe(w.bestStep);
+    expect(restored.result.adapter.history.every((p) => p.step <= w.bestStep)).toBe(true);
+    if (w.bestStep === 0) expect(maxRowDiff(logits(model), baseLogits)).toBe(0); // B back to zero: the base exactly
+    await expect(call('loraRestoreBest', { id: result.adapter.id })).rejects.toThrow(/nothing to restore/);
+    await call('loraDelete', { id: result.adapter.id });
+    await call('loraAttach', { id: 1 });
   });
 
   it('QLoRA trains over an NF4 copy and reports the memory saved and the loss cost', async () => {

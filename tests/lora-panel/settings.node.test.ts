@@ -10,11 +10,36 @@ import { GPT } from '../../src/model/gpt.ts';
 import { makeConfig } from '../../src/model/config.ts';
 import { fineTuneMemory, LLAMA_70B, LLAMA_7B } from '../../src/lessons/costs.ts';
 import {
-  adapterParameterCount, fullFineTuningRate, loraConfigFromState, parseTargets, scalingFormula, withTarget,
+  adapterParameterCount, fullFineTuningRate, loraConfigFromState, loraConfigProblem, parseTargets, scalingFormula, withTarget,
 } from '../../src/panels/lora/settings.ts';
 import { comparisonCurves, lossChange, trainingCurves } from '../../src/panels/lora/curves.ts';
 import { formatGB, memoryAssumptions, memoryRows } from '../../src/panels/lora/memory.ts';
 import { useBackend } from '../helpers/backend.ts';
+import { STEP_FLOP_BUDGET, runShape } from '../../src/engine/handlers/lora/runData.ts';
+import { paceNote } from '../../src/panels/lora/pace.ts';
+
+describe('the size and pace of a LoRA step', () => {
+  it('sizes the batch from the model: the playground model keeps 8 × 64, GPT-2 gets one window of 32', () => {
+    expect(runShape({ blockSize: 128 }, 940_000)).toEqual({ batchSize: 8, blockSize: 64 });
+    expect(runShape({ blockSize: 32 }, 20_000)).toEqual({ batchSize: 8, blockSize: 32 });
+    expect(runShape({ blockSize: 1024 }, 124_439_808)).toEqual({ batchSize: 1, blockSize: 32 });
+    // In between: fewer windows of 64 as the model grows (~3 GFLOP a step at 6 × parameters × tokens).
+    const mid = runShape({ blockSize: 1024 }, 2_500_000);
+    expect(mid).toEqual({ batchSize: 3, blockSize: 64 });
+    expect(6 * 2_500_000 * mid.batchSize * mid.blockSize).toBeLessThanOrEqual(STEP_FLOP_BUDGET);
+  });
+
+  it('says plainly when the measured steps make the run too slow to watch, and not before', () => {
+    expect(paceNote([], 60, null)).toBeNull();
+    expect(paceNote([900, 500, 520, 480], 60, 'wasm')).toBeNull(); // 56 steps × 0.5 s: fine
+    // GPT-2 on software WebGL: the first step compiles (left out), then ~8 s a step.
+    expect(paceNote([40_000, 8_000, 8_200], 60, 'webgl')).toBe(
+      'Each step takes about 8 s with this model on webgl, so the remaining 57 steps need about 8 min. ' +
+        'That is too slow to watch: stop and train fewer steps, try another backend, or use a smaller model.',
+    );
+    expect(paceNote([2_000, 2_000], 200, null)).toMatch(/remaining 198 steps need about 7 min/);
+  });
+});
 
 describe('LoRA settings from the link', () => {
   it('reads target modules in model order and reports names GPT-2 lacks', () => {
@@ -22,6 +47,16 @@ describe('LoRA settings from the link', () => {
     expect(parseTargets('')).toEqual({ targets: [], unknown: [] });
     expect(withTarget('attn.c_attn,attn.c_proj', 'mlp.c_fc', true)).toBe('attn.c_attn,attn.c_proj,mlp.c_fc');
     expect(withTarget('attn.c_attn,attn.c_proj,bogus', 'attn.c_attn', false)).toBe('attn.c_proj');
+  });
+
+  it('says what is wrong with the settings for this model, naming the field', () => {
+    const playground = makeConfig('playground');
+    expect(loraConfigProblem(defaultState(), playground)).toBeNull();
+    // r = 64 is allowed by the link but not by a model 48 wide: ΔW's rank is at most 48.
+    const narrow = makeConfig('nano', { nEmbd: 48, nHead: 12, nInner: 192 });
+    const wide = setSetting(defaultState(), 'loraR', 64);
+    expect(loraConfigProblem(wide, playground)).toBeNull();
+    expect(loraConfigProblem(wide, narrow)).toMatch(/^r = 64 is larger .* r must be 1…48/);
   });
 
   it('makes a PEFT LoraConfig; the defaults are the core defaults', () => {

@@ -4,7 +4,7 @@ import { GPT } from '../../src/model/gpt.ts';
 import { makeConfig } from '../../src/model/config.ts';
 import { LoraAdapter } from '../../src/lora/lora.ts';
 import { DEFAULT_LORA } from '../../src/lora/config.ts';
-import { adapt, mixStreams } from '../../src/lora/experiment.ts';
+import { WORSENING_TOLERANCE, adapt, judgeRun, mixStreams } from '../../src/lora/experiment.ts';
 import { quantizedCopy } from '../../src/lora/qlora.ts';
 import { Trainer } from '../../src/train/trainer.ts';
 import { useBackend } from '../helpers/backend.ts';
@@ -74,6 +74,20 @@ describe('adapting a model: LoRA vs full fine-tuning', () => {
     for (const v of values.values()) expect(v.a.every(Number.isFinite) && v.b.every(Number.isFinite)).toBe(true);
     adapter.dispose();
     model.dispose();
+  });
+
+  it('judges a run worse when its new-text loss ends above where it began or above the base model', () => {
+    const pt = (step: number, newTextLoss: number) => ({ step, trainLoss: NaN, newTextLoss, originalLoss: NaN });
+    // The ruined run: 3.63 (the base) → 5.77.
+    expect(judgeRun([pt(0, 3.63), pt(10, 4.9), pt(20, 5.77)], 3.63)).toEqual({ start: 3.63, end: 5.77, base: 3.63, aboveStart: true, aboveBase: true });
+    // A continued run that improved on its start but still ends above the base model alone.
+    expect(judgeRun([pt(20, 4.5), pt(30, 4.0)], 3.63)).toMatchObject({ aboveStart: false, aboveBase: true });
+    // Learning, or flat within the tolerance: not worse.
+    expect(judgeRun([pt(0, 3.63), pt(20, 2.9)], 3.63)).toBeNull();
+    expect(judgeRun([pt(0, 3.63), pt(20, 3.63 + WORSENING_TOLERANCE / 2)], 3.63)).toBeNull();
+    expect(judgeRun([pt(0, 3.63)], 3.63)).toBeNull();
+    // NaN at the end is worse, whatever the base.
+    expect(judgeRun([pt(0, 3.63), pt(5, NaN)], NaN)).toMatchObject({ aboveStart: true, aboveBase: false });
   });
 
   it('mixing original text into the stream puts the asked share of windows from it', () => {

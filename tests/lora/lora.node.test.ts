@@ -6,7 +6,7 @@ import { parseSafetensors } from '../../src/io/safetensors.ts';
 import { GPT } from '../../src/model/gpt.ts';
 import { makeConfig } from '../../src/model/config.ts';
 import { LoraAdapter } from '../../src/lora/lora.ts';
-import { DEFAULT_LORA, loraScaling, LoraError } from '../../src/lora/config.ts';
+import { DEFAULT_LORA, loraScaling, LoraError, maxLoraRank } from '../../src/lora/config.ts';
 import { exportPeft, importPeft } from '../../src/lora/peft.ts';
 import { Trainer } from '../../src/train/trainer.ts';
 import { useBackend } from '../helpers/backend.ts';
@@ -132,6 +132,49 @@ describe('LoRA with PEFT semantics', () => {
     second.dispose();
     current.dispose();
     other.dispose();
+  });
+
+  it('refuses a bad adapter config before building anything, naming the field (PEFT files and panel settings alike)', () => {
+    const ref = base.logitsAt(ids);
+    const numTensors = tf.memory().numTensors;
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ r: 0 }, /^r \(the rank\) must be a whole number ≥ 1; got 0/],
+      [{ r: -1 }, /^r \(the rank\) must be a whole number ≥ 1; got -1/],
+      [{ r: 2.5 }, /^r \(the rank\).*got 2\.5/],
+      [{ r: '4' }, /^r \(the rank\).*got "4"/],
+      [{ r: 1e6 }, /^r = 1000000 is larger than the targeted matrices allow: .*r must be 1…/],
+      [{ lora_alpha: 0 }, /^lora_alpha must be a positive number; got 0/],
+      [{ lora_alpha: -8 }, /^lora_alpha must be a positive number; got -8/],
+      [{ lora_alpha: 'eight' }, /^lora_alpha .*got "eight"/],
+      [{ lora_dropout: 1 }, /^lora_dropout must be a number in \[0, 1\); got 1/],
+      [{ lora_dropout: -0.1 }, /^lora_dropout/],
+      [{ use_rslora: 'yes' }, /^use_rslora must be true or false/],
+      [{ target_modules: [] }, /^target_modules is empty/],
+      [{ target_modules: ['q_proj'] }, /^target_modules has q_proj, which GPT-2 does not have/],
+      [{ target_modules: 'nothing_here' }, /^target_modules "nothing_here" matches none/],
+      [{ target_modules: '(' }, /^target_modules "\(" is not a valid regular expression/],
+      [{ target_modules: 42 }, /^target_modules must be a list/],
+      [{ layers_to_transform: [0, 0] }, /^layers_to_transform names a layer twice/],
+      [{ layers_to_transform: [-1] }, /^layers_to_transform has layer -1/],
+      [{ r: undefined }, /no "r"/],
+    ];
+    for (const [change, message] of bad) {
+      expect(() => importPeft(base, { ...adapterConfig, ...change }, adapterBytes), JSON.stringify(change)).toThrow(message);
+    }
+    // NaN cannot be written in JSON, but a panel setting can hold it.
+    for (const [change, message] of [
+      [{ r: NaN }, /^r \(the rank\).*got NaN/],
+      [{ lora_alpha: NaN }, /^lora_alpha .*got NaN/],
+      [{ r: 1e6 }, /^r = 1000000 is larger/],
+      [{ target_modules: ['attn.q_proj'] }, /^target_modules has "attn\.q_proj"/],
+    ] as const) {
+      expect(() => LoraAdapter.create(base, { ...adapterConfigToLora(), ...change } as never, 1), JSON.stringify(change)).toThrow(message);
+    }
+    // The upper bound is the smallest targeted matrix's min(in, out): width 32 here.
+    expect(maxLoraRank(base.config, ['attn.c_attn', 'mlp.c_fc'])).toBe(base.config.nEmbd);
+    expect(() => LoraAdapter.create(base, { ...adapterConfigToLora(), r: base.config.nEmbd + 1 }, 1)).toThrow(/r must be 1…/);
+    expect(tf.memory().numTensors).toBe(numTensors); // nothing was built
+    base.logitsAt(ids).forEach((row, i) => expect(maxAbsDiff(row, ref[i])).toBe(0));
   });
 
   it('scaling is alpha/r, or alpha/sqrt(r) with rsLoRA', () => {

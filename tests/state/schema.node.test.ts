@@ -77,11 +77,21 @@ describe('URL state codec', () => {
   });
 
   it('refuses model names that would leave the models folder', () => {
-    for (const bad of ['../secrets', 'a/b', '.hidden', '', 'x'.repeat(65), 'http://evil.example']) {
+    for (const bad of ['../secrets', 'a/b', '.hidden', '', 'x'.repeat(65), 'ftp://host/x/', 'stored:../x']) {
       const { state, problems } = decodeHash(`#model=${encodeURIComponent(bad)}`);
       expect(state.model).toBe('shakespeare');
-      expect(problems[0]).toMatch(/is not a valid name/);
+      expect(problems[0]).toMatch(/names no model.*Using shakespeare/);
     }
+  });
+
+  it('reads a model folder address, a Hub repo and a stored model from the link', () => {
+    const url = decodeHash(`#model=${encodeURIComponent('http://127.0.0.1:8123/gpt2-synthetic')}`);
+    expect(url.state.model).toBe('http://127.0.0.1:8123/gpt2-synthetic/');
+    expect(url.problems).toEqual(['model: reading the folder http://127.0.0.1:8123/gpt2-synthetic/.']);
+    expect(decodeHash(`#model=${encodeURIComponent('https://huggingface.co/distilgpt2')}`).state.model).toBe('https://huggingface.co/distilgpt2/resolve/main/');
+    const stored = decodeHash('#model=stored:m1abc-xyz');
+    expect(stored).toEqual({ state: { ...defaultState(), model: 'stored:m1abc-xyz' }, problems: [] });
+    expect(decodeHash(encodeHash(url.state)).state.model).toBe(url.state.model);
   });
 
   it('cuts an overlong prompt to the limit and says so', () => {

@@ -1,9 +1,10 @@
 // Every head of every layer as a thumbnail (BertViz's "model view"): rows are
 // layers, columns heads. Thumbnails are drawn on canvases (a 128-token window
-// is 16k cells per head), laid out with D3; a click opens that head.
+// is 16k cells per head; a longer one comes averaged to at most ~110² cells),
+// laid out with D3; a click opens that head.
 
 import { select } from 'd3';
-import { weightColor } from './common.ts';
+import { pixelColor } from './matrixCanvas.ts';
 import type { Chart } from '../chart.ts';
 
 export interface GridHead {
@@ -84,7 +85,7 @@ export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, h
   };
 }
 
-/** One pixel block per cell, masked cells light grey. */
+/** One pixel block per cell, masked cells light grey; written as ImageData (144 thumbnails of 110² cells each). */
 function paint(canvas: HTMLCanvasElement, head: GridHead, n: number): void {
   const scale = Math.max(1, Math.floor(THUMB / Math.max(1, n)));
   const side = scale * n;
@@ -93,12 +94,22 @@ function paint(canvas: HTMLCanvasElement, head: GridHead, n: number): void {
   canvas.style.width = `${Math.min(THUMB - 8, side)}px`;
   canvas.style.height = `${Math.min(THUMB - 8, side)}px`;
   const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  for (let q = 0; q < n; q++) {
-    for (let k = 0; k < n; k++) {
-      const i = q * n + k;
-      ctx.fillStyle = head.masked?.[i] === 1 ? '#eceff3' : weightColor(head.values[i]);
-      ctx.fillRect(k * scale, q * scale, scale, scale);
+  if (!ctx || n === 0) return;
+  const image = ctx.createImageData(side, side);
+  const px = image.data;
+  for (let y = 0; y < side; y++) {
+    const q = Math.floor(y / scale);
+    for (let x = 0; x < side; x++) {
+      const i = q * n + Math.floor(x / scale);
+      const [r, g, b] = head.masked?.[i] === 1 ? MASKED : pixelColor(head.values[i], false, x, y);
+      const o = (y * side + x) * 4;
+      px[o] = r;
+      px[o + 1] = g;
+      px[o + 2] = b;
+      px[o + 3] = 255;
     }
   }
+  ctx.putImageData(image, 0, 0);
 }
+
+const MASKED: [number, number, number] = [0xec, 0xef, 0xf3];

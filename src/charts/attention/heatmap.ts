@@ -1,11 +1,19 @@
 // An attention matrix as a D3 heatmap: query tokens down the left, key tokens
 // along the top, one cell per (query, key) weight. Masked cells — the future a
 // decoder may not read — are hatched, so the blocked upper triangle shows.
-// Framework-free: built on a container, redrawn with `update(data)`.
+// A matrix larger than the window (128 tokens by default; GPT-2's context is
+// 1,024, a million cells) is drawn whole on a canvas, one pixel per cell, with
+// a frame marking the window that the SVG shows cell by cell and labelled;
+// the window follows the selected query, which the overview also chooses (a
+// click, or the arrow keys). The data is either the whole matrix, or (`whole`
+// set) only the window plus an overview of block means, as the Attention panel
+// receives them from the worker. Framework-free: built on a container, redrawn
+// with `update(data)`.
 
 import { type Selection, select } from 'd3';
 import { addHatch, clip, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, weightColor, widthMeter } from './common.ts';
 import { type Chart, describe } from '../chart.ts';
+import { type MatrixPixels, paintMatrix } from './matrixCanvas.ts';
 
 export interface AttentionHeatmapData {
   rowLabels: readonly string[];
@@ -19,6 +27,26 @@ export interface AttentionHeatmapData {
   colIds?: readonly number[];
   /** Row drawn with an outline (the selected query). */
   selectedRow?: number | null;
+  /**
+   * Set when the data is already a window of a larger matrix (the worker sends
+   * only what is drawn): the labels, values, ids and selected row above are
+   * the window's, and this says where it lies in the whole.
+   */
+  whole?: WholeMatrix;
+}
+
+/** A matrix the chart receives as its window plus an averaged overview. */
+export interface WholeMatrix {
+  /** Rows (= columns) of the whole matrix. */
+  size: number;
+  /** First row (and column) of the window. */
+  start: number;
+  /** Selected row of the whole. */
+  selected: number;
+  /** Its label. */
+  selectedLabel: string;
+  /** The whole matrix averaged into side × side blocks, for the canvas. */
+  overview: { size: number; values: ArrayLike<number>; masked?: ArrayLike<number> } | null;
 }
 
 export interface HeatmapOptions {
@@ -32,6 +60,55 @@ export interface HeatmapOptions {
   onSelectRow?: (row: number) => void;
   /** Fixed width instead of the container's. */
   width?: number;
+  /** Largest matrix drawn cell by cell; a larger one gets the overview canvas and this window of it. */
+  window?: number;
+}
+
+/** Rows and columns [start, start + size) of the matrix that the cell-by-cell view shows. */
+export interface HeatmapWindow {
+  start: number;
+  size: number;
+}
+
+/** The playground model's whole context (128 tokens, 16k cells) stays cell by cell, as it always was. */
+export const DEFAULT_WINDOW = 128;
+
+/**
+ * The window around the selected query (the newest when none): it ends a
+ * quarter of a window below the query where it can, so the diagonal and the
+ * keys just before the query are in view.
+ */
+export function heatmapWindow(n: number, selectedRow: number | null | undefined, size = DEFAULT_WINDOW): HeatmapWindow {
+  if (n <= size) return { start: 0, size: n };
+  const row = selectedRow === null || selectedRow === undefined || selectedRow < 0 || selectedRow >= n ? n - 1 : selectedRow;
+  const start = Math.max(0, Math.min(n - size, row - Math.floor((3 * size) / 4)));
+  return { start, size };
+}
+
+/** The window's part of the data: labels, values, mask and positions (data-q / data-k stay positions of the whole). */
+function windowOf(d: AttentionHeatmapData, w: HeatmapWindow): AttentionHeatmapData {
+  const n = d.rowLabels.length;
+  if (w.start === 0 && w.size === n) return d;
+  const values = new Float32Array(w.size * w.size);
+  const masked = new Uint8Array(w.size * w.size);
+  for (let r = 0; r < w.size; r++) {
+    for (let c = 0; c < w.size; c++) {
+      const i = (w.start + r) * n + w.start + c;
+      values[r * w.size + c] = d.values[i];
+      masked[r * w.size + c] = d.masked?.[i] === 1 ? 1 : 0;
+    }
+  }
+  const ids = Array.from({ length: w.size }, (_, i) => w.start + i);
+  const sel = d.selectedRow ?? n - 1;
+  return {
+    rowLabels: d.rowLabels.slice(w.start, w.start + w.size),
+    colLabels: d.colLabels.slice(w.start, w.start + w.size),
+    values,
+    masked,
+    rowIds: d.rowIds ? d.rowIds.slice(w.start, w.start + w.size) : ids,
+    colIds: d.colIds ? d.colIds.slice(w.start, w.start + w.size) : ids,
+    selectedRow: sel >= w.start && sel < w.start + w.size ? sel - w.start : null,
+  };
 }
 
 export type AttentionHeatmap = Chart<AttentionHeatmapData>;
@@ -69,6 +146,7 @@ function labelSpace(labels: readonly string[]): number {
 
 export function createAttentionHeatmap(container: HTMLElement, options: HeatmapOptions): AttentionHeatmap {
   const meter = widthMeter(container, 480);
+  const overview = createOverview(container, (row) => options.onSelectRow?.(row));
   const svg = select(container).append('svg').attr('class', 'attn-heatmap');
   const hatch = addHatch(svg);
   const plot = svg.append('g');
@@ -77,7 +155,9 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
   const rowAxis = svg.append('g').attr('class', 'row-labels');
   const colAxis = svg.append('g').attr('class', 'col-labels');
   const tooltip = createTooltip(container);
+  /** What the SVG draws: the data, or its window. */
   let data: AttentionHeatmapData | null = null;
+  let win: HeatmapWindow = { start: 0, size: 0 };
   let lastCell = 0;
   let lastIds = '';
 
@@ -96,7 +176,7 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
     .on('mouseleave', () => tooltip.hide())
     .on('click', (event: MouseEvent) => {
       const c = cellOf(event);
-      if (c) options.onSelectRow?.(c.row);
+      if (c) options.onSelectRow?.(win.start + c.row);
     });
 
   function draw(): void {
@@ -177,7 +257,7 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
       'end',
       font,
       sel ?? null,
-      options.onSelectRow,
+      options.onSelectRow && ((r: number) => options.onSelectRow!(win.start + r)),
     );
     drawLabels(
       colAxis.attr('transform', `translate(${left},${top - 4})`),
@@ -192,9 +272,24 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
 
   return {
     update(next) {
-      data = next;
+      let n: number;
+      if (next.whole) {
+        n = next.whole.size;
+        win = { start: next.whole.start, size: next.rowLabels.length };
+        data = next;
+        const o = next.whole.overview;
+        overview.update({ n, selected: next.whole.selected, label: next.whole.selectedLabel, pixels: o && { values: o.values, masked: o.masked, n: o.size } }, win);
+      } else {
+        n = next.rowLabels.length;
+        win = heatmapWindow(n, next.selectedRow, options.window ?? DEFAULT_WINDOW);
+        data = windowOf(next, win);
+        const selected = next.selectedRow ?? n - 1;
+        overview.update({ n, selected, label: next.rowLabels[selected] ?? '', pixels: { values: next.values, masked: next.masked, n } }, win);
+      }
       draw();
-      describe(svg.node()!, options.title, describeHeatmap(next));
+      svg.attr('data-window-start', win.start).attr('data-window-size', win.size).attr('data-size', n);
+      const shown = win.size < n ? ` Shown cell by cell: tokens ${win.start}…${win.start + win.size - 1} of ${n}; the overview above draws all of them.` : '';
+      describe(svg.node()!, options.title, describeHeatmap(next.whole ? data : next) + shown);
     },
     resize() {
       meter.measure();
@@ -202,7 +297,84 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
     },
     destroy() {
       tooltip.remove();
+      overview.remove();
       svg.remove();
+    },
+  };
+}
+
+/** What the overview draws: the whole matrix's size, the selected row, and its pixels (the matrix or its block means). */
+interface OverviewData {
+  n: number;
+  selected: number;
+  label: string;
+  pixels: MatrixPixels | null;
+}
+
+/**
+ * The whole matrix on a canvas (one pixel per cell, scaled to fit), a frame
+ * over the window, and the selected row chosen with a click or the keyboard
+ * (↑ ↓ one row, Page Up/Down a window, Home/End): a slider over query rows.
+ * Hidden while the whole matrix fits the window.
+ */
+function createOverview(container: HTMLElement, onSelectRow: (row: number) => void) {
+  // The slider is the wrapper; the pixels themselves are hidden from screen readers (the SVG's label describes the matrix).
+  const wrap = select(container)
+    .append('div')
+    .attr('class', 'attn-overview')
+    .style('display', 'none')
+    .attr('tabindex', 0)
+    .attr('role', 'slider')
+    .attr('aria-label', 'Query row (the whole matrix; the window below follows it)')
+    .attr('aria-valuemin', 0);
+  const canvas = wrap.append('canvas').attr('class', 'attn-overview-canvas').attr('aria-hidden', 'true');
+  const frame = wrap.append('div').attr('class', 'attn-overview-window').attr('aria-hidden', 'true');
+  const node = canvas.node()!;
+  let n = 0;
+  let selected = 0;
+  let windowSize = DEFAULT_WINDOW;
+  let painted: ArrayLike<number> | null = null;
+  const pick = (row: number) => onSelectRow(Math.max(0, Math.min(n - 1, row)));
+  canvas.on('click', (event: MouseEvent) => {
+    const box = node.getBoundingClientRect();
+    pick(Math.floor(((event.clientY - box.top) / Math.max(1, box.height)) * n));
+  });
+  wrap.on('keydown', (event: KeyboardEvent) => {
+    const moves: Record<string, number> = { ArrowUp: -1, ArrowDown: 1, ArrowLeft: -1, ArrowRight: 1, PageUp: -windowSize, PageDown: windowSize };
+    if (event.key in moves) pick(selected + moves[event.key]);
+    else if (event.key === 'Home') pick(0);
+    else if (event.key === 'End') pick(n - 1);
+    else return;
+    event.preventDefault();
+  });
+  return {
+    update(d: OverviewData, w: HeatmapWindow) {
+      n = d.n;
+      windowSize = w.size;
+      selected = d.selected;
+      const on = w.size < n && d.pixels !== null;
+      wrap.style('display', on ? 'block' : 'none');
+      if (!on || !d.pixels) return;
+      if (painted !== d.pixels.values) {
+        paintMatrix(node, d.pixels);
+        painted = d.pixels.values;
+      }
+      const side = Math.min(320, Math.max(160, container.clientWidth / 2 || 320));
+      canvas.style('width', `${side}px`).style('height', `${side}px`);
+      const scale = side / n;
+      frame
+        .style('left', `${w.start * scale}px`)
+        .style('top', `${w.start * scale}px`)
+        .style('width', `${w.size * scale}px`)
+        .style('height', `${w.size * scale}px`);
+      wrap
+        .attr('aria-valuemax', n - 1)
+        .attr('aria-valuenow', selected)
+        .attr('aria-valuetext', `query ${selected}: “${d.label}”; tokens ${w.start}…${w.start + w.size - 1} shown below`)
+        .attr('data-window-start', w.start);
+    },
+    remove() {
+      wrap.remove();
     },
   };
 }

@@ -2,122 +2,23 @@
 // session, the logit lens, the mask lesson, teacher forcing) is written against
 // a model and a tokenizer only, so Node tests drive exactly what the worker
 // runs; the handlers at the bottom add the live sequence and the messages.
+// The worker keeps the sequence's traced rows (attentionStore.ts) and answers
+// the page's requests for what it draws: one head's window, a query's row and
+// stages, a layer's lines, the grid's thumbnails.
 
-import type { AttentionMethods, AttentionFrame, AttentionToken, ByteFallback, Guess, MaskLessonResult, MaskRun, OpenParams, PickedToken, TeacherForcingResult, TeacherForcingRow } from '../attentionProtocol.ts';
+import type { AttentionMethods, AttentionToken, ByteFallback, GridResult, OpenParams, PickedToken, StepWindow } from '../attentionProtocol.ts';
 import type { ModelSlot } from '../protocol.ts';
 import { type Handler, engineReady, modelIn, yieldToEvents } from '../runtime.ts';
 import { type GPT, InputError } from '../../model/gpt.ts';
-import { type MaskMode, CAUSAL, describeMask } from '../../model/masks.ts';
-import type { ForwardTrace } from '../../model/trace.ts';
-import { readOut } from '../../model/lens.ts';
-import { softmax } from '../../util/softmax.ts';
 import { DecodeSession } from '../../sampling/session.ts';
 import type { Notice } from '../../sampling/notices.ts';
 import type { Tokenizer } from '../../tokenizer/index.ts';
+import { byteFallback, encodePrompt, lensRows, tokenView } from './attentionTokens.ts';
+import { maskLesson, teacherForcing } from './attentionLessons.ts';
+import { type StoredFrame, StepRows, storeFrame, storedBytes, windowOf } from './attentionStore.ts';
 
-// ---- tokens as the charts show them -------------------------------------------------
-
-const BYTE_PIECE = /<0x[0-9A-F]{2}>/;
-
-export function tokenView(tokenizer: Tokenizer, id: number): AttentionToken {
-  const text = tokenizer.tokenString(id);
-  return { id, text, byte: BYTE_PIECE.test(text) };
-}
-
-/** Tokenizers that can say which bytes a token holds (the byte-level BPE). */
-interface ByteTokenizer extends Tokenizer {
-  tokenBytes(id: number): Uint8Array;
-}
-
-const hasBytes = (t: Tokenizer): t is ByteTokenizer => typeof (t as Partial<ByteTokenizer>).tokenBytes === 'function';
-
-/**
- * Characters of `text` that no token of `ids` holds whole. A byte-level BPE
- * never fails on unseen characters: it falls back to their UTF-8 bytes, one
- * token each when it learned no merge for them (GPT-2's design: every string
- * has an encoding). Those characters are what the panel points out.
- */
-export function byteFallback(tokenizer: Tokenizer, text: string, ids: readonly number[]): ByteFallback[] {
-  if (!hasBytes(tokenizer)) return [];
-  // Byte offset where each token ends.
-  const ends: number[] = [];
-  let offset = 0;
-  for (const id of ids) ends.push((offset += tokenizer.tokenBytes(id).length));
-  const encoder = new TextEncoder();
-  const found = new Map<string, ByteFallback>();
-  let start = 0;
-  for (const char of text) {
-    const length = encoder.encode(char).length;
-    const end = start + length;
-    if (length > 1) {
-      const first = ends.findIndex((e) => e > start);
-      const last = ends.findIndex((e) => e >= end);
-      if (first >= 0 && last > first && !found.has(char)) {
-        found.set(char, { char, tokens: ids.slice(first, last + 1).map((id) => tokenizer.tokenString(id)) });
-      }
-    }
-    start = end;
-  }
-  return [...found.values()];
-}
-
-/** Text → ids, with the panel's wording for what cannot be encoded. */
-export function encodePrompt(tokenizer: Tokenizer, prompt: string): number[] {
-  if (prompt.length === 0) throw new InputError('The prompt is empty: type a prompt above to see where its tokens look.');
-  let ids: number[];
-  try {
-    ids = tokenizer.encode(prompt);
-  } catch (e) {
-    // The character tokenizer has no byte fallback: a character it never saw cannot be written at all.
-    throw new InputError(`${(e as Error).message.replace(/\.?$/, '.')} This model's tokenizer has no byte fallback, so the prompt cannot be read.`);
-  }
-  if (ids.length === 0) throw new InputError('The prompt gave no tokens.');
-  return ids;
-}
-
-// ---- frames: one model call as plain arrays -------------------------------------------
-
-function topGuesses(tokenizer: Tokenizer, probs: Float32Array, k: number): Guess[] {
-  const best: number[] = []; // ids, most probable first
-  for (let id = 0; id < probs.length; id++) {
-    const p = probs[id];
-    if (best.length === k && p <= probs[best[k - 1]]) continue;
-    let i = Math.min(best.length, k - 1);
-    while (i > 0 && probs[best[i - 1]] < p) {
-      best[i] = best[i - 1];
-      i--;
-    }
-    best[i] = id;
-  }
-  // The model's vocabulary can be larger than the tokenizer's (padding rows).
-  return best.map((id) => ({ id, text: id < tokenizer.vocabSize ? tokenizer.tokenString(id) : `#${id}`, prob: probs[id] }));
-}
-
-/**
- * The logit lens (nostalgebraist 2020) for every query row of a trace:
- * [row][stage][rank]. Each stage's residual stream goes through the final
- * LayerNorm and the tied head in one batched read-out.
- */
-export function lensRows(model: GPT, tokenizer: Tokenizer, trace: ForwardTrace, k: number): Guess[][][] {
-  const stages = [trace.embeddings, ...trace.layers.map((l) => l.hidden)];
-  const V = model.config.vocabSize;
-  const logits = stages.map((m) => readOut(model, m).data);
-  return Array.from({ length: trace.embeddings.rows }, (_, row) =>
-    logits.map((data) => topGuesses(tokenizer, softmax(data.subarray(row * V, (row + 1) * V)), k)),
-  );
-}
-
-export function frameOf(model: GPT, tokenizer: Tokenizer, trace: ForwardTrace, windowStart: number, lensTopK: number): AttentionFrame {
-  const a = trace.layers[0].attention;
-  return {
-    queryStart: windowStart + trace.positionOffset,
-    queryCount: a.queryCount,
-    keyStart: windowStart,
-    keyCount: a.keyCount,
-    layers: trace.layers.map((l) => ({ scores: l.attention.scores, probs: l.attention.probs })),
-    lens: lensRows(model, tokenizer, trace, lensTopK),
-  };
-}
+export { LENS_FLOP_BUDGET, byteFallback, encodePrompt, lensRowLimit, lensRows, tokenView } from './attentionTokens.ts';
+export { maskLesson, teacherForcing } from './attentionLessons.ts';
 
 // ---- a sequence stepped one token at a time -----------------------------------------------
 
@@ -131,7 +32,8 @@ export function frameOf(model: GPT, tokenizer: Tokenizer, trace: ForwardTrace, w
 export class AttentionSequence {
   readonly promptTokenCount: number;
   readonly fallback: ByteFallback[];
-  readonly frames: AttentionFrame[] = [];
+  /** frames[s]: what the model call after s generated tokens traced, as kept. */
+  readonly frames: StoredFrame[] = [];
   readonly picks: PickedToken[] = [];
   private readonly session: DecodeSession;
   private readonly lensTopK: number;
@@ -154,9 +56,35 @@ export class AttentionSequence {
     }
   }
 
-  private runNewest(): AttentionFrame {
+  private runNewest(): StoredFrame {
     this.session.nextLogits();
-    return frameOf(this.model, this.tokenizer, this.session.lastTrace!, this.session.windowStart, this.lensTopK);
+    const trace = this.session.lastTrace!;
+    const windowStart = this.session.windowStart;
+    const lens = lensRows(this.model, this.tokenizer, trace, this.lensTopK);
+    const frame = storeFrame(
+      trace.layers.map((l) => l.attention),
+      windowStart + trace.positionOffset,
+      windowStart,
+      lens,
+    );
+    // The trace holds every layer's whole scores and weights (1.2 GB for a 1,024-token prefill of GPT-2): the rows are kept, the trace let go.
+    this.session.lastTrace = null;
+    return frame;
+  }
+
+  /** The window of every step so far. */
+  steps(from = 0): StepWindow[] {
+    return this.frames.slice(from).map(windowOf);
+  }
+
+  /** Bytes of attention kept for the whole sequence. */
+  get storedBytes(): number {
+    return storedBytes(this.frames);
+  }
+
+  /** Step `step`'s window and the rows that make it. */
+  at(step: number): StepRows {
+    return new StepRows(this.frames, step);
   }
 
   get tokens(): readonly number[] {
@@ -172,7 +100,7 @@ export class AttentionSequence {
   }
 
   /** Draws one token from the newest frame's logits and runs it: one more frame. */
-  advance(): { token: AttentionToken; pick: PickedToken; frame: AttentionFrame } {
+  advance(): { token: AttentionToken; pick: PickedToken; frame: StoredFrame } {
     const step = this.session.step();
     const frame = this.runNewest();
     const pick: PickedToken = { id: step.id, prob: step.prob, rawProb: step.rawProb, u: step.u };
@@ -190,77 +118,6 @@ export class AttentionSequence {
   }
 }
 
-// ---- the masks lesson and teacher forcing ---------------------------------------------------
-
-/** The same tokens under a causal (GPT), a prefix-LM (GLM) and a bidirectional (BERT) mask. */
-export function maskLesson(model: GPT, tokenizer: Tokenizer, ids: readonly number[], prefixLength: number): MaskLessonResult {
-  const prefix = Math.max(0, Math.min(ids.length, Math.round(prefixLength)));
-  const masks: MaskMode[] = [CAUSAL, { kind: 'prefix', prefixLength: prefix }, { kind: 'bidirectional' }];
-  const runs: MaskRun[] = masks.map((mask) => {
-    const { trace } = model.run(ids, { mask, trace: true });
-    return {
-      mask,
-      description: describeMask(mask),
-      layers: trace!.layers.map((l) => ({ scores: l.attention.scores, probs: l.attention.probs })),
-    };
-  });
-  return { tokens: ids.map((id) => tokenView(tokenizer, id)), runs };
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-/**
- * Teacher forcing: one causal forward pass over the whole sequence predicts
- * every next token at once — what training computes. Stepping through the
- * same tokens one at a time with a KV cache is what generation computes. With
- * the causal mask both give the same numbers (up to float rounding).
- */
-export function teacherForcing(model: GPT, tokenizer: Tokenizer, ids: readonly number[]): TeacherForcingResult {
-  const V = model.config.vocabSize;
-  const t0 = performance.now();
-  const full = model.run(ids, { trace: true }).trace!.logits.data; // [T, V]
-  const t1 = performance.now();
-  const cache = model.createCache();
-  const stepped: Float32Array[] = [];
-  let kvCacheBytes = 0;
-  try {
-    for (const id of ids) stepped.push(model.run([id], { cache }).lastLogits);
-    kvCacheBytes = cache.bytes;
-  } finally {
-    cache.dispose();
-  }
-  const t2 = performance.now();
-  let lossSum = 0;
-  const rows: TeacherForcingRow[] = ids.map((id, i) => {
-    const fullRow = full.subarray(i * V, (i + 1) * V);
-    const fullProbs = softmax(fullRow);
-    const nextId = i + 1 < ids.length ? ids[i + 1] : null;
-    const nextProb = nextId === null ? null : fullProbs[nextId];
-    if (nextProb !== null) lossSum -= Math.log(Math.max(nextProb, 1e-30));
-    return {
-      id,
-      nextId,
-      fullTop: topGuesses(tokenizer, fullProbs, 1)[0],
-      stepTop: topGuesses(tokenizer, softmax(stepped[i]), 1)[0],
-      nextProb,
-      maxAbsDiff: maxAbsDiff(fullRow, stepped[i]),
-    };
-  });
-  return {
-    tokens: ids.map((id) => tokenView(tokenizer, id)),
-    rows,
-    maxAbsDiff: rows.reduce((m, r) => Math.max(m, r.maxAbsDiff), 0),
-    loss: ids.length > 1 ? lossSum / (ids.length - 1) : null,
-    fullPassMs: t1 - t0,
-    steppedMs: t2 - t1,
-    kvCacheBytes,
-  };
-}
-
 // ---- the worker's live sequence ----------------------------------------------------------
 
 /** The page asked to step a sequence the worker no longer holds; it reopens from the link's state. */
@@ -272,9 +129,38 @@ export class SequenceGone extends Error {
 let live: { id: number; slot: ModelSlot; sequence: AttentionSequence } | null = null;
 let nextSequenceId = 1;
 
+/** The live sequence `id`, still on the model it started with. */
+function liveSequence(id: number): { id: number; slot: ModelSlot; sequence: AttentionSequence } {
+  const current = live;
+  if (!current || current.id !== id) throw new SequenceGone('The engine no longer holds this sequence.');
+  if (modelIn(current.slot).model !== current.sequence.model) {
+    closeLive();
+    throw new SequenceGone('The model was reloaded since this sequence started.');
+  }
+  return current;
+}
+
+function checkHead(model: GPT, layer: number, head: number): void {
+  const { nLayer, nHead } = model.config;
+  if (!(Number.isInteger(layer) && layer >= 0 && layer < nLayer && Number.isInteger(head) && head >= 0 && head < nHead)) {
+    throw new InputError(`There is no layer ${layer}, head ${head}: this model has ${nLayer} layers × ${nHead} heads.`);
+  }
+}
+
+/** A window [start, start + size) inside a step of `n` rows. */
+function checkWindow(start: number, size: number, n: number): void {
+  if (!(Number.isInteger(start) && Number.isInteger(size) && start >= 0 && size >= 1 && start + size <= n)) {
+    throw new InputError(`Rows ${start}…${start + size - 1} are not inside this step's ${n} tokens.`);
+  }
+}
+
+/** The grid's last answer, for the live sequence only. */
+let lastGrid: { sequence: AttentionSequence; result: GridResult } | null = null;
+
 function closeLive(): void {
   live?.sequence.dispose();
   live = null;
+  lastGrid = null;
 }
 
 /** Steps between yields, so a stop or a newer call gets through during a long replay. */
@@ -314,24 +200,20 @@ export const attentionHandlers: { [M in keyof AttentionMethods]: Handler<M> } = 
       tokens: sequence.tokenViews(),
       promptLength: sequence.promptLength,
       promptTokenCount: sequence.promptTokenCount,
-      frames: sequence.frames.slice(),
+      steps: sequence.steps(),
       picks: sequence.picks.slice(),
       notices: sequence.notices,
       fallback: sequence.fallback,
       stopped,
+      storedBytes: sequence.storedBytes,
     };
   },
 
   async attentionStep({ sequence: id, have, count }, job) {
     await engineReady();
-    const current = live;
-    if (!current || current.id !== id) throw new SequenceGone('The engine no longer holds this sequence.');
-    if (modelIn(current.slot).model !== current.sequence.model) {
-      closeLive();
-      throw new SequenceGone('The model was reloaded since this sequence started.');
-    }
+    const current = liveSequence(id);
     const sequence = current.sequence;
-    if (have !== sequence.frames.length) throw new SequenceGone(`The page holds ${have} frames but the engine ${sequence.frames.length}.`);
+    if (have !== sequence.frames.length) throw new SequenceGone(`The page holds ${have} steps but the engine ${sequence.frames.length}.`);
     const from = sequence.tokens.length;
     let stopped = false;
     for (let i = 0; i < count; i++) {
@@ -347,11 +229,68 @@ export const attentionHandlers: { [M in keyof AttentionMethods]: Handler<M> } = 
     }
     return {
       tokens: sequence.tokenViews(from),
-      frames: sequence.frames.slice(have),
+      steps: sequence.steps(have),
       picks: sequence.picks.slice(have - 1),
       notices: sequence.notices,
       stopped,
+      storedBytes: sequence.storedBytes,
     };
+  },
+
+  async attentionHead({ sequence: id, step, layer, head, row, window, overview }) {
+    await engineReady();
+    const { sequence } = liveSequence(id);
+    const { config } = sequence.model;
+    checkHead(sequence.model, layer, head);
+    const at = sequence.at(step);
+    const n = at.size;
+    checkWindow(window.start, window.size, n);
+    const q = at.resolve(row);
+    const rowWeights = new Float32Array(n);
+    at.weights(layer, head, q, 0, n, rowWeights);
+    const whole = window.start === 0 && window.size === n;
+    return {
+      step: at.step,
+      layer,
+      head,
+      size: n,
+      row: q,
+      window: { start: window.start, ...at.block(layer, head, window.start, window.size) },
+      overview: whole || overview < 1 ? null : at.thumbnail(layer, head, Math.round(overview)).matrix,
+      rowWeights,
+      stages: at.stages(layer, head, q, config.nEmbd / config.nHead),
+      lens: at.lens(q),
+    };
+  },
+
+  async attentionLines({ sequence: id, step, layer, heads, start, size }) {
+    await engineReady();
+    const { sequence } = liveSequence(id);
+    for (const h of heads) checkHead(sequence.model, layer, h);
+    const at = sequence.at(step);
+    checkWindow(start, size, at.size);
+    return { step: at.step, layer, heads: heads.map((head) => ({ head, values: at.block(layer, head, start, size).values })) };
+  },
+
+  async attentionGrid({ sequence: id, step, side }) {
+    await engineReady();
+    const { sequence } = liveSequence(id);
+    const { nLayer, nHead } = sequence.model.config;
+    const at = sequence.at(step);
+    const thumbSize = Math.min(at.size, Math.max(1, Math.round(side)));
+    // The grid reads every kept weight of the step (151 million at GPT-2's 1,024 tokens, about 1.5 s): the last answer is kept for a view switched back to.
+    const cached = lastGrid?.sequence === sequence && lastGrid.result.step === at.step && lastGrid.result.thumbSize === thumbSize ? lastGrid.result : null;
+    if (cached) return cached;
+    const heads = [];
+    for (let layer = 0; layer < nLayer; layer++) {
+      for (let head = 0; head < nHead; head++) {
+        const { matrix, habit } = at.thumbnail(layer, head, thumbSize);
+        heads.push({ layer, head, values: matrix.values, masked: matrix.masked, habit });
+      }
+    }
+    const result = { step: at.step, size: at.size, thumbSize, heads };
+    lastGrid = { sequence, result };
+    return result;
   },
 
   async attentionClose({ sequence }) {
@@ -360,11 +299,12 @@ export const attentionHandlers: { [M in keyof AttentionMethods]: Handler<M> } = 
     return { closed: true };
   },
 
-  async attentionMasks({ slot, ids, prefixLength }) {
+  async attentionMasks({ slot, ids, prefixLength, layer, head }) {
     await engineReady();
     const { model, tokenizer } = modelIn(slot);
     checkIds(model, ids);
-    return maskLesson(model, tokenizer, ids, prefixLength);
+    checkHead(model, layer, head);
+    return maskLesson(model, tokenizer, ids, prefixLength, layer, head);
   },
 
   async teacherForcing({ slot, ids }) {

@@ -9,7 +9,7 @@ import { loraCompare } from './lora/compare.ts';
 import { loraGenerate } from './lora/generate.ts';
 import { loraInspect } from './lora/inspect.ts';
 import { loraExport, loraImport } from './lora/peftFiles.ts';
-import { loraTrain } from './lora/train.ts';
+import { loraRestoreBest, loraTrain } from './lora/train.ts';
 
 export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
   loraStatus,
@@ -22,4 +22,5 @@ export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
   loraImport,
   loraDelete,
   loraCompare,
+  loraRestoreBest,
 };

@@ -1,8 +1,9 @@
-import type { EventOf, ModelInfo, PreparedSummary, TrainParams, TrainResult } from '../protocol.ts';
+import type { EventOf, ModelInfo, PreparedSummary, TrainedFiles, TrainParams, TrainResult } from '../protocol.ts';
 import { readTextFile } from '../../io/userText.ts';
-import { type JobContext, engineReady, installModel, yieldToEvents } from '../runtime.ts';
+import { type JobContext, clearSlot, engineReady, installModel, modelIn, yieldToEvents } from '../runtime.ts';
 import { GPT } from '../../model/gpt.ts';
 import { TRAINING_SIZES, countParameters, makeConfig, type GPTConfig } from '../../model/config.ts';
+import { saveGPT } from '../../io/checkpoint.ts';
 import { ByteLevelBPE, CharTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 import { splitCorpus } from '../../data/corpus.ts';
 import { Trainer } from '../../train/trainer.ts';
@@ -34,6 +35,20 @@ function configFor(size: TrainParams['size'], vocabSize: number): GPTConfig {
   return makeConfig(TRAINING_SIZES[size], { vocabSize });
 }
 
+/**
+ * A character vocabulary of one symbol has nothing to predict (and TF.js's oneHot refuses depth 1):
+ * refuse it before any tensor is made.
+ */
+function checkVocabulary(tokenizer: Tokenizer, text: string): void {
+  if (tokenizer.vocabSize >= 2) return;
+  const only = [...text][0] ?? '';
+  const shown = only === '\n' ? 'a line break' : only.trim() === '' ? 'a space' : `"${only}"`;
+  throw new TrainingInputError(
+    `The text has only one distinct character (${shown}), so there is nothing to learn: with a single possible next ` +
+      'character every guess is right. Use a text with at least two different characters (or the BPE tokenizer, whose 256 byte tokens always give a choice).',
+  );
+}
+
 export async function train(params: TrainParams, job: JobContext<EventOf<'train'>>): Promise<TrainResult> {
   await engineReady();
   job.emit({ type: 'status', message: 'Reading the text…' });
@@ -51,6 +66,7 @@ export async function train(params: TrainParams, job: JobContext<EventOf<'train'
     // a character set says next to nothing about the text's statistics.
     tokenizer = CharTokenizer.fromText(text);
   }
+  checkVocabulary(tokenizer, text);
   let trainIds = Int32Array.from(tokenizer.encode(trainText));
   let valIds = Int32Array.from(tokenizer.encode(valText));
   const config = configFor(params.size, tokenizer.vocabSize);
@@ -69,9 +85,25 @@ export async function train(params: TrainParams, job: JobContext<EventOf<'train'
 
   const batchSize = 8;
   const steps = params.steps;
-  const model = GPT.create(config, params.seed);
-  let trainer: Trainer;
+  const name = `your text (${params.tokenizer === 'bpe' ? 'BPE' : 'characters'}, ${params.size})`;
+  const info: ModelInfo = {
+    slot: 'training',
+    name,
+    ref: '',
+    from: 'trained',
+    cacheProblem: null,
+    weightBytes: 0,
+    config,
+    parameterCount: countParameters(config),
+    tokenizerKind: tokenizer.kind,
+    training: null,
+  };
+  // The new model lives in the training slot, which no other panel uses: the active model is never touched.
+  // Whatever happens from here, the slot is emptied and everything this run made is freed.
+  installModel('training', { model: GPT.create(config, params.seed), tokenizer, info });
+  let trainer: Trainer | null = null;
   try {
+    const { model } = modelIn('training');
     trainer = new Trainer(model, trainIds, {
       batchSize,
       blockSize,
@@ -81,35 +113,46 @@ export async function train(params: TrainParams, job: JobContext<EventOf<'train'
       warmupSteps: Math.max(1, Math.min(50, Math.floor(steps / 10))),
       seed: params.seed,
     });
-  } catch (e) {
-    model.dispose();
-    throw e;
+    const summary: PreparedSummary = {
+      characters: text.length,
+      truncatedFrom,
+      tokenizerKind: tokenizer.kind,
+      vocabSize: tokenizer.vocabSize,
+      trainTokens: trainIds.length,
+      valTokens: valIds.length,
+      parameterCount: info.parameterCount,
+      description: model.describe(),
+      batchSize,
+      blockSize,
+    };
+    job.emit({ type: 'prepared', summary, model: info });
+    const valLoss = await runTraining(trainer, model, tokenizer, trainIds, valIds, job);
+    const lastLoss = valLoss.lastLoss;
+    info.training = { steps: trainer.step, valLossPerToken: valLoss.valLoss, valPerplexity: valLoss.valLoss === null ? null : Math.exp(valLoss.valLoss) };
+    const { config: hfConfig, weights } = await saveGPT(model, { dtype: 'F32' });
+    info.weightBytes = weights.byteLength;
+    const files: TrainedFiles = {
+      'config.json': JSON.stringify(hfConfig, null, 2) + '\n',
+      'model.safetensors': weights,
+      'tokenizer.json': JSON.stringify(tokenizer.toJSON()),
+    };
+    return { stopped: job.stopped, steps: trainer.step, lastLoss, valLoss: valLoss.valLoss, model: info, files };
+  } finally {
+    trainer?.dispose(); // AdamW moments
+    clearSlot('training'); // the page keeps the files; the model is loaded from them when chosen
   }
-  const name = `your text (${params.tokenizer === 'bpe' ? 'BPE' : 'characters'}, ${params.size})`;
-  const info: ModelInfo = {
-    slot: 'custom',
-    name,
-    config,
-    parameterCount: countParameters(config),
-    tokenizerKind: tokenizer.kind,
-    training: null,
-  };
-  // The input passed every check: only now does the new model replace an earlier one trained here.
-  installModel('custom', { model, tokenizer, info });
-  const summary: PreparedSummary = {
-    characters: text.length,
-    truncatedFrom,
-    tokenizerKind: tokenizer.kind,
-    vocabSize: tokenizer.vocabSize,
-    trainTokens: trainIds.length,
-    valTokens: valIds.length,
-    parameterCount: info.parameterCount,
-    description: model.describe(),
-    batchSize,
-    blockSize,
-  };
-  job.emit({ type: 'prepared', summary, model: info });
+}
 
+/** The training loop with its periodic evaluation and greedy sample. */
+async function runTraining(
+  trainer: Trainer,
+  model: GPT,
+  tokenizer: Tokenizer,
+  trainIds: Int32Array,
+  valIds: Int32Array,
+  job: JobContext<EventOf<'train'>>,
+): Promise<{ lastLoss: number; valLoss: number | null }> {
+  const steps = trainer.settings.steps;
   const evalEvery = Math.max(10, Math.round(steps / 20));
   const samplePrompt = Array.from(trainIds.subarray(0, 4));
   let lastEvalStep = -1;
@@ -122,21 +165,15 @@ export async function train(params: TrainParams, job: JobContext<EventOf<'train'
   };
   let lastLoss = NaN;
   let valLoss: number | null = null;
-  try {
-    evaluate(0);
-    await trainer.run({
-      shouldStop: () => job.stopped,
-      onStep: (s) => {
-        lastLoss = s.loss;
-        job.emit({ type: 'step', step: s.step, loss: s.loss, learningRate: s.learningRate, ms: s.ms });
-        if (s.step % evalEvery === 0) valLoss = evaluate(s.step);
-      },
-    });
-    if (lastEvalStep !== trainer.step) valLoss = evaluate(trainer.step);
-  } finally {
-    trainer.dispose(); // AdamW moments; the model stays in its slot
-  }
-  info.training = { steps: trainer.step, valLossPerToken: valLoss, valPerplexity: valLoss === null ? null : Math.exp(valLoss) };
-  return { stopped: job.stopped, steps: trainer.step, lastLoss, valLoss, model: info };
+  evaluate(0);
+  await trainer.run({
+    shouldStop: () => job.stopped,
+    onStep: (s) => {
+      lastLoss = s.loss;
+      job.emit({ type: 'step', step: s.step, loss: s.loss, learningRate: s.learningRate, ms: s.ms });
+      if (s.step % evalEvery === 0) valLoss = evaluate(s.step);
+    },
+  });
+  if (lastEvalStep !== trainer.step) valLoss = evaluate(trainer.step);
+  return { lastLoss, valLoss };
 }
-

@@ -2,7 +2,8 @@
 // time, and for the newest (or any selected) token, where every head of every
 // layer looks. Views: one head's heatmap with its stages and the logit lens,
 // the lines of a layer's heads, every head at once, and the masks lesson;
-// below them, long inputs. All of it reads plain frames the engine sent.
+// below them, long inputs. The engine keeps the traced rows; each view asks it
+// for what it draws.
 
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PanelProps } from '../panelProps.ts';
@@ -53,7 +54,7 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
   const [speedMs, setSpeedMs] = useState<number>(SPEEDS[1].ms);
   /** The long-inputs section is drawn only while open: its charts need not follow every step. */
   const [longOpen, setLongOpen] = useState(false);
-  const have = seq?.frames.length ?? 0;
+  const have = seq?.steps.length ?? 0;
   // Playing: one step per tick, each only once the last one has arrived.
   useEffect(() => {
     if (!playing || !seq || busy || error) return;
@@ -70,7 +71,7 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
   }, [active]);
 
   // The step on screen: the link's step once its frames are here, else the last one that is.
-  const view = useMemo(() => (seq && seq.key === key ? stepView(seq, Math.min(state.step, seq.frames.length - 1)) : null), [seq, key, state.step]);
+  const view = useMemo(() => (seq && seq.key === key ? stepView(seq, Math.min(state.step, seq.steps.length - 1)) : null), [seq, key, state.step]);
   const row = view ? rowOf(view, state.query) : 0;
   const onSelectRow = useCallback(
     (r: number) => {
@@ -102,6 +103,7 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
         data-step={view?.step ?? ''}
         data-frames={have}
         data-size={view?.positions.length ?? ''}
+        data-stored-bytes={seq?.storedBytes ?? ''}
       >
         <p className="attn-summary">
           Showing layer <b data-testid="setting-layer">{layer}</b>, head <b data-testid="setting-head">{head}</b>
@@ -159,6 +161,9 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
         {config && (
           <StepControls
             step={state.step}
+            generated={busy === 'opening' ? (progress?.done ?? 0) : Math.max(0, have - 1)}
+            shown={view?.step ?? null}
+            failed={error !== null}
             max={MAX_STEP}
             busy={busy !== null}
             disabled={!seq || error !== null}
@@ -194,13 +199,15 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
               onSelect={onSelectPosition}
             />
             {config && state.attentionView === 'heatmap' && (
-              <HeatmapView seq={seq} view={view} layer={layer} head={head} row={row} headSize={headSize} onSelectRow={onSelectRow} />
+              <HeatmapView client={client} sequence={seq.id} seq={seq} view={view} layer={layer} head={head} row={row} headSize={headSize} onSelectRow={onSelectRow} />
             )}
             {config && state.attentionView === 'lines' && (
-              <HeadLinesView seq={seq} view={view} layer={layer} head={head} nHead={config.nHead} onHead={(h) => set('head', h)} onSelectRow={onSelectRow} />
+              <HeadLinesView client={client} sequence={seq.id} seq={seq} view={view} layer={layer} head={head} nHead={config.nHead} row={row} onHead={(h) => set('head', h)} onSelectRow={onSelectRow} />
             )}
             {config && state.attentionView === 'grid' && (
               <GridView
+                client={client}
+                sequence={seq.id}
                 view={view}
                 nLayer={config.nLayer}
                 nHead={config.nHead}

@@ -1,33 +1,60 @@
 // Every head of every layer at this step (BertViz's model view), each with a
-// few words on where its weight mostly goes; a click opens the head.
+// few words on where its weight mostly goes; a click opens the head. The
+// thumbnails are averaged in the worker: GPT-2's 144 heads at 1,024 tokens are
+// 151 million weights, of which the page receives 144 × 110².
 
 import { useMemo, useRef } from 'react';
+import type { EngineClient } from '../../engine/client.ts';
+import type { GridParams, GridResult } from '../../engine/attentionProtocol.ts';
 import { createHeadGrid, type GridData } from '../../charts/attention/grid.ts';
-import { type StepView, describeHabit, headHabit, headWeights } from './frames.ts';
+import { type StepView, describeHabit } from './frames.ts';
 import { useChart } from '../ChartView.tsx';
+import { useEngineCall } from '../useEngineCall.ts';
 
-export function GridView(props: { view: StepView; nLayer: number; nHead: number; layer: number; head: number; onOpen: (layer: number, head: number) => void }) {
-  const { view, nLayer, nHead, layer, head } = props;
-  const heads = useMemo(() => {
-    const out = [];
-    for (let l = 0; l < nLayer; l++) {
-      for (let h = 0; h < nHead; h++) {
-        const m = headWeights(view, l, h);
-        out.push({ layer: l, head: h, values: m.values, masked: m.masked, caption: describeHabit(headHabit(m)) });
-      }
-    }
-    return out;
-  }, [view, nLayer, nHead]);
-  const data = useMemo<GridData>(() => ({ size: view.positions.length, heads, selected: { layer, head } }), [view, heads, layer, head]);
+/** Cells per thumbnail side: one pixel each in a thumbnail of the grid (a longer window is averaged into them). */
+export const THUMB_CELLS = 110;
+
+export function GridView(props: {
+  client: EngineClient | null;
+  sequence: number;
+  view: StepView;
+  nLayer: number;
+  nHead: number;
+  layer: number;
+  head: number;
+  onOpen: (layer: number, head: number) => void;
+}) {
+  const { view, nLayer, nHead, layer, head, sequence } = props;
+  const params: GridParams = { sequence, step: view.step, side: THUMB_CELLS };
+  const key = `${sequence}|${view.step}`;
+  const call = useEngineCall(props.client, 'attentionGrid', params, key);
+  const fresh = call.status === 'done' && call.key === key ? call.result : null;
+  // The last answer stays drawn while the next step's is on its way.
+  const kept = useRef<{ sequence: number; result: GridResult } | null>(null);
+  if (fresh) kept.current = { sequence, result: fresh };
+  const result = kept.current?.sequence === sequence ? kept.current.result : null;
+  const data = useMemo<GridData | null>(
+    () =>
+      result && {
+        size: result.thumbSize,
+        heads: result.heads.map((h) => ({ layer: h.layer, head: h.head, values: h.values, masked: h.masked, caption: describeHabit(h.habit) })),
+        selected: { layer, head },
+      },
+    [result, layer, head],
+  );
   const open = useRef(props.onOpen);
   open.current = props.onOpen;
   const ref = useChart((el) => createHeadGrid(el, (l, h) => open.current(l, h)), data);
+  const n = result?.size ?? view.positions.length;
   return (
-    <figure className="attn-figure" data-testid="attention-grid" data-step={view.step}>
+    <figure className="attn-figure" data-testid="attention-grid" data-step={result?.step ?? ''} data-size={n} data-pending={fresh === null}>
       <figcaption>
         All {nLayer * nHead} heads at this step, a row per layer. Heads in the same layer read the same tokens with different projections,
         and settle into different habits; the caption is only where the weight mostly goes, not what the head is for. Click one to open it.
+        {n > THUMB_CELLS && ` Each thumbnail averages the ${n.toLocaleString('en')} × ${n.toLocaleString('en')} weights into ${THUMB_CELLS} × ${THUMB_CELLS} blocks.`}
       </figcaption>
+      {call.status === 'error' && <p className="alert error">{call.message}</p>}
+      {!result && call.status === 'running' && <p className="muted">Reading every head…</p>}
       <div className="chart" ref={ref} />
     </figure>
   );

@@ -4,37 +4,64 @@
 import { useMemo, useRef, useState } from 'react';
 import { createLinesView, type LinesData, MIN_DRAWN_WEIGHT } from '../../charts/attention/linesView.ts';
 import { headColor } from '../../charts/attention/common.ts';
-import { type SequenceData, type StepView, headWeights } from './frames.ts';
+import { heatmapWindow } from '../../charts/attention/heatmap.ts';
+import type { EngineClient } from '../../engine/client.ts';
+import type { LinesParams } from '../../engine/attentionProtocol.ts';
+import type { SequenceData, StepView } from './frames.ts';
+import { useEngineCall } from '../useEngineCall.ts';
+
+/** Tokens the lines view draws at most: beyond a few dozen rows the lines are a grey mass (and 12 heads × 1,024² pairs). */
+export const LINES_WINDOW = 64;
 import { useChart } from '../ChartView.tsx';
 
 export function HeadLinesView(props: {
+  client: EngineClient | null;
+  sequence: number;
   seq: SequenceData;
   view: StepView;
   layer: number;
   head: number;
   nHead: number;
+  /** Row of the selected query: the window of a long sequence follows it. */
+  row: number;
   onHead: (head: number) => void;
   onSelectRow: (row: number) => void;
 }) {
-  const { seq, view, layer, head, nHead } = props;
+  const { seq, view, layer, head, nHead, row } = props;
   const [allHeads, setAllHeads] = useState(true);
-  const data = useMemo<LinesData>(() => {
-    const heads = allHeads ? Array.from({ length: nHead }, (_, h) => h).filter((h) => h !== head).concat(head) : [head];
-    return {
-      tokens: view.positions.map((p) => seq.tokens[p].text),
-      ids: view.positions,
-      heads: heads.map((h) => ({ head: h, weights: headWeights(view, layer, h).values })),
-    };
-  }, [seq.tokens, view, layer, head, nHead, allHeads]);
-  const select = useRef(props.onSelectRow);
-  select.current = props.onSelectRow;
+  const n = view.positions.length;
+  const win = heatmapWindow(n, row, LINES_WINDOW);
+  const { start, size } = win;
+  const heads = allHeads ? Array.from({ length: nHead }, (_, h) => h).filter((h) => h !== head).concat(head) : [head];
+  const params: LinesParams = { sequence: props.sequence, step: view.step, layer, heads, start, size };
+  const key = `${props.sequence}|${view.step}|${layer}|${heads.join(',')}|${start}|${size}`;
+  const call = useEngineCall(props.client, 'attentionLines', params, key);
+  const result = call.status === 'done' && call.key === key ? call.result : null;
+  const kept = useRef<{ sequence: number; data: LinesData; step: number; start: number; size: number } | null>(null);
+  const fresh = useMemo<LinesData | null>(() => {
+    if (!result) return null;
+    const positions = view.positions.slice(start, start + size);
+    return { tokens: positions.map((p) => seq.tokens[p].text), ids: positions, heads: result.heads.map((h) => ({ head: h.head, weights: h.values })) };
+  }, [result, seq.tokens, view.positions, start, size]);
+  if (fresh) kept.current = { sequence: props.sequence, data: fresh, step: view.step, start, size };
+  else if (kept.current?.sequence !== props.sequence) kept.current = null;
+  // The last answer stays drawn while the next is on its way.
+  const data = kept.current?.data ?? null;
+  const select = useRef((r: number) => props.onSelectRow(start + r));
+  select.current = (r: number) => props.onSelectRow(start + r);
   const ref = useChart((el) => createLinesView(el, { onSelectRow: (r) => select.current(r) }), data);
 
   return (
-    <figure className="attn-figure" data-testid="attention-lines" data-layer={layer} data-head={head} data-step={view.step}>
+    <figure
+      className="attn-figure" data-testid="attention-lines" data-layer={layer} data-head={head} data-step={kept.current?.step ?? ''}
+      data-window-start={kept.current?.start ?? start} data-window-size={kept.current?.size ?? size} data-pending={fresh === null}
+    >
+      {call.status === 'error' && <p className="alert error">{call.message}</p>}
       <figcaption>
         Layer {layer}: each line joins a query token (left) to a key token (right) it reads, as opaque as the weight (each query's strongest line the most
         opaque). Hover a token to keep only its lines. Lines under {MIN_DRAWN_WEIGHT} are left out.
+        {size < n &&
+          ` Of the ${n.toLocaleString('en')} tokens, the ${size} around the selected query (positions ${view.positions[start]}…${view.positions[start + size - 1]}) are drawn, and only the lines between them; select another token in the text above to move the window.`}
       </figcaption>
       <div className="controls attn-lines-controls">
         <label className="attn-check">

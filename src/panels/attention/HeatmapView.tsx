@@ -2,14 +2,24 @@
 // the four stages that made it, and the logit lens at that position.
 
 import { useMemo, useRef } from 'react';
-import { createAttentionHeatmap, type AttentionHeatmapData } from '../../charts/attention/heatmap.ts';
+import type { EngineClient } from '../../engine/client.ts';
+import type { HeadParams, HeadResult } from '../../engine/attentionProtocol.ts';
+import { createAttentionHeatmap, heatmapWindow, DEFAULT_WINDOW, type AttentionHeatmapData } from '../../charts/attention/heatmap.ts';
 import { createRowBars, type RowBarsData } from '../../charts/attention/rowBars.ts';
 import { createStages, type StagesData } from '../../charts/attention/stages.ts';
 import { createLensStrip, type LensData } from '../../charts/attention/lensStrip.ts';
-import { type SequenceData, type StepView, headStages, headWeights, lensAt, nextTokenAt } from './frames.ts';
+import { type SequenceData, type StepView, nextTokenAt } from './frames.ts';
 import { useChart } from '../ChartView.tsx';
+import { useEngineCall } from '../useEngineCall.ts';
+import { DENSE_PREFILL } from '../../engine/handlers/attentionStore.ts';
+
+/** Blocks per side of the overview canvas of a matrix larger than the window (it is drawn at 160–320 px). */
+export const OVERVIEW_CELLS = 256;
 
 export interface HeadProps {
+  client: EngineClient | null;
+  /** The engine's handle of the live sequence. */
+  sequence: number;
   seq: SequenceData;
   view: StepView;
   layer: number;
@@ -20,39 +30,74 @@ export interface HeadProps {
   onSelectRow: (row: number) => void;
 }
 
-export function HeatmapView(props: HeadProps) {
-  const { seq, view, layer, head, row } = props;
-  const labels = useMemo(() => view.positions.map((p) => seq.tokens[p].text), [seq.tokens, view]);
-  const matrix = useMemo(() => headWeights(view, layer, head), [view, layer, head]);
-  const n = matrix.size;
-  const query = labels[row];
+/** The last answer for this sequence, kept on screen while the next one (another step, head or row) is on its way. */
+function useLatest(result: HeadResult | null, sequence: number): HeadResult | null {
+  const kept = useRef<{ sequence: number; result: HeadResult } | null>(null);
+  if (result) kept.current = { sequence, result };
+  return kept.current?.sequence === sequence ? kept.current.result : null;
+}
 
-  const heatmapData = useMemo<AttentionHeatmapData>(
-    () => ({ rowLabels: labels, colLabels: labels, values: matrix.values, masked: matrix.masked, rowIds: view.positions, colIds: view.positions, selectedRow: row }),
-    [labels, matrix, view.positions, row],
-  );
+export function HeatmapView(props: HeadProps) {
+  const { client, sequence, view, layer, head, row } = props;
+  const n = view.positions.length;
+  const win = heatmapWindow(n, row, DEFAULT_WINDOW);
+  const params: HeadParams = { sequence, step: view.step, layer, head, row, window: win, overview: OVERVIEW_CELLS };
+  const key = `${sequence}|${view.step}|${layer}|${head}|${row}|${win.start}|${win.size}`;
+  const call = useEngineCall(client, 'attentionHead', params, key);
+  const current = call.status === 'done' && call.key === key ? call.result : null;
+  const shown = useLatest(current, sequence);
+  if (call.status === 'error') return <p className="alert error" data-testid="attention-view-error">{call.message}</p>;
+  return <HeadCharts {...props} data={shown} pending={current === null} />;
+}
+
+function HeadCharts(props: HeadProps & { data: HeadResult | null; pending: boolean }) {
+  const { seq, view, data } = props;
+  // The answer's own step, layer, head and row: what is drawn, even while a newer one is on its way.
+  const step = data?.step ?? view.step;
+  const known = seq.promptLength + step;
+  const keyStart = data ? (seq.steps[data.step]?.keyStart ?? 0) : (view.positions[0] ?? 0);
+  const n = data?.size ?? 0;
+  const row = data?.row ?? 0;
+  const position = keyStart + row;
+  const label = (p: number) => seq.tokens[p]?.text ?? '';
+  const query = label(position);
+
+  const heatmapData = useMemo<AttentionHeatmapData | null>(() => {
+    if (!data) return null;
+    const { start, size } = data.window;
+    const ids = Array.from({ length: size }, (_, i) => keyStart + start + i);
+    const labels = ids.map((p) => seq.tokens[p]?.text ?? '');
+    return {
+      rowLabels: labels,
+      colLabels: labels,
+      values: data.window.values,
+      masked: data.window.masked,
+      rowIds: ids,
+      colIds: ids,
+      selectedRow: data.row >= start && data.row < start + size ? data.row - start : null,
+      whole: { size: data.size, start, selected: data.row, selectedLabel: labels[data.row - start] ?? seq.tokens[keyStart + data.row]?.text ?? '', overview: data.overview },
+    };
+  }, [data, keyStart, seq.tokens]);
   const select = useRef(props.onSelectRow);
   select.current = props.onSelectRow;
   const heatmapRef = useChart((el) => createAttentionHeatmap(el, { title: 'Attention weights of the chosen head', onSelectRow: (r) => select.current(r) }), heatmapData);
 
-  const barsData = useMemo<RowBarsData>(
-    () => ({
-      query,
-      labels,
-      values: matrix.values.subarray(row * n, (row + 1) * n),
-      masked: matrix.masked.subarray(row * n, (row + 1) * n),
-      ids: view.positions,
-    }),
-    [query, labels, matrix, row, n, view.positions],
-  );
+  const allLabels = useMemo(() => (data ? Array.from({ length: data.size }, (_, i) => seq.tokens[keyStart + i]?.text ?? '') : []), [data, keyStart, seq.tokens]);
+  const allIds = useMemo(() => allLabels.map((_, i) => keyStart + i), [allLabels, keyStart]);
+  const barsData = useMemo<RowBarsData | null>(() => {
+    if (!data) return null;
+    const masked = Uint8Array.from({ length: data.size }, (_, k) => (k > data.row ? 1 : 0));
+    return { query, labels: allLabels, values: data.rowWeights, masked, ids: allIds };
+  }, [data, query, allLabels, allIds]);
   const barsRef = useChart(createRowBars, barsData);
 
-  const stagesData = useMemo<StagesData>(() => {
-    const s = headStages(view, layer, head, row, props.headSize);
+  const stagesData = useMemo<StagesData | null>(() => {
+    if (!data) return null;
+    const s = data.stages;
     const root = Math.sqrt(props.headSize);
     return {
       query,
-      keyLabels: s.keys.map((p) => seq.tokens[p].text),
+      keyLabels: s.keys.map((p) => seq.tokens[p]?.text ?? ''),
       keyIds: s.keys,
       stages: [
         { id: 'qk', label: '1. Q·Kᵀ', note: 'query · each key', values: s.qk, kind: 'score' },
@@ -61,13 +106,13 @@ export function HeatmapView(props: HeadProps) {
         { id: 'softmax', label: '4. softmax', note: 'weights sum to 1', values: s.weights, kind: 'weight' },
       ],
     };
-  }, [view, layer, head, row, props.headSize, query, seq.tokens]);
+  }, [data, props.headSize, query, seq.tokens]);
   const stagesRef = useChart(createStages, stagesData);
 
-  const position = view.positions[row];
-  const next = nextTokenAt(seq, view, position);
-  const lensData = useMemo<LensData>(() => {
-    const stages = lensAt(view, row);
+  const next = nextTokenAt(seq, { ...view, known }, position);
+  const lensData = useMemo<LensData | null>(() => {
+    if (!data) return null;
+    const stages = data.lens;
     return {
       actualNext: next?.id ?? null,
       stages: stages.map((guesses, i) => ({
@@ -75,15 +120,23 @@ export function HeatmapView(props: HeadProps) {
         guesses,
       })),
     };
-  }, [view, row, next]);
+  }, [data, next]);
   const lensRef = useChart(createLensStrip, lensData);
 
-  const rowSum = matrix.values.subarray(row * n, (row + 1) * n).reduce((s, v) => s + v, 0);
+  const rowSum = data ? data.rowWeights.reduce((s, v) => s + v, 0) : 0;
   return (
     <div className="attn-heatmap-view">
-      <figure className="attn-figure" data-testid="attention-heatmap" data-layer={layer} data-head={head} data-step={view.step} data-size={n}>
+      <figure
+        className="attn-figure"
+        data-testid="attention-heatmap"
+        data-layer={data?.layer ?? ''}
+        data-head={data?.head ?? ''}
+        data-step={data?.step ?? ''}
+        data-size={n}
+        data-pending={props.pending}
+      >
         <figcaption>
-          Layer {layer}, head {head}: each row is a query token, each column a key token it may read. Hatched cells are the
+          Layer {data?.layer ?? props.layer}, head {data?.head ?? props.head}: each row is a query token, each column a key token it may read. Hatched cells are the
           future, blocked by the causal mask. The last row is the newest token: its query is the one that produces the next
           token. Click a row, or a token in the text above (with the keyboard: Tab to it and press Enter), to select it.
         </figcaption>
@@ -101,7 +154,9 @@ export function HeatmapView(props: HeadProps) {
         The trace keeps the scores after scaling; Q·Kᵀ is shown as those scores × √d_head (d_head = {props.headSize}). Scaling keeps
         the scores from growing with the head size, so the softmax does not saturate; the mask sets later keys to −∞, so their weight is
         exactly 0.
-        {stagesData.keyLabels.length < n && ' Keys written after this token did not exist when its row was computed (the KV cache only holds earlier tokens).'}
+        {stagesData &&
+          stagesData.keyLabels.length < n &&
+          ` Only the keys up to this token are shown: later ones did not exist yet when its row was computed (the KV cache only holds earlier tokens), or, in a prompt longer than ${DENSE_PREFILL} tokens, their scores are not kept (the mask sets them to −∞ anyway).`}
       </p>
       <div className="chart attn-scroll" tabIndex={0} ref={stagesRef} data-testid="attention-stages" />
 
@@ -117,7 +172,13 @@ export function HeatmapView(props: HeadProps) {
           'The next token has not been generated yet: step to see it.'
         )}
       </p>
-      <div className="chart" ref={lensRef} data-testid="attention-lens" />
+      {lensData && lensData.stages.length === 0 && (
+        <p className="notice" data-testid="attention-lens-missing">
+          On a model this large the logit lens is read out only for the last tokens of a long prompt and for every generated token (for each
+          token, every stage multiplies by the whole vocabulary): select one of those to see it.
+        </p>
+      )}
+      <div className="chart" ref={lensRef} data-testid="attention-lens" hidden={!lensData || lensData.stages.length === 0} />
     </div>
   );
 }

@@ -46,24 +46,25 @@ export function MasksView(props: {
   const n = ids.length;
   const prefixLength = Math.max(0, Math.min(n, seq.promptLength - (view.positions[0] ?? 0)));
   const key = `${ids.join(',')}|${prefixLength}`;
-  const maskParams: MaskLessonParams = { slot: 'embedded', ids, prefixLength };
-  const tfParams: TeacherForcingParams = { slot: 'embedded', ids };
-  const masks = useEngineCall(client, 'attentionMasks', maskParams, key);
+  const masksKey = `${key}|${layer}|${head}`;
+  const maskParams: MaskLessonParams = { slot: 'active', ids, prefixLength, layer, head };
+  const tfParams: TeacherForcingParams = { slot: 'active', ids };
+  const masks = useEngineCall(client, 'attentionMasks', maskParams, masksKey);
   const forcing = useEngineCall(client, 'teacherForcing', tfParams, key);
 
   const data = useMemo<MaskComparisonData | null>(() => {
-    if (masks.status !== 'done' || masks.key !== key) return null;
+    if (masks.status !== 'done' || masks.key !== masksKey) return null;
     const { tokens, runs } = masks.result;
     return {
       tokens: tokens.map((t) => t.text),
       selected: mask,
       panels: runs.map((run) => {
-        const m = maskedHead(run.layers[layer].probs, n, head, run.mask);
+        const m = maskedHead(run.probs, n, run.mask);
         const id = run.mask.kind;
         return { id, title: TITLES[id], subtitle: `${visiblePairs(run.mask, n)} of ${n * n} query–key pairs allowed`, values: m.values, masked: m.masked };
       }),
     };
-  }, [masks, key, layer, head, n, mask]);
+  }, [masks, masksKey, n, mask]);
   const onMask = useRef(props.onMask);
   onMask.current = props.onMask;
   const ref = useChart((el) => createMaskComparison(el, (id) => onMask.current(id as MaskId)), data);

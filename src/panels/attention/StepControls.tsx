@@ -1,6 +1,8 @@
 // Play / pause / step / step back / speed, as TensorFlow Playground steps its
 // training. The step itself lives in the link; playing and speed do not.
 
+import { isBehind, stepLabel } from './stepLabel.ts';
+
 export const SPEEDS = [
   { label: 'slow', ms: 1400 },
   { label: 'normal', ms: 700 },
@@ -9,6 +11,11 @@ export const SPEEDS = [
 
 export function StepControls(props: {
   step: number;
+  /** Generated tokens that exist now, and the step on screen (null before any). */
+  generated: number;
+  shown: number | null;
+  /** Generation failed: the label says so instead of counting. */
+  failed: boolean;
   max: number;
   busy: boolean;
   disabled: boolean;
@@ -19,6 +26,8 @@ export function StepControls(props: {
   onSpeed: (ms: number) => void;
 }) {
   const { step, max, busy, disabled, playing } = props;
+  const progress = { step, generated: props.generated, shown: props.shown, failed: props.failed };
+  const behind = isBehind(progress);
   return (
     <div className="attn-stepper" role="group" aria-label="Step through generation">
       <button type="button" data-testid="attention-reset" title="Back to the prompt alone" disabled={disabled || step === 0} onClick={() => props.onStep(0)}>
@@ -50,10 +59,15 @@ export function StepControls(props: {
           ))}
         </select>
       </label>
-      <span className="attn-step-label" data-testid="attention-step-label" aria-live="polite">
-        {step === 0 ? 'Step 0: the prompt alone' : `Step ${step}: ${step} token${step === 1 ? '' : 's'} generated`}
-        {busy && ' — generating…'}
+      <span className="attn-step-label" data-testid="attention-step-label" data-behind={behind} aria-live="polite">
+        {stepLabel(progress)}
       </span>
+      {behind && !props.failed && step > 1 && (
+        <progress
+          className="attn-step-progress" data-testid="attention-step-progress" max={step} value={Math.min(props.generated, step)}
+          aria-label={`Generating ${step} tokens`}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 // The panel's sequence: opened in the engine when the prompt, the sampling
 // settings or the seed change (regenerating as many tokens as the link's
-// step asks for), extended when the step moves past what was generated, and
-// kept as plain frames so that stepping back costs nothing.
+// step asks for), extended when the step moves past what was generated. The
+// page keeps the tokens and each step's window; the worker keeps the traced
+// rows, and the views ask it for what they draw, so stepping back reruns nothing.
 
 import { useEffect, useRef, useState } from 'react';
 import type { EngineClient, Job } from '../../engine/client.ts';
@@ -16,6 +17,8 @@ export interface LiveSequence extends SequenceData {
   notices: Notice[];
   fallback: ByteFallback[];
   promptTokenCount: number;
+  /** Bytes of attention the worker keeps for the sequence. */
+  storedBytes: number;
 }
 
 export interface SequenceState {
@@ -58,9 +61,9 @@ export function useSequence(req: SequenceRequest): SequenceState {
   /** The sequence an attentionStep call is running for. */
   const stepping = useRef<number | null>(null);
   /**
-   * Frames the engine has sent for the live sequence, counted when they arrive:
+   * Steps the engine has sent for the live sequence, counted when they arrive:
    * a render can still show fewer (its state update is on the way), and must
-   * not ask for those frames again.
+   * not ask for those steps again.
    */
   const received = useRef(0);
   const { client, active, key, step } = req;
@@ -96,7 +99,7 @@ export function useSequence(req: SequenceRequest): SequenceState {
       setState((s) => ({ ...s, busy: 'opening', progress: null, error: null }));
       job = client.call(
         'attentionOpen',
-        { slot: 'embedded', prompt, settings, seed, steps: latest.current.step, lensTopK: LENS_TOP_K },
+        { slot: 'active', prompt, settings, seed, steps: latest.current.step, lensTopK: LENS_TOP_K },
         (e) => alive && setState((s) => ({ ...s, progress: { done: e.done, total: e.total } })),
       );
       job.result.then(
@@ -108,12 +111,13 @@ export function useSequence(req: SequenceRequest): SequenceState {
             tokens: r.tokens,
             promptLength: r.promptLength,
             promptTokenCount: r.promptTokenCount,
-            frames: r.frames,
+            steps: r.steps,
             picks: r.picks,
             notices: r.notices,
             fallback: r.fallback,
+            storedBytes: r.storedBytes,
           };
-          received.current = r.frames.length;
+          received.current = r.steps.length;
           setState({ seq, busy: null, progress: null, error: null });
         },
         (e: Error) => alive && setState({ ...empty, error: { name: e.name, message: e.message } }),
@@ -129,29 +133,29 @@ export function useSequence(req: SequenceRequest): SequenceState {
     };
   }, [client, active, key, reopen]);
 
-  // Generate when the step moves past the frames held.
+  // Generate when the step moves past the steps held.
   const seq = state.seq;
-  const have = seq?.frames.length ?? 0;
+  const have = seq?.steps.length ?? 0;
   useEffect(() => {
     if (!client || !active || !seq || seq.key !== key || state.busy !== null || state.error || stepping.current !== null) return;
-    if (seq.frames.length < received.current) return; // this render predates frames already received
-    const missing = step - (seq.frames.length - 1);
+    if (seq.steps.length < received.current) return; // this render predates steps already received
+    const missing = step - (seq.steps.length - 1);
     if (missing <= 0) return;
     stepping.current = seq.id;
     setState((s) => ({ ...s, busy: 'stepping' }));
-    const job: Job<StepResult> = client.call('attentionStep', { sequence: seq.id, have: seq.frames.length, count: Math.min(missing, MAX_STEPS_PER_CALL) });
+    const job: Job<StepResult> = client.call('attentionStep', { sequence: seq.id, have: seq.steps.length, count: Math.min(missing, MAX_STEPS_PER_CALL) });
     job.result.then(
       (r) => {
         if (stepping.current !== seq.id) return;
         stepping.current = null;
-        received.current = seq.frames.length + r.frames.length;
+        received.current = seq.steps.length + r.steps.length;
         setState((s) =>
           s.seq?.id !== seq.id
             ? s
             : {
                 ...s,
                 busy: null,
-                seq: { ...s.seq, tokens: [...s.seq.tokens, ...r.tokens], frames: [...s.seq.frames, ...r.frames], picks: [...s.seq.picks, ...r.picks], notices: r.notices },
+                seq: { ...s.seq, tokens: [...s.seq.tokens, ...r.tokens], steps: [...s.seq.steps, ...r.steps], picks: [...s.seq.picks, ...r.picks], notices: r.notices, storedBytes: r.storedBytes },
               },
         );
       },

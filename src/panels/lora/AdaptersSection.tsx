@@ -3,12 +3,13 @@
 // it), merge and unmerge it with the logit difference measured, export it as
 // PEFT's two files, import two such files, delete.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EngineClient } from '../../engine/client.ts';
 import type { AdapterSummary, ImportResult, LoraStatus, MergeResult } from '../../engine/loraProtocol.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import { formatValue } from '../../charts/lora/heatmap.ts';
 import { saveFile } from './download.ts';
+import { SavedAdapters, keepAdapter } from '../models/SavedAdapters.tsx';
 
 export function AdaptersSection(props: {
   client: EngineClient;
@@ -28,6 +29,21 @@ export function AdaptersSection(props: {
     setMerge(null);
     setError(null);
   }, [selected?.id]);
+
+  // Work is never lost: every trained adapter is kept in the browser once its run ends, and again as a
+  // new entry after each further run (steps changed) — nothing kept earlier is overwritten.
+  const keptSteps = useRef(new Map<number, number>());
+  const [keepProblem, setKeepProblem] = useState<string | null>(null);
+  useEffect(() => {
+    if (status.busy) return;
+    for (const a of status.adapters) {
+      if (a.origin !== 'trained' || a.steps === 0 || a.merged || keptSteps.current.get(a.id) === a.steps) continue;
+      keptSteps.current.set(a.id, a.steps);
+      keepAdapter(client, a.id, `${a.name}, ${a.steps} steps`, state.model)
+        .then(() => setKeepProblem(null))
+        .catch((e: Error) => setKeepProblem(`${a.name} could not be kept in this browser: ${e.message} Export it to keep its files.`));
+    }
+  }, [client, status, state.model]);
 
   /** Runs one engine call with the buttons held and its error shown. */
   const act = async <T,>(work: () => Promise<T>): Promise<T | null> => {
@@ -125,6 +141,16 @@ export function AdaptersSection(props: {
           <button type="button" data-testid="lora-export" disabled={disabled} onClick={() => exportFiles(selected)}>
             Export (PEFT)
           </button>
+          {selected.origin === 'imported' && (
+            <button
+              type="button"
+              data-testid="lora-keep"
+              disabled={disabled}
+              onClick={() => act(() => keepAdapter(client, selected.id, selected.name, state.model))}
+            >
+              Keep in this browser
+            </button>
+          )}
           <button type="button" data-testid="lora-delete" disabled={disabled} onClick={() => remove(selected)}>
             Delete
           </button>
@@ -145,7 +171,16 @@ export function AdaptersSection(props: {
           {error}
         </p>
       )}
+      {keepProblem && (
+        <p className="alert warning" role="status" data-testid="lora-keep-error">
+          {keepProblem}
+        </p>
+      )}
       <ImportFiles client={client} state={state} disabled={disabled} onImported={(r) => {
+        onStatus(r.status);
+        onSelect(r.adapter.id);
+      }} />
+      <SavedAdapters client={client} model={state.model} probe={state.prompt} disabled={disabled} onImported={(r) => {
         onStatus(r.status);
         onSelect(r.adapter.id);
       }} />

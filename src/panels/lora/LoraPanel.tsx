@@ -16,6 +16,7 @@ import { MemoryCalculator } from './MemoryCalculator.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 import { TextSource } from './TextSource.tsx';
 import { TrainSection } from './TrainSection.tsx';
+import { loraConfigProblem } from './settings.ts';
 
 export function LoraPanel({ client, state, set, model }: PanelProps) {
   const [status, setStatus] = useState<LoraStatus | null>(null);
@@ -61,6 +62,7 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
           <TextSource value={source} onChange={setSource} disabled={running !== null} />
           <TrainSection
             client={client} state={state} source={source} selected={selected} blocked={running === 'compare'}
+            configProblem={loraConfigProblem(state, model.config)}
             onRunning={onTrainRunning} onDone={onTrained}
           />
           <AdaptersSection

@@ -10,7 +10,7 @@ import { type StackedBarsData, createStackedBars } from '../../charts/lora/stack
 import { NumberInput } from '../NumberInput.tsx';
 import { formatCount } from '../format.ts';
 import { ChartView } from '../ChartView.tsx';
-import { adapterParameterCount, loraConfigFromState, parseTargets, scalingFormula, withTarget } from './settings.ts';
+import { adapterParameterCount, loraConfigFromState, loraConfigProblem, parseTargets, scalingFormula, withTarget } from './settings.ts';
 
 const MODULE_HINTS: Record<string, string> = {
   'attn.c_attn': 'queries, keys, values',
@@ -35,6 +35,7 @@ export function SettingsSection(props: {
   const { state, set, model, disabled } = props;
   const config = loraConfigFromState(state);
   const { unknown } = parseTargets(state.loraTargets);
+  const problem = loraConfigProblem(state, model.config);
   const trainable = adapterParameterCount(model.config, config.target_modules, config.r);
   const total = model.parameterCount;
 
@@ -106,6 +107,11 @@ export function SettingsSection(props: {
       </fieldset>
       {config.target_modules.length === 0 && <p className="notice">Choose at least one module to adapt.</p>}
       {unknown.length > 0 && <p className="notice">The link names modules GPT-2 does not have, ignored: {unknown.join(', ')}.</p>}
+      {problem && config.target_modules.length > 0 && (
+        <p className="alert error" role="alert" data-testid="lora-config-error">
+          {problem}
+        </p>
+      )}
 
       <div className="controls">
         <NumberInput label="Steps" value={state.loraSteps} min={1} max={2000} disabled={disabled} testId="lora-steps" onCommit={(v) => set('loraSteps', v)} />

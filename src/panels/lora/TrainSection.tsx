@@ -2,9 +2,9 @@
 // on the selected one. A progress bar, the live loss curves (new text and
 // original corpus), Stop, and what happened if the loss blew up.
 
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { EngineClient } from '../../engine/client.ts';
-import type { AdapterSummary, LoraDataSummary, LoraStatus, LoraTextSource, LoraTrainEvent, LoraTrainResult } from '../../engine/loraProtocol.ts';
+import type { AdapterSummary, LoraDataSummary, LoraStatus, LoraTextSource, LoraTrainEvent, LoraTrainResult, LoraWorsened } from '../../engine/loraProtocol.ts';
 import type { AdaptationPoint } from '../../lora/experiment.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import { createLineChart } from '../../charts/lineChart.ts';
@@ -14,6 +14,7 @@ import { modelBaseUrl } from '../useEngine.ts';
 import { useEngineJob } from '../useEngineJob.ts';
 import { type StepLoss, lossChange, trainingCurves } from './curves.ts';
 import { loraConfigFromState } from './settings.ts';
+import { paceNote } from './pace.ts';
 
 interface Run {
   message: string;
@@ -40,6 +41,8 @@ export function TrainSection(props: {
   selected: AdapterSummary | null;
   /** Another long job (the comparison) is running. */
   blocked: boolean;
+  /** What is wrong with the settings for this model (shown by the settings section); training waits for a fix. */
+  configProblem: string | null;
   onRunning: (running: boolean) => void;
   onDone: (status: LoraStatus, adapterId: number) => void;
 }) {
@@ -91,7 +94,8 @@ export function TrainSection(props: {
   const newLoss = lossChange(points, 'newTextLoss');
   const originalLoss = lossChange(points, 'originalLoss');
   const done = run ? run.steps.length : 0;
-  const noTargets = config.target_modules.length === 0;
+  const noTargets = config.target_modules.length === 0 || props.configProblem !== null;
+  const pace = running && run ? paceNote(run.steps.map((x) => x.ms), run.plannedSteps, state.backend === 'auto' ? null : state.backend) : null;
 
   return (
     <section className="lora-section" aria-labelledby="lora-train-title">
@@ -128,7 +132,7 @@ export function TrainSection(props: {
             {running && !last && run.message}
             {last && `${run.adapterName ?? 'Adapter'}: step ${last.step} (${done} of ${run.plannedSteps} in this run) · batch loss ${last.loss.toFixed(3)} · ${last.ms.toFixed(0)} ms per step`}
             {run.status === 'stopped' && ' — stopped.'}
-            {run.status === 'done' && ' — done.'}
+            {run.status === 'done' && (run.result?.worsened ? ' — finished, but the model got worse (below).' : ' — done.')}
           </p>
           {run.data && (
             <p className="muted small" data-testid="lora-data-summary">
@@ -138,10 +142,21 @@ export function TrainSection(props: {
               Original corpus: {run.data.original}.
             </p>
           )}
+          {pace && (
+            <p className="alert warning" role="status" data-testid="lora-pace">
+              {pace}
+            </p>
+          )}
           {run.result?.stoppedBy && (
             <p className="alert warning" role="alert" data-testid="lora-stopped-by">
               {run.result.stoppedBy}
             </p>
+          )}
+          {run.result?.worsened && (
+            <Worsened
+              client={client} adapterId={run.result.adapter.id} worsened={run.result.worsened} disabled={running || blocked}
+              onRestored={(status) => onDone(status, run.result!.adapter.id)}
+            />
           )}
           {run.result?.qlora && <QloraLine q={run.result.qlora} />}
         </div>
@@ -194,5 +209,48 @@ function QloraLine({ q }: { q: NonNullable<LoraTrainResult['qlora']> }) {
       alone {q.baseLossFloat.toFixed(3)} → {q.baseLossNf4.toFixed(3)} when rounded; the trained adapter scores {q.adaptedLossNf4.toFixed(3)} over the
       4-bit base and {q.adaptedLossFloat.toFixed(3)} over the float32 one.
     </p>
+  );
+}
+
+/** A run that made the model worse: what happened, and the way back to its best point (as a divergence restores). */
+function Worsened(props: {
+  client: EngineClient;
+  adapterId: number;
+  worsened: LoraWorsened;
+  disabled: boolean;
+  onRestored: (status: LoraStatus) => void;
+}) {
+  const { client, adapterId, worsened, disabled } = props;
+  const [busy, setBusy] = useState(false);
+  /** The report whose restore went through (a new run brings a new report). */
+  const [restoredFor, setRestoredFor] = useState<LoraWorsened | null>(null);
+  const restored = restoredFor === worsened;
+  const [error, setError] = useState<string | null>(null);
+  const restore = () => {
+    setBusy(true);
+    setError(null);
+    client
+      .call('loraRestoreBest', { id: adapterId })
+      .result.then((r) => {
+        setRestoredFor(worsened);
+        props.onRestored(r.status);
+      })
+      .catch((e: Error) => setError(e.message))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div className="alert warning lora-worsened" role="alert" data-testid="lora-worsened">
+      <p>{worsened.message}</p>
+      {restored ? (
+        <p data-testid="lora-restored">
+          Restored: the adapter is back at step {worsened.bestStep} (new-text loss {worsened.bestLoss.toFixed(3)}).
+        </p>
+      ) : (
+        <button type="button" data-testid="lora-restore-best" disabled={disabled || busy} onClick={restore}>
+          {worsened.bestStep === 0 ? 'Restore the adapter to where this run began' : `Restore the adapter to step ${worsened.bestStep}`}
+        </button>
+      )}
+      {error && <p className="error">{error}</p>}
+    </div>
   );
 }

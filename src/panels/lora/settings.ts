@@ -1,7 +1,7 @@
 // The LoRA settings of the link, turned into what the core and the charts
 // need. Pure functions: no React, no engine.
 
-import { type LoraConfig, type TargetModule, TARGET_MODULES, loraScaling } from '../../lora/config.ts';
+import { type LoraConfig, type TargetModule, TARGET_MODULES, checkLoraConfig, loraScaling, moduleShape } from '../../lora/config.ts';
 import type { GPTConfig } from '../../model/config.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 
@@ -31,17 +31,13 @@ export function loraConfigFromState(state: PlaygroundState): LoraConfig {
   };
 }
 
-/** [in, out] of a module's weight, as GPT-2 stores it. */
-export function moduleShape(c: GPTConfig, m: TargetModule): [number, number] {
-  switch (m) {
-    case 'attn.c_attn':
-      return [c.nEmbd, 3 * c.nEmbd];
-    case 'attn.c_proj':
-      return [c.nEmbd, c.nEmbd];
-    case 'mlp.c_fc':
-      return [c.nEmbd, c.nInner];
-    case 'mlp.c_proj':
-      return [c.nInner, c.nEmbd];
+/** What is wrong with the link's LoRA settings for this model, in the core's words (naming the field); null when nothing. */
+export function loraConfigProblem(state: PlaygroundState, model: GPTConfig): string | null {
+  try {
+    checkLoraConfig(loraConfigFromState(state), model);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
   }
 }
 

@@ -50,7 +50,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
     setVocab([]);
     if (!client || !model) return;
     let live = true;
-    client.call('vocabulary', { slot: 'embedded' }).result.then((r) => live && setVocab(r.tokens)).catch(() => {});
+    client.call('vocabulary', { slot: 'active' }).result.then((r) => live && setVocab(r.tokens)).catch(() => {});
     return () => {
       live = false;
     };
@@ -62,7 +62,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
     let live = true;
     const t = setTimeout(() => {
       client
-        .call('promptLogits', { slot: 'embedded', prompt: state.prompt })
+        .call('promptLogits', { slot: 'active', prompt: state.prompt })
         .result.then((r) => live && (setPrompt(r), setPromptError(null)))
         .catch((e: Error) => live && (setPrompt(null), setPromptError(e.message)));
     }, 250);
@@ -91,12 +91,12 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
     const initial: Outcome = { label, promptTokens: [], tokens: [], report: null, beam: null, notices: [] };
     if (s.num_beams > 1) {
       const beamSettings = { ...beamSettingsFrom(state), num_beams: s.num_beams, no_repeat_ngram_size: s.no_repeat_ngram_size, repetition_penalty: s.repetition_penalty, length_penalty: s.length_penalty, early_stopping: s.early_stopping };
-      job.start('beam', { slot: 'embedded', prompt: state.prompt, settings: beamSettings, eosText: state.eosText }, initial, {
+      job.start('beam', { slot: 'active', prompt: state.prompt, settings: beamSettings, eosText: state.eosText }, initial, {
         result: (o, r) => ({ ...o, promptTokens: r.promptTokens, tokens: r.bestTokens, report: r.report, beam: r, notices: r.notices }),
       });
       return;
     }
-    job.start('decode', { slot: 'embedded', prompt: state.prompt, settings: s, maxNewTokens: state.maxNewTokens, seed: state.seed }, initial, {
+    job.start('decode', { slot: 'active', prompt: state.prompt, settings: s, maxNewTokens: state.maxNewTokens, seed: state.seed }, initial, {
       event: (o, ev) => (ev.type === 'prompt' ? { ...o, promptTokens: ev.tokens } : { ...o, tokens: [...o.tokens, ev.token] }),
       result: (o, r) => ({ ...o, tokens: r.tokens, report: r.report, notices: r.notices }),
     });

@@ -23,7 +23,7 @@ export function SweepView({ client, prompt, seed, ready }: { client: EngineClien
   const start = () => {
     if (running) return;
     const prompts = prompt && !SWEEP_PROMPTS.includes(prompt) ? [prompt, ...SWEEP_PROMPTS.slice(0, 5)] : SWEEP_PROMPTS;
-    job.start('sweep', { slot: 'embedded', prompts, maxNewTokens: 48, seed, temperatures: TEMPERATURES }, { progress: { done: 0, total: 1 }, result }, {
+    job.start('sweep', { slot: 'active', prompts, maxNewTokens: 48, seed, temperatures: TEMPERATURES }, { progress: { done: 0, total: 1 }, result }, {
       event: (r, e) => ({ ...r, progress: { done: e.done, total: e.total } }),
       result: (r, next) => ({ ...r, result: next }),
     });

@@ -7,18 +7,18 @@ import { maxAbsLogitDiff, probeIds } from './probe.ts';
 
 export const loraStatus: Handler<'loraStatus'> = async () => {
   await engineReady();
-  return adaptersIn('embedded').status(modelIn('embedded').info);
+  return adaptersIn('active').status(modelIn('active').info);
 };
 
 export const loraAttach: Handler<'loraAttach'> = async ({ id }) => {
   await engineReady();
-  const store = adaptersIn('embedded');
+  const store = adaptersIn('active');
   store.notBusy();
   const h = id === null ? null : store.find(id);
   if (h?.adapter.merged) throw new LoraError(`${h.name} is merged into the weights: it is already in effect. Unmerge it to switch it.`);
   store.notMerged(h ? 'switching adapters' : 'switching the adapter off');
   store.attach(h);
-  return store.status(modelIn('embedded').info);
+  return store.status(modelIn('active').info);
 };
 
 /**
@@ -28,8 +28,8 @@ export const loraAttach: Handler<'loraAttach'> = async ({ id }) => {
  */
 export const loraMerge: Handler<'loraMerge'> = async ({ id, merge, probe }): Promise<MergeResult> => {
   await engineReady();
-  const loaded = modelIn('embedded');
-  const store = adaptersIn('embedded');
+  const loaded = modelIn('active');
+  const store = adaptersIn('active');
   store.notBusy();
   const h = store.find(id);
   const { model } = loaded;
@@ -63,8 +63,8 @@ export const loraMerge: Handler<'loraMerge'> = async ({ id, merge, probe }): Pro
 
 export const loraDelete: Handler<'loraDelete'> = async ({ id }) => {
   await engineReady();
-  const store = adaptersIn('embedded');
+  const store = adaptersIn('active');
   store.notBusy();
   store.delete(store.find(id)); // unmerges first if merged
-  return store.status(modelIn('embedded').info);
+  return store.status(modelIn('active').info);
 };

@@ -4,6 +4,7 @@ import type { ComparisonResult, ComparisonRun } from '../../loraProtocol.ts';
 import { type Handler, adaptersIn, engineReady, modelIn } from '../../runtime.ts';
 import { GPT } from '../../../model/gpt.ts';
 import { LoraAdapter } from '../../../lora/lora.ts';
+import { checkLoraConfig } from '../../../lora/config.ts';
 import { type AdaptationResult, adapt } from '../../../lora/experiment.ts';
 import { EVAL_BATCHES, adaptationData, evalEvery, prepareData, trainSettings } from './runData.ts';
 import { maxAbsLogitDiff, probeIds } from './probe.ts';
@@ -16,10 +17,11 @@ import { maxAbsLogitDiff, probeIds } from './probe.ts';
  */
 export const loraCompare: Handler<'loraCompare'> = async (params, job): Promise<ComparisonResult> => {
   await engineReady();
-  const loaded = modelIn('embedded');
-  const store = adaptersIn('embedded');
+  const loaded = modelIn('active');
+  const store = adaptersIn('active');
   store.notBusy();
   store.notMerged('comparing against full fine-tuning');
+  checkLoraConfig(params.config, loaded.model.config); // before anything is read, copied or built
   store.busy = true;
   let copy: GPT | null = null;
   try {

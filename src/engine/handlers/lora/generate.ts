@@ -12,8 +12,8 @@ const MAX_COMPARE_TOKENS = 200;
 
 export const loraGenerate: Handler<'loraGenerate'> = async (params): Promise<GenerationPair> => {
   await engineReady();
-  const loaded = modelIn('embedded');
-  const store = adaptersIn('embedded');
+  const loaded = modelIn('active');
+  const store = adaptersIn('active');
   store.notBusy();
   const h = store.find(params.id);
   if (h.adapter.merged) throw new LoraError(`${h.name} is merged into the weights; unmerge it to compare it on and off.`);

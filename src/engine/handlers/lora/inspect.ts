@@ -9,7 +9,7 @@ import { singularValues } from '../../../util/linalg.ts';
 
 export const loraInspect: Handler<'loraInspect'> = async ({ id, layer, module }): Promise<LoraInspection> => {
   await engineReady();
-  const store = adaptersIn('embedded');
+  const store = adaptersIn('active');
   const h = store.find(id);
   const name = `transformer.h.${layer}.${module}`;
   const l = h.adapter.layers.find((x) => x.name === name);

@@ -9,8 +9,8 @@ import { maxAbsLogitDiff, probeIds } from './probe.ts';
 
 export const loraExport: Handler<'loraExport'> = async ({ id }) => {
   await engineReady();
-  const { info } = modelIn('embedded');
-  const h = adaptersIn('embedded').find(id);
+  const { info } = modelIn('active');
+  const h = adaptersIn('active').find(id);
   const { config, weights } = await exportPeft(h.adapter, info.name);
   return { config, configText: JSON.stringify(config, null, 2) + '\n', weights, name: h.name };
 };
@@ -18,8 +18,8 @@ export const loraExport: Handler<'loraExport'> = async ({ id }) => {
 /** Reads the files (an adapter for another base throws before anything is held) and looks for a held twin. */
 export const loraImport: Handler<'loraImport'> = async ({ configText, weights, name, probe }): Promise<ImportResult> => {
   await engineReady();
-  const loaded = modelIn('embedded');
-  const store = adaptersIn('embedded');
+  const loaded = modelIn('active');
+  const store = adaptersIn('active');
   store.notBusy();
   let json: unknown;
   try {

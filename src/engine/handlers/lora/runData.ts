@@ -14,12 +14,29 @@ import { decode } from '../../../sampling/sampler.ts';
 import { DEFAULT_SAMPLING } from '../../../sampling/settings.ts';
 
 /**
- * Batches of 8 windows of 64 tokens: a LoRA step of the playground model takes
- * about half a second on wasm, so a few dozen steps fit in a minute, and the
- * default text (~4,000 tokens) still holds ~6 validation windows.
+ * The batch of a LoRA step, sized from the model so that a step stays near
+ * the playground model's: batches of 8 windows of 64 tokens there (0.94M
+ * parameters: ~3 GFLOP, about half a second on wasm, so a few dozen steps fit
+ * in a minute, and the default text (~4,000 tokens) still holds ~6 validation
+ * windows). A step costs about 6 × parameters × tokens (forward and backward),
+ * so a larger model gets fewer tokens: GPT-2 (124M) gets one window of 32,
+ * the floor below which a window says little — and a step still takes
+ * seconds, which the panel measures and says.
  */
-export const BATCH_SIZE = 8;
+export const STEP_FLOP_BUDGET = 3e9;
+const MAX_BATCH = 8;
 const BLOCK_SIZE = 64;
+const MIN_BLOCK = 32;
+
+export function runShape(config: { blockSize: number }, parameterCount: number): { batchSize: number; blockSize: number } {
+  const tokens = Math.floor(STEP_FLOP_BUDGET / (6 * Math.max(1, parameterCount)));
+  const context = config.blockSize;
+  if (tokens < BLOCK_SIZE) return { batchSize: 1, blockSize: Math.min(context, Math.max(MIN_BLOCK, tokens)) };
+  const blockSize = Math.min(BLOCK_SIZE, context);
+  return { batchSize: Math.max(1, Math.min(MAX_BATCH, Math.floor(tokens / blockSize))), blockSize };
+}
+
+const shapeOf = (model: GPT) => runShape(model.config, model.parameterCount);
 /** Validation batches per text per evaluation: the same fixed windows every time. */
 export const EVAL_BATCHES = 2;
 /** Longer texts are cut: tokenizing stays within a second or two. */
@@ -32,7 +49,7 @@ export interface RunData {
   summary: LoraDataSummary;
 }
 
-const blockSizeFor = (model: GPT) => Math.min(BLOCK_SIZE, model.config.blockSize);
+const blockSizeFor = (model: GPT) => shapeOf(model).blockSize;
 
 async function readNewText(source: LoraTextSource): Promise<string> {
   if (source.kind === 'default') return explanationsAsText();
@@ -68,7 +85,7 @@ export async function prepareData(loaded: LoadedModel, store: AdapterStore, sour
       original: original.description,
       originalSource: original.source,
       originalValTokens: original.valIds.length,
-      batchSize: BATCH_SIZE,
+      batchSize: shapeOf(loaded.model).batchSize,
       blockSize,
     },
   };
@@ -153,8 +170,7 @@ async function generatedSample(loaded: LoadedModel, store: AdapterStore, blockSi
 /** The trainer's settings for a run of `steps` steps: warm-up a tenth of the run (1…10 steps), cosine down to a tenth. */
 export function trainSettings(model: GPT, steps: number, learningRate: number, seed: number) {
   return {
-    batchSize: BATCH_SIZE,
-    blockSize: blockSizeFor(model),
+    ...shapeOf(model),
     learningRate,
     minLearningRate: learningRate / 10,
     warmupSteps: Math.max(1, Math.min(10, Math.floor(steps / 10))),
@@ -167,7 +183,7 @@ export const evalEvery = (steps: number) => Math.max(5, Math.ceil(steps / 12));
 
 /** Mean validation loss on the run's fixed evaluation windows. */
 export function lossOn(model: GPT, ids: Int32Array): number {
-  return validationLoss(model, ids, { batchSize: BATCH_SIZE, blockSize: blockSizeFor(model) }, EVAL_BATCHES);
+  return validationLoss(model, ids, shapeOf(model), EVAL_BATCHES);
 }
 
 export function adaptationData(d: RunData, mix: number): AdaptationData {

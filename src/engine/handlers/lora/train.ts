@@ -2,23 +2,26 @@
 // the new text with the core's `adapt`. With QLoRA the adapter trains over an
 // NF4 copy of the base (lora/qlora.ts) and its values come back afterwards.
 
-import type { LoraTrainResult } from '../../loraProtocol.ts';
+import type { LoraTrainResult, LoraWorsened } from '../../loraProtocol.ts';
 import { type Handler, adaptersIn, engineReady, modelIn } from '../../runtime.ts';
 import { type HeldAdapter, adapterName } from '../../adapterStore.ts';
 import { LoraAdapter } from '../../../lora/lora.ts';
-import { type AdaptationPoint, adapt } from '../../../lora/experiment.ts';
+import { type LoraConfig, LoraError, checkLoraConfig, loraScaling } from '../../../lora/config.ts';
+import { type AdaptationPoint, type Worsening, adapt, judgeRun, restoreValues } from '../../../lora/experiment.ts';
 import { type QloraReport, QloraRun } from '../../../lora/qlora.ts';
 import { EVAL_BATCHES, adaptationData, evalEvery, lossOn, prepareData, trainSettings } from './runData.ts';
 
 export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<LoraTrainResult> => {
   await engineReady();
-  const loaded = modelIn('embedded');
-  const store = adaptersIn('embedded');
+  const loaded = modelIn('active');
+  const store = adaptersIn('active');
   store.notBusy();
   store.notMerged('training');
   const { model } = loaded;
   const continuing = params.adapterId === null ? null : store.find(params.adapterId);
   const config = continuing ? continuing.adapter.config : params.config;
+  // Every field checked (each message names it) before the text is read or anything is built.
+  checkLoraConfig(config, model.config);
   store.busy = true;
   let nf4: QloraRun | null = null;
   let fresh: LoraAdapter | null = null; // a new adapter on the embedded model, not yet held
@@ -26,12 +29,12 @@ export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<Lora
   try {
     job.emit({ type: 'status', message: 'Preparing the text and the original-corpus sample…' });
     const data = await prepareData(loaded, store, params.source, params.modelBaseUrl);
+    // The base model alone on the new text: a run that ends above it made the model worse.
+    const baseLoss = store.withAttached(null, () => lossOn(model, data.newValIds));
     // The adapter being trained: on the model itself, or on the NF4 copy.
     let trainee: LoraAdapter;
-    let baseLossFloat = NaN;
     if (params.qlora) {
       job.emit({ type: 'status', message: 'Rounding the base weights to 4-bit NF4…' });
-      baseLossFloat = store.withAttached(null, () => lossOn(model, data.newValIds));
       nf4 = await QloraRun.start(model, config, continuing?.adapter ?? null, params.seed, (m) => lossOn(m, data.newValIds));
       trainee = nf4.trainee;
       if (!continuing) fresh = QloraRun.receiver(model, config);
@@ -94,12 +97,20 @@ export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<Lora
     if (nf4) {
       await nf4.copyBack(h.adapter);
       const adaptedLossFloat = store.withAttached(h, () => lossOn(model, data.newValIds));
-      qlora = nf4.report({ baseLossFloat, adaptedLossNf4: points.at(-1)?.newTextLoss ?? NaN, adaptedLossFloat });
+      qlora = nf4.report({ baseLossFloat: baseLoss, adaptedLossNf4: points.at(-1)?.newTextLoss ?? NaN, adaptedLossFloat });
     }
     h.steps += trainedSteps;
     h.qlora = params.qlora;
     h.history.push(...points);
     store.attach(h);
+    restorable.delete(h);
+    const worse = result.stoppedBy ? null : judgeRun(result.points, baseLoss);
+    let worsened: LoraWorsened | null = null;
+    if (worse) {
+      const best = { step: result.best.step + startStep, loss: result.best.newTextLoss };
+      restorable.set(h, { step: best.step, values: result.best.values });
+      worsened = { ...worse, message: worseningMessage(worse, config, params.learningRate, best), bestStep: best.step, bestLoss: best.loss };
+    }
     return {
       adapter: store.summary(h),
       status: { ...store.status(loaded.info), busy: false },
@@ -111,6 +122,7 @@ export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<Lora
       stopped: job.stopped,
       qlora,
       data: data.summary,
+      worsened,
     };
   } catch (e) {
     fresh?.dispose();
@@ -120,4 +132,45 @@ export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<Lora
     nf4?.dispose();
     store.busy = false;
   }
+};
+
+/**
+ * The best evaluated values of a run that made things worse, per adapter, until
+ * the adapter trains again or is restored. (Only LoRA's A and B: a few KB to MB.)
+ */
+const restorable = new WeakMap<HeldAdapter, { step: number; values: Map<string, Float32Array> }>();
+
+function worseningMessage(w: Worsening, config: LoraConfig, learningRate: number, best: { step: number; loss: number }): string {
+  const f = (v: number) => v.toFixed(3);
+  const where =
+    w.aboveStart && w.aboveBase && f(w.start) === f(w.base)
+      ? `above where it began, the base model's own loss (${f(w.base)})`
+      : [w.aboveStart && `above where it began (${f(w.start)})`, w.aboveBase && `above the base model's own loss without an adapter (${f(w.base)})`]
+          .filter(Boolean)
+          .join(' and ');
+  const scaling = loraScaling(config);
+  return (
+    `This run made the model worse: the new text's loss ended at ${f(w.end)}, ${where}. ` +
+    `The learning rate (${learningRate}) or the scaling (${config.use_rslora ? 'α/√r' : 'α/r'} = ${Number(scaling.toFixed(3))}) is likely too high for this model. ` +
+    (best.step === 0 || (w.aboveBase && best.loss > w.base + 0.02)
+      ? 'Restore the adapter to where the run began, or switch it off, and try a lower rate.'
+      : `Restore the adapter to step ${best.step} (new-text loss ${f(best.loss)}), its best point, or switch it off.`)
+  );
+}
+
+/** Puts an adapter back to the best point of its last run, after that run made things worse. */
+export const loraRestoreBest: Handler<'loraRestoreBest'> = async ({ id }) => {
+  await engineReady();
+  const loaded = modelIn('active');
+  const store = adaptersIn('active');
+  store.notBusy();
+  const h = store.find(id);
+  const saved = restorable.get(h);
+  if (!saved) throw new LoraError(`${h.name} has nothing to restore: only a run that made the model worse keeps its best point.`);
+  if (h.adapter.merged) throw new LoraError(`${h.name} is merged into the weights; unmerge it before restoring it.`);
+  restoreValues(h.adapter.trainableVariables(), saved.values);
+  h.steps = saved.step;
+  h.history = h.history.filter((p) => p.step <= saved.step);
+  restorable.delete(h);
+  return { adapter: store.summary(h), status: store.status(loaded.info) };
 };

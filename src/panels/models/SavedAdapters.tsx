@@ -1,0 +1,99 @@
+// LoRA adapters kept in this browser (PEFT's two files each): the ones made for
+// the model in use first; load one back into the engine, rename, download,
+// delete. Trained adapters are kept automatically (AdaptersSection).
+
+import { useState } from 'react';
+import type { EngineClient } from '../../engine/client.ts';
+import type { ImportResult } from '../../engine/loraProtocol.ts';
+import type { StoredEntry } from '../../store/store.ts';
+import { formatBytes } from '../format.ts';
+import { saveFile } from '../lora/download.ts';
+import { changeStore, describeEntry, useStoredEntries, workStore } from './workStore.ts';
+
+export function SavedAdapters(props: { client: EngineClient; model: string; probe: string; disabled: boolean; onImported: (r: ImportResult) => void }) {
+  const { client, model, probe, disabled, onImported } = props;
+  const { entries, damaged, error } = useStoredEntries('adapter');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const act = (work: () => Promise<unknown>) => {
+    setProblem(null);
+    work().catch((e: Error) => setProblem(e.message));
+  };
+  const load = (e: StoredEntry) =>
+    act(async () => {
+      const { files } = await (await workStore()).readFiles(e.id);
+      const r = await client.call('loraImport', {
+        configText: new TextDecoder().decode(files['adapter_config.json']),
+        weights: files['adapter_model.safetensors'],
+        name: e.name,
+        probe,
+      }).result;
+      onImported(r);
+    });
+  const download = (e: StoredEntry) =>
+    act(async () => {
+      const { files } = await (await workStore()).readFiles(e.id);
+      for (const [name, bytes] of Object.entries(files)) saveFile(name, bytes, name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    });
+  // The adapters for the model in use first: another model's adapters will not load into this one.
+  const sorted = [...entries].sort((a, b) => Number(b.baseModel === model) - Number(a.baseModel === model));
+
+  return (
+    <div className="lora-saved" data-testid="saved-adapters">
+      <span className="field-label">Kept in this browser</span>
+      {error && <p className="alert warning small">{error}</p>}
+      {!error && entries.length === 0 && <p className="muted small">No adapter kept yet: adapters you train are kept here automatically.</p>}
+      {sorted.length > 0 && (
+        <ul className="stored-list">
+          {sorted.map((e) => (
+            <li key={e.id} data-testid="saved-adapter" data-name={e.name}>
+              {renaming?.id === e.id ? (
+                <form
+                  className="inline-form"
+                  onSubmit={(ev) => {
+                    ev.preventDefault();
+                    act(() => changeStore((s) => s.rename(e.id, renaming.name)).then(() => setRenaming(null)));
+                  }}
+                >
+                  <input aria-label={`New name for ${e.name}`} value={renaming.name} onChange={(ev) => setRenaming({ id: e.id, name: ev.target.value })} />
+                  <button type="submit">Save</button>
+                </form>
+              ) : (
+                <strong>{e.name}</strong>
+              )}{' '}
+              <span className="muted small">
+                {describeEntry(e, formatBytes)} · for {e.baseModel === model ? 'this model' : e.baseModel}
+              </span>
+              <span className="buttons">
+                <button type="button" data-testid="saved-adapter-load" disabled={disabled} onClick={() => load(e)}>
+                  Load
+                </button>
+                <button type="button" onClick={() => setRenaming({ id: e.id, name: e.name })}>
+                  Rename
+                </button>
+                <button type="button" onClick={() => download(e)}>
+                  Download
+                </button>
+                <button type="button" onClick={() => window.confirm(`Delete the adapter “${e.name}” from this browser?`) && act(() => changeStore((s) => s.delete(e.id)))}>
+                  Delete
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {damaged.length > 0 && <p className="alert warning small">Some saved records are damaged; the Models… dialog lists them with a Delete button.</p>}
+      {problem && (
+        <p className="alert error" role="alert" data-testid="saved-adapters-error">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Keeps one adapter (exported as PEFT's files) as a new entry; returns the entry. */
+export async function keepAdapter(client: EngineClient, id: number, name: string, baseModel: string): Promise<StoredEntry> {
+  const r = await client.call('loraExport', { id }).result;
+  return changeStore((s) => s.save({ kind: 'adapter', name, baseModel, files: { 'adapter_config.json': r.configText, 'adapter_model.safetensors': r.weights } }));
+}
