@@ -2,6 +2,7 @@
 // pieces live in state/, engine/, panels/ and charts/ (nothing imports App).
 
 import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import { PANELS, type PanelId } from './state/schema.ts';
 import { useHashState } from './state/useHashState.ts';
 import { useEngine } from './panels/useEngine.ts';
@@ -13,16 +14,18 @@ import { ModelPicker } from './panels/models/ModelPicker.tsx';
 import { SamplingPanel } from './panels/sampling/SamplingPanel.tsx';
 import { AttentionPanel } from './panels/attention/AttentionPanel.tsx';
 import { LoraPanel } from './panels/lora/LoraPanel.tsx';
-
-const PANEL_LABELS: Record<PanelId, string> = {
-  sampling: 'Sampling & repetition',
-  attention: 'Attention',
-  lora: 'LoRA',
-  'own-text': 'Your own text',
-};
+import { LanguageSwitch, useLocale } from './panels/LanguageSwitch.tsx';
 
 export function App() {
   const { state, problems, set, dismissProblems } = useHashState();
+  const locale = useLocale(state.lang);
+  const { t } = useTranslation();
+  const panelLabels: Record<PanelId, string> = {
+    sampling: t('tabs.sampling'),
+    attention: t('tabs.attention'),
+    lora: t('tabs.lora'),
+    'own-text': t('tabs.ownText'),
+  };
   const engine = useEngine(state.model, state.backend, (ref) => set('model', ref));
   // Every panel runs on the chosen model; one being trained in "Your own text" sits in a slot of its own.
   const active = engine.active;
@@ -38,26 +41,24 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <div className="header-row">
-          <h1>Transformer Playground</h1>
+          <h1>{t('app.title')}</h1>
           <ModelPicker model={state.model} onChoose={(ref) => set('model', ref)} disabled={!engine.client} />
+          <LanguageSwitch locale={locale} onChoose={(l) => set('lang', l)} />
         </div>
-        <p className="tagline">
-          A GPT running entirely in your browser — the small embedded one, one you train, or GPT-2 itself. Every setting lives in the page's address, so a copied link shows
-          someone else exactly this screen.
-        </p>
+        <p className="tagline">{t('app.tagline')}</p>
       </header>
 
       <main>
       {problems.length > 0 && (
         <div className="alert warning" role="status" data-testid="link-problems">
-          <strong>Some settings in the link could not be used as written:</strong>
+          <strong>{t('linkProblems.title')}</strong>
           <ul>
             {problems.map((p) => (
               <li key={p}>{p}</li>
             ))}
           </ul>
           <button type="button" className="link" onClick={dismissProblems}>
-            Dismiss
+            {t('linkProblems.dismiss')}
           </button>
         </div>
       )}
@@ -74,7 +75,7 @@ export function App() {
       />
       <PromptBox client={engine.client} embedded={active} custom={null} state={state} set={set} />
 
-      <TabList ids={PANELS} labels={PANEL_LABELS} selected={state.panel} onSelect={(id) => set('panel', id)} label="Panels" />
+      <TabList ids={PANELS} labels={panelLabels} selected={state.panel} onSelect={(id) => set('panel', id)} label={t('tabs.label')} />
       {PANELS.map((id) => (
         // Inactive panels stay mounted (hidden), so a training run survives a look at another tab.
         <div key={id} role="tabpanel" id={`tabpanel-${id}`} aria-labelledby={`tab-${id}`} hidden={state.panel !== id}>
@@ -83,9 +84,7 @@ export function App() {
       ))}
       </main>
 
-      <footer className="app-footer">
-        TensorFlow.js runs the model in a Web Worker, so the page stays responsive while it generates or trains.
-      </footer>
+      <footer className="app-footer">{t('app.footer')}</footer>
     </div>
   );
 }

@@ -125,6 +125,7 @@ const DOM_GLOBALS = /\b(document|window|navigator|localStorage)\.[A-Za-z]|\bHTML
  */
 const MAY_IMPORT: Record<string, string[]> = {
   util: [],
+  i18n: [],
   model: ['util'],
   tokenizer: ['util'],
   lessons: ['util'],

@@ -10,6 +10,10 @@ export const PANELS = ['sampling', 'attention', 'lora', 'own-text'] as const;
 export type PanelId = (typeof PANELS)[number];
 
 export const BACKEND_CHOICES = ['auto', 'webgl', 'wasm', 'cpu'] as const;
+
+/** The interface language: auto follows the browser's languages (src/i18n/locales.ts). */
+export const LANG_CHOICES = ['auto', 'en', 'zh'] as const;
+export type LangSetting = (typeof LANG_CHOICES)[number];
 export type BackendChoiceSetting = (typeof BACKEND_CHOICES)[number];
 
 export const TRAIN_TOKENIZERS = ['bpe', 'char'] as const;
@@ -40,6 +44,7 @@ export const schema = {
     key: 'backend', default: 'auto', values: BACKEND_CHOICES,
     describe: 'TensorFlow.js backend; auto picks WebGL on a real GPU, else wasm, else cpu.',
   }),
+  lang: enumField({ key: 'lang', default: 'auto', values: LANG_CHOICES, describe: "Interface language (en, zh); auto follows the browser's." }),
   panel: enumField({ key: 'panel', default: 'sampling', values: PANELS, describe: 'Which panel is open.' }),
   prompt: textField({ key: 'prompt', default: 'ROMEO:\n', maxLength: 2000, describe: 'The text every panel continues.' }),
   seed: intField({ key: 'seed', default: 1337, min: 0, max: 2 ** 32 - 1, describe: 'Seeds sampling, and the weights and batches of a model trained here.' }),

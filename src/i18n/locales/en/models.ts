@@ -1,0 +1,3 @@
+// English messages of the "models" namespace. Keys are grouped by where they appear.
+export default {
+};

@@ -1,0 +1,7 @@
+// 命名空间 "ownText" 的简体中文文案：为中文读者撰写，不逐字翻译；术语见 ../../glossary.ts。
+import type { Messages } from '../../shape.ts';
+import type en from '../en/ownText.ts';
+
+const zh: Messages<typeof en> = {
+};
+export default zh;
