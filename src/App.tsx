@@ -1,7 +1,7 @@
 // The playground: URL state → engine → panels. App only composes; the
 // pieces live in state/, engine/, panels/ and charts/ (nothing imports App).
 
-import type { ReactElement } from 'react';
+import { type ReactElement, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PANELS, type PanelId } from './state/schema.ts';
 import { useHashState } from './state/useHashState.ts';
@@ -20,6 +20,7 @@ export function App() {
   const { state, problems, set, dismissProblems } = useHashState();
   const locale = useLocale(state.lang);
   const { t } = useTranslation();
+  useEffect(() => void (document.title = t('app.title')), [t]);
   const panelLabels: Record<PanelId, string> = {
     sampling: t('tabs.sampling'),
     attention: t('tabs.attention'),

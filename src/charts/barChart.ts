@@ -4,8 +4,12 @@
 
 import { axisLeft, scaleBand, scaleLinear, select } from 'd3';
 import { type Chart, describe, listed, spoken } from './chart.ts';
+import { t } from '../i18n/index.ts';
+import { formatFixed } from '../i18n/format.ts';
 
 export interface Bar {
+  /** Stable key, written to the bar as data-label; the label when absent (so a translated label keeps its key). */
+  id?: string;
   label: string;
   value: number;
   /** A comparison value drawn as a dashed tick, e.g. the published figure. */
@@ -13,13 +17,19 @@ export interface Bar {
   color?: string;
 }
 
+const key = (b: Bar) => b.id ?? b.label;
+
 const M = { top: 12, right: 12, bottom: 44, left: 46 };
 
 /** Each bar's value in words, with its reference figure where it has one. */
 export function describeBars(bars: readonly Bar[], yLabel: string): string {
-  if (bars.length === 0) return 'No bars yet.';
-  const items = bars.map((b) => `${b.label} ${spoken(b.value)}${b.reference === undefined ? '' : ` (reference ${spoken(b.reference)})`}`);
-  return `${yLabel}: ${listed(items)}.`;
+  if (bars.length === 0) return t('charts:bars.empty');
+  const items = bars.map((b) =>
+    b.reference === undefined
+      ? t('charts:bars.item', { label: b.label, value: spoken(b.value) })
+      : t('charts:bars.itemWithReference', { label: b.label, value: spoken(b.value), reference: spoken(b.reference) }),
+  );
+  return t('charts:bars.summary', { yLabel, items: listed(items) });
 }
 
 export function createBarChart(container: HTMLElement, opts: { title: string; yLabel: string; height?: number; yMax?: number }): Chart<readonly Bar[]> {
@@ -37,13 +47,13 @@ export function createBarChart(container: HTMLElement, opts: { title: string; yL
     const innerH = height - M.top - M.bottom;
     svg.attr('width', width).attr('viewBox', `0 0 ${width} ${height}`);
     const top = opts.yMax ?? Math.max(0.05, ...bars.map((b) => Math.max(b.value, b.reference ?? 0))) * 1.1;
-    const x = scaleBand().domain(bars.map((b) => b.label)).range([0, innerW]).padding(0.25);
+    const x = scaleBand().domain(bars.map(key)).range([0, innerW]).padding(0.25);
     const y = scaleLinear().domain([0, top]).range([innerH, 0]).nice();
     yAxis.call(axisLeft(y).ticks(5));
     yLabel.attr('transform', `translate(12,${M.top + innerH / 2}) rotate(-90)`);
     const g = barsG
       .selectAll<SVGGElement, Bar>('g.bar')
-      .data(bars, (b) => b.label)
+      .data(bars, key)
       .join((enter) => {
         const e = enter.append('g').attr('class', 'bar');
         e.append('rect');
@@ -52,22 +62,22 @@ export function createBarChart(container: HTMLElement, opts: { title: string; yL
         e.append('text').attr('class', 'label').attr('text-anchor', 'middle');
         return e;
       })
-      .attr('data-label', (b) => b.label)
+      .attr('data-label', key)
       .attr('data-value', (b) => b.value);
     g.select('rect')
-      .attr('x', (b) => x(b.label)!)
+      .attr('x', (b) => x(key(b))!)
       .attr('width', x.bandwidth())
       .attr('y', (b) => y(b.value))
       .attr('height', (b) => innerH - y(b.value))
       .attr('fill', (b) => b.color ?? 'var(--accent)');
     g.select('line.reference')
       .attr('display', (b) => (b.reference === undefined ? 'none' : null))
-      .attr('x1', (b) => x(b.label)! - 4)
-      .attr('x2', (b) => x(b.label)! + x.bandwidth() + 4)
+      .attr('x1', (b) => x(key(b))! - 4)
+      .attr('x2', (b) => x(key(b))! + x.bandwidth() + 4)
       .attr('y1', (b) => y(b.reference ?? 0))
       .attr('y2', (b) => y(b.reference ?? 0));
-    g.select('text.value').attr('x', (b) => x(b.label)! + x.bandwidth() / 2).attr('y', (b) => y(b.value) - 4).text((b) => b.value.toFixed(3));
-    g.select('text.label').attr('x', (b) => x(b.label)! + x.bandwidth() / 2).attr('y', innerH + 18).text((b) => b.label);
+    g.select('text.value').attr('x', (b) => x(key(b))! + x.bandwidth() / 2).attr('y', (b) => y(b.value) - 4).text((b) => formatFixed(b.value, 3));
+    g.select('text.label').attr('x', (b) => x(key(b))! + x.bandwidth() / 2).attr('y', innerH + 18).text((b) => b.label);
   }
 
   return {

@@ -6,6 +6,8 @@
 
 import { select } from 'd3';
 import { type Chart, describe } from './chart.ts';
+import { t } from '../i18n/index.ts';
+import { formatFixed } from '../i18n/format.ts';
 
 export interface TreeCandidate {
   /** Index of the beam (the kept candidate, in order) at the previous step; 0 = the prompt at step 1. */
@@ -26,7 +28,13 @@ export function describeBeamTree(data: BeamTreeData): string {
   const best = data.steps.map((s) => s.candidates.find((c) => c.onBest)?.label).filter((l): l is string => l !== undefined);
   const candidates = data.steps.reduce((n, s) => n + s.candidates.length, 0);
   const finished = data.steps.reduce((n, s) => n + s.candidates.filter((c) => c.fate === 'finished').length, 0);
-  return `${data.steps.length} steps from "${data.rootLabel}", ${candidates} candidates in all, ${finished} finished. The best hypothesis continues: ${best.map((l) => `"${l}"`).join(' ')}.`;
+  return t('charts:beamTree.summary', {
+    steps: data.steps.length,
+    root: data.rootLabel,
+    candidates,
+    finished,
+    best: best.map((l) => t('charts:beamTree.token', { token: l })).join(t('charts:beamTree.tokenSeparator')),
+  });
 }
 
 const COL = 118;
@@ -89,7 +97,7 @@ export function createBeamTree(container: HTMLElement, title: string): Chart<Bea
       .attr('data-step', (d) => d.step)
       .attr('transform', (d) => `translate(${d.x},${d.y})`);
     g.select('text.tok').text((d) => d.label);
-    g.select('text.score').text((d) => d.score.toFixed(2));
+    g.select('text.score').text((d) => formatFixed(d.score, 2));
   }
 
   return {

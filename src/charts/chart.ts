@@ -2,6 +2,10 @@
 // linechart.ts): built once on a container by a `create…(container, options)`
 // function, then redrawn from plain data. React reaches charts only through
 // panels/ChartView.tsx, which relies on nothing but this interface.
+// The words a chart writes itself come from the "charts" namespace, read when it draws.
+
+import { t } from '../i18n/index.ts';
+import { formatNumber } from '../i18n/format.ts';
 
 export interface Chart<D> {
   /** Draws `data`, replacing whatever the chart showed before. */
@@ -19,17 +23,19 @@ export interface Chart<D> {
  */
 export function describe(element: Element, title: string, summary = ''): void {
   element.setAttribute('role', 'img');
-  element.setAttribute('aria-label', summary ? `${title}. ${summary}` : title);
+  element.setAttribute('aria-label', summary ? `${title}${t('charts:words.titleSeparator')}${summary}` : title);
 }
 
-/** A number in a text alternative: 3 significant digits, no trailing zeros. */
+/** A number in a text alternative: 3 significant digits, no trailing zeros, no grouping (read as one number). */
 export function spoken(v: number): string {
-  if (!Number.isFinite(v)) return v > 0 ? 'infinity' : v < 0 ? 'minus infinity' : 'not a number';
-  return Number(v.toPrecision(3)).toString();
+  if (!Number.isFinite(v)) return v > 0 ? t('charts:words.infinity') : v < 0 ? t('charts:words.minusInfinity') : t('charts:words.notANumber');
+  return formatNumber(Number(v.toPrecision(3)) || 0, { maximumSignificantDigits: 3, useGrouping: false }); // || 0: -0 reads as 0
 }
 
-/** "a, b and c" (a screen reader pauses at commas). */
-export function listed(items: readonly string[]): string {
+/** "a, b and c" / "a、b和c" (a screen reader pauses at commas); whole clauses are joined by "；" in Chinese. */
+export function listed(items: readonly string[], kind: 'items' | 'clauses' = 'items'): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  const [between, last] =
+    kind === 'items' ? [t('charts:words.listSeparator'), t('charts:words.listLastSeparator')] : [t('charts:words.clauseSeparator'), t('charts:words.clauseLastSeparator')];
+  return `${items.slice(0, -1).join(between)}${last}${items[items.length - 1]}`;
 }

@@ -6,6 +6,8 @@
 
 import { scaleLinear, select } from 'd3';
 import { type Chart, describe, listed } from './chart.ts';
+import { t } from '../i18n/index.ts';
+import { formatFixed, formatPercent } from '../i18n/format.ts';
 
 export interface DistributionBar {
   id: number;
@@ -31,15 +33,21 @@ export interface DistributionData {
 
 /** The likeliest tokens after the processors, what the filters cut, and which token the draw picks. */
 export function describeDistribution(data: DistributionData): string {
-  const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
+  const percent = (p: number) => formatPercent(p, 1);
   const kept = data.bars.filter((b) => b.cutBy === null).slice(0, 5);
   const cut = data.bars.filter((b) => b.cutBy !== null).length;
   const chosen = data.bars.find((b) => b.chosen);
   return [
-    kept.length ? `Likeliest next tokens after the processors: ${listed(kept.map((b) => `"${b.label}" ${percent(b.processed)} (model ${percent(b.raw)})`))}.` : 'No token is left.',
-    cut ? `${cut} of the ${data.bars.length} tokens shown were cut by a filter.` : '',
-    chosen ? (data.u === null ? `Greedy decoding picks "${chosen.label}".` : `The draw u = ${data.u.toFixed(3)} picks "${chosen.label}".`) : '',
-  ].filter(Boolean).join(' ');
+    kept.length
+      ? t('charts:distribution.likeliest', { tokens: listed(kept.map((b) => t('charts:distribution.token', { token: b.label, processed: percent(b.processed), raw: percent(b.raw) }))) })
+      : t('charts:distribution.noneLeft'),
+    cut ? t('charts:distribution.cut', { cut, shown: data.bars.length }) : '',
+    chosen
+      ? data.u === null
+        ? t('charts:distribution.greedyPicks', { token: chosen.label })
+        : t('charts:distribution.drawPicks', { u: formatFixed(data.u, 3), token: chosen.label })
+      : '',
+  ].filter(Boolean).join(t('charts:words.sentenceSeparator'));
 }
 
 const ROW = 22;
@@ -84,7 +92,7 @@ export function createDistributionChart(container: HTMLElement, title: string): 
     g.select('.value')
       .attr('x', (b) => LABEL_W + Math.max(x(b.raw), x(b.processed)) + 6)
       .attr('y', ROW / 2 - 2)
-      .text((b) => (b.cutBy ? `cut by ${b.cutBy}` : `${(b.processed * 100).toFixed(1)}%`));
+      .text((b) => (b.cutBy ? t('charts:distribution.cutBy', { processor: b.cutBy }) : formatPercent(b.processed, 1)));
     // The cumulative strip: each bar's share of [0, 1], so the draw marker shows which token it picked.
     const cx = width - CUM_W - 10;
     const cum = scaleLinear().domain([0, 1]).range([0, CUM_W]);
@@ -110,7 +118,7 @@ export function createDistributionChart(container: HTMLElement, title: string): 
       .attr('x', cx + CUM_W / 2)
       .attr('y', height - 8)
       .attr('text-anchor', 'middle')
-      .text((v) => (v === null ? 'greedy: top token' : `draw u = ${v.toFixed(3)}`));
+      .text((v) => (v === null ? t('charts:distribution.markerGreedy') : t('charts:distribution.markerDraw', { u: formatFixed(v, 3) })));
   }
 
   return {

@@ -6,6 +6,7 @@
 import { type Selection, axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
 import { drawLegend } from './legend.ts';
 import { type Chart, describe, listed, spoken } from './chart.ts';
+import { t } from '../i18n/index.ts';
 
 export interface Point {
   x: number;
@@ -50,15 +51,18 @@ const MARGIN = { top: 14, right: 16, bottom: 40, left: 52 };
 /** What the chart shows, in words: each line from its first point to its last, and the guide lines. */
 export function describeLines(data: LineChartData, options: Pick<LineChartOptions, 'xLabel' | 'yLabel'>): string {
   const drawn = data.series.filter((s) => s.points.length > 0);
-  if (drawn.length === 0) return 'No points yet.';
-  const at = (p: Point) => `${spoken(p.y)} at ${options.xLabel} ${spoken(p.x)}`;
+  if (drawn.length === 0) return t('charts:line.empty');
+  const at = (p: Point) => t('charts:line.at', { y: spoken(p.y), xLabel: options.xLabel, x: spoken(p.x) });
   const lines = drawn.map((s) => {
     const first = s.points[0];
     const last = s.points[s.points.length - 1];
-    return s.points.length === 1 ? `${s.label}: ${at(first)}` : `${s.label}: from ${at(first)} to ${at(last)}`;
+    return s.points.length === 1
+      ? t('charts:line.single', { label: s.label, at: at(first) })
+      : t('charts:line.range', { label: s.label, first: at(first), last: at(last) });
   });
-  const refs = (data.references ?? []).map((r) => `a guide line at ${spoken(r.y)} (${r.label})`);
-  return `${options.yLabel} against ${options.xLabel}. ${listed(lines)}.${refs.length ? ` With ${listed(refs)}.` : ''}`;
+  const refs = (data.references ?? []).map((r) => t('charts:line.guide', { y: spoken(r.y), label: r.label }));
+  const summary = t('charts:line.summary', { yLabel: options.yLabel, xLabel: options.xLabel, lines: listed(lines, 'clauses') });
+  return refs.length ? summary + t('charts:line.guides', { guides: listed(refs, 'clauses') }) : summary;
 }
 
 export function createLineChart(container: HTMLElement, options: LineChartOptions): Chart<LineChartData> {

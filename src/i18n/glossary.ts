@@ -67,4 +67,11 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
   { id: 'cross-entropy', en: 'cross-entropy', zh: '交叉熵' },
   { id: 'learning-rate', en: 'learning rate', zh: '学习率', hf: 'learning_rate' },
   { id: 'embedding', en: 'embedding', zh: '嵌入' },
+  { id: 'nats', en: 'nats (natural-log units of loss)', zh: '奈特（nat，以 e 为底的信息量单位）' },
+  { id: 'overfitting', en: 'memorising the training text (overfitting)', zh: '过拟合（死记硬背训练文本）' },
+  { id: 'byte-level-bpe', en: 'byte-level BPE', zh: '字节级 BPE' },
+  { id: 'vocabulary', en: 'vocabulary', zh: '词表', hf: 'vocab_size' },
+  { id: 'forward-pass', en: 'forward pass', zh: '前向传播' },
+  { id: 'seed', en: 'random seed', zh: '随机种子', hf: 'seed' },
+  { id: 'max-new-tokens', en: 'new tokens', zh: '新生成词元数', hf: 'max_new_tokens' },
 ];

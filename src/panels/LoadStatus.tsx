@@ -1,22 +1,28 @@
 // Where loading has got to (a progress bar with bytes and stage), which
 // TensorFlow.js backend runs and why, and whether the page now works offline.
 
+import { Trans, useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { BackendReport, EngineMemory, LoadEvent, LoadStage, ModelInfo } from '../engine/protocol.ts';
-import type { LoadState } from './useEngine.ts';
-import { formatBytes, formatCount } from './format.ts';
+import type { LoadState, Said } from './useEngine.ts';
+import { formatBytes, formatCount, formatFixed, formatNumber } from './format.ts';
 
-const STAGE_TEXT: Record<LoadStage, string> = {
-  config: 'Reading the model configuration',
-  tokenizer: 'Reading the tokenizer',
-  weights: 'Downloading the weights',
-  building: 'Building the model',
-  'warming-up': 'Running a first forward pass',
-};
+const STAGE_KEY = {
+  config: 'load.stage.config',
+  tokenizer: 'load.stage.tokenizer',
+  weights: 'load.stage.weights',
+  building: 'load.stage.building',
+  'warming-up': 'load.stage.warmingUp',
+} as const satisfies Record<LoadStage, string>;
 
-function progressText(p: LoadEvent | null): { label: string; fraction: number | null } {
-  if (!p) return { label: 'Starting the engine', fraction: null };
-  const bytes = p.totalBytes ? `${formatBytes(p.loadedBytes)} of ${formatBytes(p.totalBytes)}` : p.loadedBytes > 0 ? formatBytes(p.loadedBytes) : '';
-  const label = `${STAGE_TEXT[p.stage]}${bytes ? ` — ${bytes}` : ''}`;
+function progressText(p: LoadEvent | null, t: TFunction<'common'>): { label: string; fraction: number | null } {
+  if (!p) return { label: t('load.startingEngine'), fraction: null };
+  const bytes = p.totalBytes
+    ? t('load.bytesOf', { loaded: formatBytes(p.loadedBytes), total: formatBytes(p.totalBytes) })
+    : p.loadedBytes > 0
+      ? formatBytes(p.loadedBytes)
+      : '';
+  const label = `${t(STAGE_KEY[p.stage])}${bytes ? ` — ${bytes}` : ''}`;
   // Weights dominate the download, so the bar tracks them; the stages around them are short.
   const order: LoadStage[] = ['config', 'tokenizer', 'weights', 'building', 'warming-up'];
   const base = { config: 0, tokenizer: 0.03, weights: 0.06, building: 0.92, 'warming-up': 0.96 }[p.stage];
@@ -24,11 +30,27 @@ function progressText(p: LoadEvent | null): { label: string; fraction: number | 
   return { label, fraction: order.includes(p.stage) ? base + within : null };
 }
 
+/**
+ * Why this backend runs, in the reader's language: the engine's reason
+ * (English, one of four shapes in src/engine/runtime.ts) read back into its
+ * parts; a reason of another shape (a fallback after a failure) is shown as the engine wrote it.
+ */
+function backendReason(reason: string, t: TFunction<'common'>): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^(\w+) was asked for in the link$/.exec(reason))) return t('load.why.asked', { backend: m[1] });
+  if (reason === 'WebGL is not available in this browser, so wasm runs instead') return t('load.why.noWebgl');
+  if ((m = /^WebGL here is drawn in software \((.*)\), which is slow for generating one token at a time, so wasm runs instead$/.exec(reason))) {
+    return t('load.why.software', { renderer: m[1] });
+  }
+  if ((m = /^WebGL runs on the GPU \((.*)\)$/.exec(reason))) return t('load.why.gpu', { renderer: m[1] });
+  return reason;
+}
+
 export function LoadStatus(props: {
   load: LoadState;
   /** The model in use (it stays while another loads, and when that fails). */
   active: ModelInfo | null;
-  notice: string | null;
+  notice: Said | null;
   backend: BackendReport | null;
   offlineReady: boolean;
   memory: EngineMemory | null;
@@ -36,64 +58,95 @@ export function LoadStatus(props: {
   onCancel: () => void;
 }) {
   const { load, backend, active } = props;
+  const { t } = useTranslation();
   const inUse = load.status === 'ready' ? load.model : active;
   return (
     <section className="card status" aria-live="polite" data-testid="load-status" data-state={load.status}>
       {(load.status === 'starting' || load.status === 'loading') && <Progress load={load} onCancel={props.onCancel} />}
       {load.status === 'confirm' && (
         <div className="alert warning" role="alert" data-testid="confirm-download">
-          <strong>{load.name}</strong> is a download of <strong data-testid="download-size">{formatBytes(load.sizeBytes)}</strong>. It is kept in this
-          browser afterwards, so later visits read it from disk.{' '}
+          <Trans
+            t={t}
+            i18nKey="load.confirm"
+            values={{ name: load.name, size: formatBytes(load.sizeBytes) }}
+            components={{ b: <strong />, size: <strong data-testid="download-size" /> }}
+          />{' '}
           <span className="buttons">
             <button type="button" className="primary" data-testid="confirm-download-yes" onClick={props.onConfirm}>
-              Download
+              {t('actions.download')}
             </button>
             <button type="button" data-testid="confirm-download-no" onClick={props.onCancel}>
-              Cancel
+              {t('actions.cancel')}
             </button>
           </span>
-          {active && <> Until then every panel keeps using {active.name}.</>}
+          {active && t('load.untilThen', { name: active.name })}
         </div>
       )}
       {load.status === 'error' && (
         <div className="alert error" role="alert">
-          <strong>The model did not load.</strong> {load.message}
-          {/models\/shakespeare\/.*(no model|missing|404)|(no model|missing|404).*models\/shakespeare\//i.test(load.message) && (
-            <> While the embedded model is still being trained, a small stand-in works: <a href="#model=dev-tiny">#model=dev-tiny</a>.</>
+          <strong>{t('load.failed')}</strong> {load.message()}
+          {/models\/shakespeare\/.*(no model|missing|404)|(no model|missing|404).*models\/shakespeare\//i.test(load.message()) && (
+            <>
+              {t('load.standIn')}
+              <a href="#model=dev-tiny">#model=dev-tiny</a>
+            </>
           )}
         </div>
       )}
       {props.notice && (
         <p className="alert warning" role="status" data-testid="load-notice">
-          {props.notice}
+          {props.notice()}
         </p>
       )}
       {inUse && (
         <p className="ready-line" data-testid="model-ready">
           <span className="dot ok" aria-hidden="true" />
-          <strong>{inUse.name}</strong> {load.status === 'ready' ? 'is ready' : 'is in use'}: {inUse.config.nLayer} layers × {inUse.config.nHead} heads, width{' '}
-          {inUse.config.nEmbd}, context {inUse.config.blockSize} tokens, {formatCount(inUse.parameterCount)} parameters
-          {inUse.training?.valLossPerToken != null && (
-            <>, validation loss {inUse.training.valLossPerToken.toFixed(2)} nats/token</>
+          <Trans
+            t={t}
+            i18nKey={load.status === 'ready' ? 'load.ready' : 'load.inUse'}
+            values={{
+              name: inUse.name,
+              // Sizes of the architecture, written as configs write them (context 1024, not 1,024).
+              layers: inUse.config.nLayer,
+              heads: inUse.config.nHead,
+              width: inUse.config.nEmbd,
+              context: inUse.config.blockSize,
+              params: formatCount(inUse.parameterCount),
+            }}
+            components={{ b: <strong /> }}
+          />
+          {inUse.training?.valLossPerToken != null && t('load.valLoss', { loss: formatFixed(inUse.training.valLossPerToken, 2) })}
+          {t('load.end')}
+          {props.offlineReady && (
+            <span className="chip" data-testid="offline-ready">
+              {t('load.offline')}
+            </span>
           )}
-          .{props.offlineReady && <span className="chip" data-testid="offline-ready">works offline</span>}
-          {inUse.from === 'cache' && <span className="chip" data-testid="from-cache">read from this browser's download cache</span>}
-          {inUse.ref.startsWith('local:') && <span className="chip">opened for this visit only</span>}
+          {inUse.from === 'cache' && (
+            <span className="chip" data-testid="from-cache">
+              {t('load.fromCache')}
+            </span>
+          )}
+          {inUse.ref.startsWith('local:') && <span className="chip">{t('load.thisVisit')}</span>}
         </p>
       )}
       <p className="backend-line" data-testid="backend">
         {backend ? (
           <>
-            Running on <strong data-testid="backend-name">{backend.backend === 'webgl' ? 'WebGL' : backend.backend}</strong>: {backend.reason}.
+            <Trans
+              t={t}
+              i18nKey="load.backend"
+              values={{ backend: backend.backend === 'webgl' ? 'WebGL' : backend.backend, reason: backendReason(backend.reason, t) }}
+              components={{ b: <strong data-testid="backend-name" /> }}
+            />
             {props.memory && (
               <span className="memory" data-testid="memory" data-tensors={props.memory.numTensors}>
-                {' '}
-                The engine holds {props.memory.numTensors.toLocaleString('en')} tensors ({formatBytes(props.memory.numBytes)}).
+                {t('load.memory', { tensors: formatNumber(props.memory.numTensors), bytes: formatBytes(props.memory.numBytes) })}
               </span>
             )}
           </>
         ) : (
-          'Choosing a TensorFlow.js backend…'
+          t('load.choosingBackend')
         )}
       </p>
     </section>
@@ -101,23 +154,25 @@ export function LoadStatus(props: {
 }
 
 function Progress(props: { load: LoadState; onCancel: () => void }) {
+  const { t } = useTranslation();
   const progress = props.load.status === 'loading' ? props.load.progress : null;
-  const name = props.load.status === 'loading' ? props.load.name : 'the engine';
-  const { label, fraction } = progressText(progress);
+  const name = props.load.status === 'loading' ? props.load.name : t('load.theEngine');
+  const { label, fraction } = progressText(progress, t);
   return (
     <div className="progress-block" data-testid="progress">
       <div className="progress-label">
-        Loading <strong>{name}</strong>: <span data-testid="progress-text">{label}</span>
+        <Trans t={t} i18nKey="load.loading" values={{ name }} components={{ b: <strong /> }} />
+        <span data-testid="progress-text">{label}</span>
         {props.load.status === 'loading' && (
           <button type="button" className="link" data-testid="cancel-load" onClick={props.onCancel}>
-            Cancel
+            {t('actions.cancel')}
           </button>
         )}
       </div>
       <div
         className="progress-track"
         role="progressbar"
-        aria-label={`Loading ${name}`}
+        aria-label={t('load.loadingLabel', { name })}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}

@@ -2,6 +2,8 @@
 // train a small GPT from scratch in the page, watching the loss fall.
 
 import { useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { t as translate } from '../i18n/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import type { PreparedSummary, TrainEvent, TrainParams, TrainResult, TrainSource, TrainedFiles } from '../engine/protocol.ts';
 import type { PlaygroundState, SettingKey } from '../state/schema.ts';
@@ -11,7 +13,7 @@ import { ChartView } from './ChartView.tsx';
 import { NumberInput } from './NumberInput.tsx';
 import { Panel } from './Panel.tsx';
 import { WithNewlineMarks } from './TokenText.tsx';
-import { formatBytes, formatCount } from './format.ts';
+import { formatBytes, formatCount, formatFixed, formatNumber } from './format.ts';
 import { type JobRun, useEngineJob } from './useEngineJob.ts';
 import { changeStore } from './models/workStore.ts';
 import { saveFile } from './lora/download.ts';
@@ -37,12 +39,32 @@ interface Training {
   result: TrainResult | null;
 }
 
-const CHART_OPTIONS = { xLabel: 'step', yLabel: 'loss (nats per token)', title: 'Training and validation loss', height: 240 };
+/** The chart's words, read when it is (re)created: it is recreated when the language changes. */
+const chartOptions = () => ({
+  xLabel: translate('ownText:chart.x'),
+  yLabel: translate('ownText:chart.y'),
+  title: translate('ownText:chart.title'),
+  height: 240,
+});
 
 /** Parameter count of each size for a vocabulary, shown next to the choice (no tensors: plain arithmetic). */
 function sizeLabel(size: 'tiny' | 'small', vocab: number): string {
   const config = makeConfig(TRAINING_SIZES[size], { vocabSize: vocab });
-  return `${size} — ${config.nLayer} layers, width ${config.nEmbd}, ~${formatCount(countParameters(config))} parameters`;
+  const values = { layers: formatNumber(config.nLayer), width: formatNumber(config.nEmbd), params: formatCount(countParameters(config)) };
+  return size === 'tiny' ? translate('ownText:controls.sizeTiny', values) : translate('ownText:controls.sizeSmall', values);
+}
+
+/** The worker's status lines (English, without codes) in the reader's language when this table knows them. */
+function statusText(message: string): string {
+  const known: Record<string, 'reading' | 'fittingBpe' | 'collectingChars' | 'starting' | 'training'> = {
+    'Reading the text…': 'reading',
+    'Fitting a byte-level BPE tokenizer…': 'fittingBpe',
+    'Collecting the characters…': 'collectingChars',
+    'Starting…': 'starting',
+    'Training…': 'training',
+  };
+  const key = known[message];
+  return key ? translate(`ownText:progress.${key}`) : message;
 }
 
 export function OwnTextPanel(props: {
@@ -53,6 +75,7 @@ export function OwnTextPanel(props: {
   onUse: (ref: string) => void;
 }) {
   const { client, state, set, onUse } = props;
+  const { t } = useTranslation('ownText');
   const [kept, setKept] = useState<Kept | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [pasted, setPasted] = useState('');
@@ -65,7 +88,7 @@ export function OwnTextPanel(props: {
   const start = () => {
     if (!client || running) return;
     if (!source) {
-      job.fail(emptyTraining(0), 'Choose a text file or paste some text first.');
+      job.fail(emptyTraining(0), t('source.empty'));
       return;
     }
     const params: TrainParams = {
@@ -89,10 +112,10 @@ export function OwnTextPanel(props: {
   const lastEval = training?.evals[training.evals.length - 1];
 
   return (
-    <Panel id="own-text" title="Use your own text" explanation={<Explanation />}>
+    <Panel id="own-text" title={t('title')} explanation={<Explanation />}>
       <div className="source-row">
         <label className="field">
-          <span className="field-label">A text file</span>
+          <span className="field-label">{t('source.file')}</span>
           <input
             type="file"
             accept=".txt,.md,.csv,.tsv,.json,.html,.xml,.srt,text/*"
@@ -105,13 +128,13 @@ export function OwnTextPanel(props: {
           />
         </label>
         <label className="field grow">
-          <span className="field-label">…or paste text</span>
+          <span className="field-label">{t('source.paste')}</span>
           <textarea
             rows={3}
             data-testid="train-text"
             value={pasted}
             disabled={running}
-            placeholder="Paste a few thousand characters or more: a book chapter, song lyrics, code…"
+            placeholder={t('source.placeholder')}
             onChange={(e) => {
               setPasted(e.target.value);
               setUseFile(false);
@@ -120,20 +143,20 @@ export function OwnTextPanel(props: {
         </label>
       </div>
       <p className="muted small" data-testid="train-source">
-        {source?.kind === 'file' && `Will train on the file "${source.file.name}" (${formatBytes(source.file.size)}).`}
-        {source?.kind === 'text' && `Will train on the pasted text (${source.text.length.toLocaleString('en')} characters).`}
-        {!source && 'No text chosen yet.'}
+        {source?.kind === 'file' && t('source.willFile', { name: source.file.name, size: formatBytes(source.file.size) })}
+        {source?.kind === 'text' && t('source.willText', { count: formatNumber(source.text.length) })}
+        {!source && t('source.none')}
       </p>
       <div className="controls">
         <label className="field">
-          <span className="field-label">Tokenizer</span>
+          <span className="field-label">{t('controls.tokenizer')}</span>
           <select value={state.trainTokenizer} disabled={running} data-testid="train-tokenizer" onChange={(e) => set('trainTokenizer', e.target.value as 'bpe' | 'char')}>
-            <option value="bpe">byte-level BPE</option>
-            <option value="char">characters</option>
+            <option value="bpe">{t('controls.bpe')}</option>
+            <option value="char">{t('controls.char')}</option>
           </select>
         </label>
         <NumberInput
-          label="BPE vocabulary"
+          label={t('controls.vocab')}
           value={state.trainVocab}
           min={257}
           max={4096}
@@ -142,20 +165,20 @@ export function OwnTextPanel(props: {
           onCommit={(v) => set('trainVocab', v)}
         />
         <label className="field">
-          <span className="field-label">Model size</span>
+          <span className="field-label">{t('controls.size')}</span>
           <select value={state.trainSize} disabled={running} data-testid="train-size" onChange={(e) => set('trainSize', e.target.value as 'tiny' | 'small')}>
             <option value="tiny">{sizeLabel('tiny', state.trainTokenizer === 'bpe' ? state.trainVocab : 96)}</option>
             <option value="small">{sizeLabel('small', state.trainTokenizer === 'bpe' ? state.trainVocab : 96)}</option>
           </select>
         </label>
-        <NumberInput label="Steps" value={state.trainSteps} min={1} max={20000} disabled={running} testId="train-steps" onCommit={(v) => set('trainSteps', v)} />
-        <NumberInput label="Seed" value={state.seed} min={0} max={2 ** 32 - 1} disabled={running} testId="seed" onCommit={(v) => set('seed', v)} />
+        <NumberInput label={t('controls.steps')} value={state.trainSteps} min={1} max={20000} disabled={running} testId="train-steps" onCommit={(v) => set('trainSteps', v)} />
+        <NumberInput label={t('controls.seed')} value={state.seed} min={0} max={2 ** 32 - 1} disabled={running} testId="seed" onCommit={(v) => set('seed', v)} />
         <div className="buttons">
           <button type="button" className="primary" data-testid="train" disabled={!client || running} onClick={start}>
-            Train
+            {t('controls.train')}
           </button>
           <button type="button" data-testid="stop-train" disabled={!running} onClick={job.stop}>
-            Stop
+            {t('controls.stop')}
           </button>
         </div>
       </div>
@@ -169,16 +192,22 @@ export function OwnTextPanel(props: {
           )}
           {training.summary && <SummaryLine summary={training.summary} />}
           <p className="train-progress" data-testid="train-progress">
-            {running && !last && training.message}
-            {last && `Step ${last.step} of ${training.plannedSteps} · loss ${last.loss.toFixed(3)} · ${last.ms.toFixed(0)} ms per step`}
-            {lastEval?.valLoss != null && ` · validation loss ${lastEval.valLoss.toFixed(3)}`}
-            {training.status === 'stopped' && ' — stopped.'}
-            {training.status === 'done' && ' — done.'}
+            {running && !last && statusText(training.message)}
+            {last &&
+              t('progress.step', {
+                step: formatNumber(last.step),
+                planned: formatNumber(training.plannedSteps),
+                loss: formatFixed(last.loss, 3),
+                ms: formatFixed(last.ms, 0),
+              })}
+            {lastEval?.valLoss != null && t('progress.valLoss', { loss: formatFixed(lastEval.valLoss, 3) })}
+            {training.status === 'stopped' && t('progress.stopped')}
+            {training.status === 'done' && t('progress.done')}
           </p>
           {training.summary && <LossPlot training={training} />}
           {lastEval && (
             <div className="sample">
-              <span className="field-label">Greedy sample at step {lastEval.step}</span>
+              <span className="field-label">{t('sample', { step: formatNumber(lastEval.step) })}</span>
               <pre tabIndex={0} data-testid="train-sample">
                 <WithNewlineMarks text={lastEval.sample} />
               </pre>
@@ -186,7 +215,7 @@ export function OwnTextPanel(props: {
           )}
           {running && (
             <p className="muted small" data-testid="train-isolated">
-              The model trains on its own: every other panel keeps using the model chosen above until you choose this one.
+              {t('isolated')}
             </p>
           )}
           {(training.status === 'done' || training.status === 'stopped') && kept && <KeptLine kept={kept} onUse={onUse} />}
@@ -200,11 +229,11 @@ type Kept = { files: TrainedFiles } & ({ ok: true; id: string; name: string } | 
 
 /** Saves a finished run as a new model in the browser store; a refusal keeps the files in the page for download. */
 async function keep(result: TrainResult, source: TrainSource): Promise<Kept> {
-  const what = source.kind === 'file' ? `the file ${source.file.name ?? ''}`.trim() : 'pasted text';
-  const name = `${result.model.name}, ${result.steps} steps`;
+  const name = translate('ownText:kept.entryName', { model: result.model.name, steps: result.steps });
+  const baseModel = source.kind === 'file' ? translate('ownText:kept.fromFile', { name: source.file.name ?? '' }) : translate('ownText:kept.fromText');
   try {
     const entry = await changeStore((s) =>
-      s.save({ kind: 'model', name, baseModel: `trained from scratch on ${what}`, files: { ...result.files } }),
+      s.save({ kind: 'model', name, baseModel, files: { ...result.files } }),
     );
     return { ok: true, id: entry.id, name: entry.name, files: result.files };
   } catch (e) {
@@ -213,21 +242,22 @@ async function keep(result: TrainResult, source: TrainSource): Promise<Kept> {
 }
 
 function KeptLine({ kept, onUse }: { kept: Kept; onUse: (ref: string) => void }) {
+  const { t } = useTranslation('ownText');
   const download = () => {
     for (const [name, content] of Object.entries(kept.files)) saveFile(name, content, name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
   };
   return kept.ok ? (
     <p className="success" data-testid="train-done" data-stored-id={kept.id}>
-      Kept in this browser as “{kept.name}” (the model picker lists it; Models… renames, downloads or deletes it).{' '}
+      {t('kept.saved', { name: kept.name })}{' '}
       <button type="button" className="primary" data-testid="use-trained" onClick={() => onUse(`stored:${kept.id}`)}>
-        Use it in every panel
+        {t('kept.use')}
       </button>
     </p>
   ) : (
     <p className="alert error" role="alert" data-testid="train-done">
-      The model could not be kept in this browser: {kept.message}{' '}
+      {t('kept.failed', { message: kept.message })}{' '}
       <button type="button" data-testid="download-trained" onClick={download}>
-        Download its files
+        {t('kept.download')}
       </button>
     </p>
   );
@@ -251,13 +281,18 @@ function withEvent(t: Training, event: TrainEvent): Training {
 }
 
 function SummaryLine({ summary: s }: { summary: PreparedSummary }) {
+  const { t } = useTranslation('ownText');
+  const vocab = formatNumber(s.vocabSize);
   return (
     <p className="muted small" data-testid="train-summary">
-      {s.characters.toLocaleString('en')} characters
-      {s.truncatedFrom !== null && ` (cut from ${s.truncatedFrom.toLocaleString('en')})`} →{' '}
-      {s.tokenizerKind === 'char' ? 'a character' : 'a byte-level BPE'} vocabulary of {s.vocabSize} tokens; {s.trainTokens.toLocaleString('en')} training
-      tokens, {s.valTokens > 0 ? `${s.valTokens.toLocaleString('en')} held out for validation` : 'none held out (the text is too short to spare a validation window)'}. Model:{' '}
-      {formatCount(s.parameterCount)} parameters, batches of {s.batchSize} × {s.blockSize} tokens.
+      {t('summary.characters', { count: formatNumber(s.characters) })}
+      {s.truncatedFrom !== null && t('summary.cutFrom', { count: formatNumber(s.truncatedFrom) })} →{' '}
+      {s.tokenizerKind === 'char' ? t('summary.vocabChar', { vocab }) : t('summary.vocabBpe', { vocab })}
+      {t('load.semicolon', { ns: 'common' })}
+      {t('summary.tokens', { train: formatNumber(s.trainTokens) })}
+      {s.valTokens > 0 ? t('summary.heldOut', { val: formatNumber(s.valTokens) }) : t('summary.noneHeldOut')}
+      {t('load.sentenceEnd', { ns: 'common' })}
+      {t('summary.model', { params: formatCount(s.parameterCount), batch: formatNumber(s.batchSize), block: formatNumber(s.blockSize) })}
     </p>
   );
 }
@@ -272,36 +307,32 @@ function smooth(points: StepPoint[], alpha = 0.25): Point[] {
 }
 
 function LossPlot({ training }: { training: JobRun<Training> }) {
+  const { t, i18n } = useTranslation('ownText');
   const vocab = training.summary?.vocabSize ?? 0;
   const data: LineChartData = useMemo(() => {
     const series: LineSeries[] = [
-      { id: 'train-raw', label: 'training loss (each step)', color: '#7aa6d8', faint: true, points: training.steps.map((p) => ({ x: p.step, y: p.loss })) },
-      { id: 'train', label: 'training loss (smoothed)', color: '#1f5fa8', points: smooth(training.steps) },
+      { id: 'train-raw', label: t('chart.trainRaw'), color: '#7aa6d8', faint: true, points: training.steps.map((p) => ({ x: p.step, y: p.loss })) },
+      { id: 'train', label: t('chart.train'), color: '#1f5fa8', points: smooth(training.steps) },
     ];
     const val = training.evals.filter((e) => e.valLoss !== null).map((e) => ({ x: e.step, y: e.valLoss as number }));
-    if (val.length) series.push({ id: 'val', label: 'validation loss', color: '#d9822b', dots: true, points: val });
-    return { series, references: vocab ? [{ y: Math.log(vocab), label: `guessing uniformly: ln ${vocab} = ${Math.log(vocab).toFixed(2)}` }] : [], xMax: training.plannedSteps };
-  }, [training.steps, training.evals, training.plannedSteps, vocab]);
-  return <ChartView create={(el) => createLineChart(el, CHART_OPTIONS)} data={data} data-testid="loss-chart" />;
+    if (val.length) series.push({ id: 'val', label: t('chart.val'), color: '#d9822b', dots: true, points: val });
+    return { series, references: vocab ? [{ y: Math.log(vocab), label: t('chart.uniform', { vocab: formatNumber(vocab), value: formatFixed(Math.log(vocab), 2) }) }] : [], xMax: training.plannedSteps };
+  }, [training.steps, training.evals, training.plannedSteps, vocab, t]);
+  return <ChartView create={(el) => createLineChart(el, chartOptions())} data={data} recreate={[i18n.language]} data-testid="loss-chart" />;
 }
 
 function Explanation() {
+  const { t } = useTranslation('ownText');
   return (
     <>
       <p>
-        Training starts from random weights. First a <strong>tokenizer</strong> is fitted to your text (byte-level BPE learns
-        which byte pairs to merge into tokens; the character tokenizer just uses every distinct character), then a small GPT
-        reads random windows of it and learns to predict each next token.
+        <Trans t={t} i18nKey="explanation.p1" components={{ b: <strong /> }} />
       </p>
       <p>
-        The <strong>loss</strong> is the cross-entropy of those predictions in nats per token. A model that guesses uniformly
-        scores ln V for a vocabulary of V tokens (the dashed line). It falls fast as the model learns which tokens are
-        common, then slowly as it learns spelling, words and phrases.
+        <Trans t={t} i18nKey="explanation.p2" components={{ b: <strong /> }} />
       </p>
       <p>
-        The last 10% of the text is held out: the <strong>validation loss</strong> (orange) is measured on it, never trained on.
-        When it stops falling while the training loss keeps going down, the model is memorising your text rather than
-        learning its patterns. Everything runs in this tab; nothing is uploaded.
+        <Trans t={t} i18nKey="explanation.p3" components={{ b: <strong /> }} />
       </p>
     </>
   );

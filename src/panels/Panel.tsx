@@ -2,6 +2,7 @@
 // a link), the prose that explains what the reader is looking at.
 
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 export function Panel(props: {
   id: string;
@@ -11,6 +12,7 @@ export function Panel(props: {
   explanation: ReactNode;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
   const headingId = `${props.id}-title`;
   return (
     <section className="card panel" id={props.id} aria-labelledby={headingId} data-testid={`panel-${props.id}`}>
@@ -21,7 +23,7 @@ export function Panel(props: {
         </h2>
         {props.children}
       </div>
-      <aside className="explanation" aria-label={`About ${props.title}`}>
+      <aside className="explanation" aria-label={t('panel.about', { title: props.title })}>
         {props.explanation}
       </aside>
     </section>

@@ -2,6 +2,8 @@
 // sees the model write. Tokens stream in one at a time; Stop ends the run.
 
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { EngineClient } from '../engine/client.ts';
 import type { GenerateResult, ModelInfo, ModelSlot, TokenPiece } from '../engine/protocol.ts';
 import type { Notice } from '../sampling/notices.ts';
@@ -9,6 +11,7 @@ import type { PlaygroundState, SettingKey } from '../state/schema.ts';
 import { NumberInput } from './NumberInput.tsx';
 import { Panel } from './Panel.tsx';
 import { WithNewlineMarks } from './TokenText.tsx';
+import { formatFixed, formatNumber } from './format.ts';
 import { type JobRun, useEngineJob } from './useEngineJob.ts';
 
 interface Run {
@@ -27,6 +30,7 @@ export function PromptBox(props: {
   set: <K extends SettingKey>(key: K, value: PlaygroundState[K]) => void;
 }) {
   const { client, embedded, custom, state, set } = props;
+  const { t } = useTranslation();
   const [slot, setSlot] = useState<ModelSlot>('active');
   const generation = useEngineJob<Run>(client);
   const { run, running } = generation;
@@ -47,24 +51,20 @@ export function PromptBox(props: {
   return (
     <Panel
       id="prompt"
-      title="Prompt"
+      title={t('prompt.title')}
       explanation={
         <>
           <p>
-            A language model reads text as <em>tokens</em> — pieces of words — and, at every step, scores every token in its
-            vocabulary as the possible next one. <strong>Generate</strong> here is <em>greedy</em>: it always takes the
-            highest-scoring token, appends it, and asks again.
+            <Trans t={t} i18nKey="prompt.explanation1" components={{ b: <strong />, em: <em /> }} />
           </p>
           <p>
-            The coloured boxes show where one generated token ends and the next begins; <span className="newline-mark">↵</span> is a
-            line break. Greedy decoding tends to fall into loops, repeating a phrase forever: the Sampling tab measures the loops
-            and shows how temperature, top-k, top-p and the penalties break them.
+            <Trans t={t} i18nKey="prompt.explanation2" components={{ nl: <span className="newline-mark" /> }} />
           </p>
         </>
       }
     >
       <label className="field wide">
-        <span className="field-label">Text the model continues</span>
+        <span className="field-label">{t('prompt.text')}</span>
         <textarea
           className="prompt-input"
           data-testid="prompt"
@@ -78,7 +78,7 @@ export function PromptBox(props: {
       </label>
       <div className="controls">
         <NumberInput
-          label="New tokens"
+          label={t('prompt.newTokens')}
           value={state.maxNewTokens}
           min={1}
           max={1000}
@@ -87,9 +87,9 @@ export function PromptBox(props: {
         />
         {custom && (
           <fieldset className="field segmented" data-testid="model-choice">
-            <legend className="field-label">Model</legend>
+            <legend className="field-label">{t('prompt.model')}</legend>
             <label>
-              <input type="radio" name="slot" checked={slot === 'active'} onChange={() => setSlot('active')} /> {embedded?.name ?? 'the chosen model'}
+              <input type="radio" name="slot" checked={slot === 'active'} onChange={() => setSlot('active')} /> {embedded?.name ?? t('prompt.chosenModel')}
             </label>
             <label>
               <input type="radio" name="slot" checked={slot === 'training'} onChange={() => setSlot('training')} /> {custom.name}
@@ -98,14 +98,14 @@ export function PromptBox(props: {
         )}
         <div className="buttons">
           <button type="button" className="primary" data-testid="generate" disabled={!client || !model || running} onClick={start}>
-            Generate
+            {t('prompt.generate')}
           </button>
           <button type="button" data-testid="stop-generate" disabled={!running} onClick={generation.stop}>
-            Stop
+            {t('actions.stop')}
           </button>
         </div>
       </div>
-      {!model && <p className="muted">Generate becomes available once a model has loaded.</p>}
+      {!model && <p className="muted">{t('prompt.unavailable')}</p>}
       {run && <Output run={run} />}
     </Panel>
   );
@@ -113,24 +113,26 @@ export function PromptBox(props: {
 
 function Output({ run }: { run: JobRun<Run> }) {
   const { result } = run;
+  const { t } = useTranslation();
   return (
     <div className="generation" data-testid="generation" data-state={run.status} aria-live="polite">
       <div className="continuation" tabIndex={0}>
         <span className="prompt-text">{run.prompt}</span>
-        {run.tokens.map((t, i) => (
-          <span key={i} className={`tok tok-${i % 2}`} title={`token ${t.id}`} data-token-id={t.id}>
-            <WithNewlineMarks text={t.text} />
+        {run.tokens.map((tok, i) => (
+          <span key={i} className={`tok tok-${i % 2}`} title={t('prompt.tokenTitle', { id: tok.id })} data-token-id={tok.id}>
+            <WithNewlineMarks text={tok.text} />
           </span>
         ))}
         {run.status === 'running' && <span className="caret" aria-hidden="true" />}
       </div>
       <p className="gen-meta" data-testid="generation-meta">
-        {run.status === 'running' && `${run.tokens.length} tokens…`}
-        {result && `${result.tokenCount} tokens, greedy, ${result.tokensPerSecond.toFixed(1)} tokens/s${run.status === 'stopped' ? ' — stopped' : ''}.`}
+        {run.status === 'running' && t('prompt.runningCount', { count: run.tokens.length })}
+        {result &&
+          `${t('prompt.done', { n: formatNumber(result.tokenCount), speed: formatFixed(result.tokensPerSecond, 1) })}${run.status === 'stopped' ? t('prompt.stopped') : ''}${t('load.end')}`}
       </p>
       {run.notices.map((n) => (
-        <p key={n.message} className="notice">
-          {n.message}
+        <p key={n.message} className="notice" data-code={n.code}>
+          {noticeText(n, t)}
         </p>
       ))}
       {run.error && (
@@ -140,4 +142,29 @@ function Output({ run }: { run: JobRun<Run> }) {
       )}
     </div>
   );
+}
+
+/**
+ * A notice from the core (src/sampling/notices.ts) in the reader's language, by
+ * its code; the numbers are the ones its English message quotes, in order. A
+ * code this table does not know shows the English message.
+ */
+export function noticeText(n: Notice, t: TFunction<'common'>): string {
+  const [a, b] = (n.message.match(/\d+/g) ?? []).map((d) => formatNumber(Number(d)));
+  switch (n.code) {
+    case 'prompt-cut':
+      return n.message.startsWith('The prompt was cut') ? t('notices.beamPromptCut', { a, b }) : t('notices.promptCut', { a, b });
+    case 'window-slid':
+      return t('notices.windowSlid', { a });
+    case 'window-full':
+      return t('notices.windowFull', { a });
+    case 'ngram-ban-lifted':
+      return t('notices.ngramBanLifted');
+    case 'top-k-clamped':
+      return t('notices.topKClamped', { a, b });
+    case 'beams-ignore-sampling':
+      return t('notices.beamsIgnoreSampling');
+    default:
+      return n.message;
+  }
 }

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { EngineClient } from '../engine/client.ts';
 import type { BackendReport, BackendRequest, EngineMemory, LoadEvent, LoadParams, ModelInfo } from '../engine/protocol.ts';
 import { type ModelRef, describeModelRef, parseModelRef } from '../state/modelRef.ts';
+import { t } from '../i18n/index.ts';
 import { cacheForOffline } from './offline.ts';
 import { probeDownload } from './models/catalog.ts';
 import { openedFiles } from './models/openedFiles.ts';
@@ -16,13 +17,16 @@ import { workStore } from './models/workStore.ts';
 /** Above this, the page says the size and waits for a yes before downloading. */
 export const LARGE_DOWNLOAD_BYTES = 50 * 1024 * 1024;
 
+/** Text for the reader, worked out when it is shown, so it follows a change of language. */
+export type Said = () => string;
+
 export type LoadState =
   | { status: 'starting' }
   /** A large download waits for the learner's yes. */
   | { status: 'confirm'; name: string; sizeBytes: number }
   | { status: 'loading'; name: string; progress: LoadEvent | null }
   | { status: 'ready'; model: ModelInfo }
-  | { status: 'error'; message: string };
+  | { status: 'error'; message: Said };
 
 export interface Engine {
   client: EngineClient | null;
@@ -31,7 +35,7 @@ export interface Engine {
   /** The model every panel uses: the last one that loaded, kept through a later load that fails. */
   active: ModelInfo | null;
   /** Why the last load did not replace the model in use (failed, or cancelled), shown until the next load. */
-  notice: string | null;
+  notice: Said | null;
   /** The app shell and this model are stored by the service worker: the next visit works offline. */
   offlineReady: boolean;
   /** Tensors the worker holds after its last call. */
@@ -71,7 +75,7 @@ async function loadParams(ref: ModelRef, refText: string, confirm: (name: string
     case 'local': {
       const opened = openedFiles.get(ref.n);
       if (!opened) {
-        throw new Error('Files opened in an earlier visit are not kept (the browser storage refused them then). Open them again with "Open a model…".');
+        throw new Error(t('load.localGone'));
       }
       return { source: { kind: 'files', files: opened.files }, name: opened.name, ref: refText };
     }
@@ -87,7 +91,7 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
   const [backend, setBackend] = useState<BackendReport | null>(null);
   const [load, setLoad] = useState<LoadState>({ status: 'starting' });
   const [active, setActive] = useState<ModelInfo | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Said | null>(null);
   const [offlineReady, setOfflineReady] = useState(false);
   const [memory, setMemory] = useState<EngineMemory | null>(null);
   const answer = useRef<((yes: boolean) => void) | null>(null);
@@ -113,7 +117,7 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
         setBackend(report);
         setClient(engine);
       })
-      .catch((e: Error) => alive && setLoad({ status: 'error', message: e.message }));
+      .catch((e: Error) => alive && setLoad({ status: 'error', message: () => e.message }));
     return () => {
       alive = false;
       setClient(null);
@@ -132,11 +136,11 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
     let cancelled = false;
     const parsed = parseModelRef(modelRef);
     const name = parsed.ok ? describeModelRef(parsed.ref) : modelRef;
-    const fail = (message: string) => {
+    const fail = (message: Said) => {
       if (!alive) return;
       const inUse = activeRef.current;
       if (inUse) {
-        setNotice(`${message} Still using ${inUse.name}.`);
+        setNotice(() => () => t('load.stillUsing', { message: message(), name: inUse.name }));
         setLoad({ status: 'ready', model: inUse });
         revert.current(inUse.ref);
       } else {
@@ -165,7 +169,7 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
     (async () => {
       if (!parsed.ok) throw new Error(parsed.message);
       const params = await loadParams(parsed.ref, modelRef, confirm);
-      if (!params || cancelled) return fail(`Loading ${name} was cancelled.`);
+      if (!params || cancelled) return fail(() => t('load.cancelled', { name }));
       if (!alive) return;
       const loadJob = client.call('loadModel', params, (progress) => alive && setLoad({ status: 'loading', name: params.name, progress }));
       job = loadJob;
@@ -173,13 +177,16 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
       if (!alive) return;
       setActive(model);
       setLoad({ status: 'ready', model });
-      if (model.cacheProblem) setNotice(`${model.name} loaded, but could not be kept for the next visit: ${model.cacheProblem}.`);
+      const problem = model.cacheProblem;
+      if (problem) setNotice(() => () => t('load.notKept', { name: model.name, problem }));
       if (parsed.ref.kind === 'embedded') {
         const baseUrl = modelBaseUrl(modelRef)!;
         const ok = await cacheForOffline(MODEL_FILES.map((f) => baseUrl + f));
         if (alive) setOfflineReady(ok);
       }
-    })().catch((e: Error) => fail(cancelled || e.name === 'LoadCancelled' ? `Loading ${name} was cancelled.` : `${name} did not load: ${e.message}`));
+    })().catch((e: Error) =>
+      fail(cancelled || e.name === 'LoadCancelled' ? () => t('load.cancelled', { name }) : () => t('load.didNotLoad', { name, message: e.message })),
+    );
     return () => {
       alive = false;
       answer.current?.(false);

@@ -5,6 +5,7 @@
 import { axisTop, scaleLinear, select } from 'd3';
 import { widthMeter } from './common.ts';
 import { type Chart, describe, listed } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface ChunkView {
   start: number;
@@ -22,8 +23,8 @@ const ROW = 20;
 
 /** The windows as token ranges, with the part each one predicts. */
 export function describeChunks(d: ChunkDiagramData): string {
-  const windows = d.chunks.map((c, i) => `window ${i + 1} reads tokens ${c.start}–${c.end - 1} and predicts ${c.scoreFrom}–${c.end - 1}`);
-  return `${d.length} tokens in ${d.chunks.length} windows: ${listed(windows)}.`;
+  const windows = d.chunks.map((c, i) => t('attention:charts.chunks.reads', { n: i + 1, start: c.start, end: c.end - 1, from: c.scoreFrom }));
+  return t('attention:charts.chunks.summary', { length: d.length, count: d.chunks.length, windows: listed(windows) });
 }
 
 export function createChunkDiagram(container: HTMLElement): Chart<ChunkDiagramData> {
@@ -58,17 +59,21 @@ export function createChunkDiagram(container: HTMLElement): Chart<ChunkDiagramDa
       .attr('data-start', (c) => c.start)
       .attr('data-end', (c) => c.end)
       .attr('data-score-from', (c) => c.scoreFrom);
-    g.select('.chunk-label').attr('x', -8).attr('y', ROW / 2 - 1).text((_, i) => `window ${i + 1}`);
+    g.select('.chunk-label').attr('x', -8).attr('y', ROW / 2 - 1).text((_, i) => t('attention:charts.chunks.window', { n: i + 1 }));
     g.select('.context').attr('x', (c) => x(c.start)).attr('width', (c) => Math.max(1, x(c.scoreFrom) - x(c.start))).attr('y', 3).attr('height', ROW - 8);
     g.select('.scored').attr('x', (c) => x(c.scoreFrom)).attr('width', (c) => Math.max(1, x(c.end) - x(c.scoreFrom))).attr('y', 3).attr('height', ROW - 8);
-    g.select('title').text((c) => `tokens ${c.start}–${c.end - 1}; predicts ${c.scoreFrom}–${c.end - 1}` + (c.scoreFrom > c.start ? ` with ${c.scoreFrom - c.start} tokens of overlap as context` : ''));
+    g.select('title').text(
+      (c) =>
+        t('attention:charts.chunks.tip', { start: c.start, end: c.end - 1, from: c.scoreFrom }) +
+        (c.scoreFrom > c.start ? t('attention:charts.chunks.overlap', { overlap: c.scoreFrom - c.start }) : ''),
+    );
   }
 
   return {
     update(next) {
       data = next;
       draw();
-      describe(svg.node()!, 'Windows over a long text', describeChunks(next));
+      describe(svg.node()!, t('attention:charts.chunks.title'), describeChunks(next));
     },
     resize() {
       meter.measure();

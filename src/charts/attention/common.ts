@@ -1,6 +1,7 @@
 // What the attention charts share: colour scales, the hatch that marks masked
 // cells, a tooltip, and how many token labels fit. No model types, no React.
 
+import { t } from '../../i18n/index.ts';
 import { type Selection, interpolateBlues, interpolateRdBu, scaleSequentialSqrt, schemeTableau10, select } from 'd3';
 
 /** Attention weights 0…1. A square-root scale, so the many small weights are not all white. */
@@ -107,7 +108,7 @@ export function strongest(labels: readonly string[], values: ArrayLike<number>, 
     .filter((i) => masked?.[i] !== 1 && Number.isFinite(values[i]))
     .sort((a, b) => values[b] - values[a])
     .slice(0, count);
-  return order.map((i) => `“${labels[i]}” ${formatValue(values[i])}`).join(', ');
+  return order.map((i) => `“${labels[i]}” ${formatValue(values[i])}`).join(t('attention:charts.strongestSeparator'));
 }
 
 /** A number for a tooltip or a cell: 3 significant decimals, −∞ as such. */

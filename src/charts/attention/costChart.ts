@@ -6,6 +6,8 @@
 import { axisBottom, axisLeft, line, scaleLog, select } from 'd3';
 import { escapeHtml, widthMeter } from './common.ts';
 import { type Chart, describe, listed } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
+import { formatNumber } from '../../i18n/format.ts';
 
 export interface CostPoint {
   x: number;
@@ -33,7 +35,7 @@ export interface CostData {
 const MARGIN = { top: 16, right: 18, bottom: 40, left: 74 };
 const HEIGHT = 260;
 
-/** 1536 → "1.5 KB": powers of 1024, as memory is sold. */
+/** 1536 → "1.5 KB": powers of 1024, as memory is sold; the number as the locale writes it. */
 export function formatBytesShort(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
   let v = bytes;
@@ -42,7 +44,8 @@ export function formatBytesShort(bytes: number): string {
     v /= 1024;
     u++;
   }
-  return `${v >= 100 || u === 0 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+  const digits = v >= 100 || u === 0 || Number.isInteger(v) ? 0 : 1;
+  return `${formatNumber(v, { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${units[u]}`;
 }
 
 /** Each line's memory at its first and last length. */
@@ -52,10 +55,10 @@ export function describeCosts(d: CostData): string {
     .map((s) => {
       const a = s.points[0];
       const b = s.points[s.points.length - 1];
-      return `${s.label}: ${formatBytesShort(a.y)} at ${a.x} tokens, ${formatBytesShort(b.y)} at ${b.x}`;
+      return t('attention:charts.cost.line', { label: s.label, first: formatBytesShort(a.y), firstX: a.x, last: formatBytesShort(b.y), lastX: b.x });
     });
-  const marks = d.markers.map((m) => `${m.label} at ${m.x}`);
-  return `Memory against tokens, both on log scales. ${listed(lines)}.${marks.length ? ` Marked: ${listed(marks)}.` : ''}`;
+  const marks = d.markers.map((m) => t('attention:charts.cost.mark', { label: m.label, x: m.x }));
+  return t('attention:charts.cost.summary', { lines: listed(lines) }) + (marks.length ? t('attention:charts.cost.marked', { marks: listed(marks) }) : '');
 }
 
 export function createCostChart(container: HTMLElement, title: string): Chart<CostData> {
@@ -66,8 +69,8 @@ export function createCostChart(container: HTMLElement, title: string): Chart<Co
   const yAxis = plot.append('g').attr('class', 'axis y-axis');
   const markersG = plot.append('g').attr('class', 'markers');
   const linesG = plot.append('g').attr('class', 'lines');
-  svg.append('text').attr('class', 'axis-label x-label').attr('text-anchor', 'middle').text('tokens in the sequence (log scale)');
-  svg.append('text').attr('class', 'axis-label y-label').attr('text-anchor', 'middle').text('memory (log scale)');
+  svg.append('text').attr('class', 'axis-label x-label').attr('text-anchor', 'middle');
+  svg.append('text').attr('class', 'axis-label y-label').attr('text-anchor', 'middle');
   const legend = select(container).append('div').attr('class', 'chart-legend');
   let data: CostData = { series: [], markers: [] };
 
@@ -86,8 +89,8 @@ export function createCostChart(container: HTMLElement, title: string): Chart<Co
     const yTicks: number[] = [];
     for (let e = 0; e < 7; e++) for (const m of [1, 32]) if (1024 ** e * m >= lo && 1024 ** e * m <= hi) yTicks.push(1024 ** e * m);
     yAxis.call(axisLeft(y).tickValues(yTicks).tickFormat((v) => formatBytesShort(Number(v))));
-    svg.select('.x-label').attr('x', MARGIN.left + innerW / 2).attr('y', HEIGHT - 4);
-    svg.select('.y-label').attr('transform', `translate(12,${MARGIN.top + innerH / 2}) rotate(-90)`);
+    svg.select('.x-label').attr('x', MARGIN.left + innerW / 2).attr('y', HEIGHT - 4).text(t('attention:charts.cost.xLabel'));
+    svg.select('.y-label').text(t('attention:charts.cost.yLabel')).attr('transform', `translate(12,${MARGIN.top + innerH / 2}) rotate(-90)`);
 
     const path = line<CostPoint>().x((p) => x(p.x)).y((p) => y(p.y));
     linesG

@@ -6,6 +6,7 @@
 import { select } from 'd3';
 import { pixelColor } from './matrixCanvas.ts';
 import type { Chart } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface GridHead {
   layer: number;
@@ -48,7 +49,6 @@ export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, h
             if (c.head < 0) {
               const label = document.createElement('div');
               label.className = 'grid-layer-label';
-              label.textContent = `layer ${c.layer}`;
               return label;
             }
             const button = document.createElement('button');
@@ -60,11 +60,14 @@ export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, h
             return button;
           }),
         )
+        .each(function (c) {
+          if (c.head < 0) this.textContent = t('attention:charts.grid.layer', { layer: c.layer }); // redrawn in the locale in force
+        })
         .filter((c) => c.head >= 0)
         .attr('data-layer', (c) => c.layer)
         .attr('data-head', (c) => c.head)
         .attr('aria-pressed', (c) => String(c.layer === data.selected.layer && c.head === data.selected.head))
-        .attr('title', (c) => `Layer ${c.layer}, head ${c.head}: open it`)
+        .attr('title', (c) => t('attention:charts.grid.open', { layer: c.layer, head: c.head }))
         .classed('selected', (c) => c.layer === data.selected.layer && c.head === data.selected.head)
         .on('click', (_, c) => onOpen(c.layer, c.head))
         .each(function (c) {

@@ -13,6 +13,7 @@
 import { type Selection, select } from 'd3';
 import { addHatch, clip, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, weightColor, widthMeter } from './common.ts';
 import { type Chart, describe } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 import { type MatrixPixels, paintMatrix } from './matrixCanvas.ts';
 
 export interface AttentionHeatmapData {
@@ -129,13 +130,16 @@ export function describeHeatmap(d: AttentionHeatmapData): string {
   let masked = 0;
   for (let i = 0; i < rows * cols; i++) if (d.masked?.[i] === 1) masked++;
   const row = d.selectedRow ?? rows - 1;
-  const parts = [`${rows} query tokens by ${cols} key tokens${masked ? `; ${masked} of ${rows * cols} cells are masked` : ''}.`];
+  // Counts stay plain digits: a screen reader reads them as one number.
+  const size = t('attention:charts.heatmap.size', { rows, cols });
+  const hidden = masked ? t('attention:charts.heatmap.masked', { masked, cells: rows * cols }) : '';
+  const parts = [`${size}${hidden}${t('attention:charts.heatmap.end')}`];
   if (row >= 0 && row < rows) {
     const values = Array.from({ length: cols }, (_, c) => d.values[row * cols + c]);
     const mask = d.masked ? Array.from({ length: cols }, (_, c) => d.masked![row * cols + c]) : undefined;
-    parts.push(`The query “${d.rowLabels[row]}” reads most from ${strongest(d.colLabels, values, mask)}.`);
+    parts.push(t('attention:charts.heatmap.reads', { query: d.rowLabels[row], strongest: strongest(d.colLabels, values, mask) }));
   }
-  return parts.join(' ');
+  return parts.join(t('charts:words.sentenceSeparator'));
 }
 
 /** Space the labels need: about 6.5 px per character at 11 px, capped. */
@@ -170,8 +174,10 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
       const d = data;
       const q = escapeHtml(d.rowLabels[c.row]);
       const k = escapeHtml(d.colLabels[c.col]);
-      const where = `<b>${q}</b> (query ${d.rowIds?.[c.row] ?? c.row}) → <b>${k}</b> (key ${d.colIds?.[c.col] ?? c.col})`;
-      tooltip.show(event, c.masked ? `${where}<br>masked: weight 0` : `${where}<br>weight ${formatValue(c.value)}`);
+      // The tokens are escaped above; the message's own markup is only <b>.
+      const where = t('attention:charts.heatmap.where', { query: q, q: d.rowIds?.[c.row] ?? c.row, key: k, k: d.colIds?.[c.col] ?? c.col });
+      const weight = c.masked ? escapeHtml(t('attention:charts.heatmap.maskedTip')) : escapeHtml(t('attention:charts.heatmap.weightTip', { value: formatValue(c.value) }));
+      tooltip.show(event, `${where}<br>${weight}`);
     })
     .on('mouseleave', () => tooltip.hide())
     .on('click', (event: MouseEvent) => {
@@ -288,7 +294,7 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
       }
       draw();
       svg.attr('data-window-start', win.start).attr('data-window-size', win.size).attr('data-size', n);
-      const shown = win.size < n ? ` Shown cell by cell: tokens ${win.start}…${win.start + win.size - 1} of ${n}; the overview above draws all of them.` : '';
+      const shown = win.size < n ? t('attention:charts.heatmap.shown', { from: win.start, to: win.start + win.size - 1, n }) : '';
       describe(svg.node()!, options.title, describeHeatmap(next.whole ? data : next) + shown);
     },
     resize() {
@@ -325,7 +331,7 @@ function createOverview(container: HTMLElement, onSelectRow: (row: number) => vo
     .style('display', 'none')
     .attr('tabindex', 0)
     .attr('role', 'slider')
-    .attr('aria-label', 'Query row (the whole matrix; the window below follows it)')
+    .attr('aria-label', t('attention:charts.heatmap.overview'))
     .attr('aria-valuemin', 0);
   const canvas = wrap.append('canvas').attr('class', 'attn-overview-canvas').attr('aria-hidden', 'true');
   const frame = wrap.append('div').attr('class', 'attn-overview-window').attr('aria-hidden', 'true');
@@ -368,9 +374,10 @@ function createOverview(container: HTMLElement, onSelectRow: (row: number) => vo
         .style('width', `${w.size * scale}px`)
         .style('height', `${w.size * scale}px`);
       wrap
+        .attr('aria-label', t('attention:charts.heatmap.overview'))
         .attr('aria-valuemax', n - 1)
         .attr('aria-valuenow', selected)
-        .attr('aria-valuetext', `query ${selected}: “${d.label}”; tokens ${w.start}…${w.start + w.size - 1} shown below`)
+        .attr('aria-valuetext', t('attention:charts.heatmap.overviewValue', { row: selected, label: d.label, from: w.start, to: w.start + w.size - 1 }))
         .attr('data-window-start', w.start);
     },
     remove() {

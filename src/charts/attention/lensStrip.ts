@@ -5,6 +5,8 @@
 import { select } from 'd3';
 import { clip } from './common.ts';
 import type { Chart } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
+import { formatPercent } from '../../i18n/format.ts';
 
 export interface LensGuessView {
   id: number;
@@ -51,10 +53,10 @@ export function createLensStrip(container: HTMLElement): Chart<LensData> {
           return li;
         })
         .classed('actual', (g) => g.id === data.actualNext)
-        .attr('title', (g) => `${g.text}: ${(g.prob * 100).toFixed(1)}%${g.id === data.actualNext ? ' — the token that came next' : ''}`)
+        .attr('title', (g) => `${g.text}: ${formatPercent(g.prob, 1)}${g.id === data.actualNext ? t('attention:charts.lens.came') : ''}`)
         .call((li) => li.select('.lens-token').text((g) => clip(g.text, 9)))
         .call((li) => li.select('.lens-fill').style('width', (g) => `${Math.max(2, g.prob * 100)}%`))
-        .call((li) => li.select('.lens-prob').text((g) => `${(g.prob * 100).toFixed(g.prob < 0.1 ? 1 : 0)}%`));
+        .call((li) => li.select('.lens-prob').text((g) => formatPercent(g.prob, g.prob < 0.1 ? 1 : 0)));
     },
     destroy() {
       root.remove();

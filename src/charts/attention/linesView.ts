@@ -5,6 +5,7 @@
 import { select } from 'd3';
 import { clip, escapeHtml, formatValue, headColor, strongest, widthMeter } from './common.ts';
 import { type Chart, describe } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface LinesHead {
   head: number;
@@ -39,9 +40,10 @@ interface Link {
 export function describeLinesView(d: LinesData): string {
   const n = d.tokens.length;
   const chosen = d.heads[d.heads.length - 1];
-  if (!chosen || n === 0) return 'Nothing to draw yet.';
+  if (!chosen || n === 0) return t('attention:charts.lines.empty');
   const last = Array.from({ length: n }, (_, k) => chosen.weights[(n - 1) * n + k]);
-  return `${d.heads.length === 1 ? 'Head' : `${d.heads.length} heads; head`} ${chosen.head}: the newest token “${d.tokens[n - 1]}” reads most from ${strongest(d.tokens, last)}.`;
+  const values = { count: d.heads.length, head: chosen.head, token: d.tokens[n - 1], strongest: strongest(d.tokens, last) };
+  return d.heads.length === 1 ? t('attention:charts.lines.one', values) : t('attention:charts.lines.many', values);
 }
 
 export function createLinesView(container: HTMLElement, options: { onSelectRow?: (row: number) => void } = {}): Chart<LinesData> {
@@ -109,7 +111,7 @@ export function createLinesView(container: HTMLElement, options: { onSelectRow?:
       .selectAll('title')
       .data((l) => [l])
       .join('title')
-      .text((l) => `head ${l.head}: ${d.tokens[l.q]} → ${d.tokens[l.k]}  ${formatValue(l.weight)}`);
+      .text((l) => `${t('attention:charts.lines.head', { head: l.head })}: ${d.tokens[l.q]} → ${d.tokens[l.k]}  ${formatValue(l.weight)}`);
 
     const indices = Array.from({ length: n }, (_, i) => i);
     const tokenText = (g: typeof leftG, side: 'q' | 'k') =>
@@ -149,14 +151,14 @@ export function createLinesView(container: HTMLElement, options: { onSelectRow?:
       })
       .order()
       .call((item) => item.select('.legend-swatch').style('background', (h) => headColor(h.head)))
-      .call((item) => item.select('.legend-label').html((h) => escapeHtml(`head ${h.head}`)));
+      .call((item) => item.select('.legend-label').html((h) => escapeHtml(t('attention:charts.lines.head', { head: h.head }))));
   }
 
   return {
     update(next) {
       data = next;
       draw();
-      describe(svg.node()!, 'Attention as lines between tokens', describeLinesView(next));
+      describe(svg.node()!, t('attention:charts.lines.title'), describeLinesView(next));
     },
     resize() {
       meter.measure();

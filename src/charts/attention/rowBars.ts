@@ -4,6 +4,7 @@
 import { axisLeft, scaleLinear, select } from 'd3';
 import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, weightColor, widthMeter } from './common.ts';
 import { type Chart, describe } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface RowBarsData {
   /** The query token, for the title. */
@@ -38,7 +39,7 @@ export function createRowBars(container: HTMLElement): Chart<RowBarsData> {
     const band = Math.max(2, Math.min(34, (width - MARGIN.left - MARGIN.right) / Math.max(1, n)));
     const w = MARGIN.left + band * n + MARGIN.right;
     svg.attr('width', w).attr('viewBox', `0 0 ${w} ${HEIGHT}`);
-    describe(svg.node()!, `Attention of ${d.query} over earlier tokens`, `Largest weights: ${strongest(d.labels, d.values, d.masked)}.`);
+    describe(svg.node()!, t('attention:charts.rowBars.title', { query: d.query }), t('attention:charts.rowBars.summary', { strongest: strongest(d.labels, d.values, d.masked) }));
     let max = 0;
     for (let i = 0; i < n; i++) max = Math.max(max, d.values[i]);
     const y = scaleLinear().domain([0, Math.max(0.05, max)]).range([innerH, 0]).nice();
@@ -58,7 +59,10 @@ export function createRowBars(container: HTMLElement): Chart<RowBarsData> {
       .attr('data-weight', (b) => (b.masked ? 0 : b.value))
       .attr('data-masked', (b) => (b.masked ? 'true' : null))
       .on('mousemove', (event: MouseEvent, b) =>
-        tooltip.show(event, `${escapeHtml(d.query)} → <b>${escapeHtml(d.labels[b.i])}</b><br>${b.masked ? 'masked: weight 0' : `weight ${formatValue(b.value)}`}`),
+        tooltip.show(
+          event,
+          `${escapeHtml(d.query)} → <b>${escapeHtml(d.labels[b.i])}</b><br>${escapeHtml(b.masked ? t('attention:charts.heatmap.maskedTip') : t('attention:charts.heatmap.weightTip', { value: formatValue(b.value) }))}`,
+        ),
       )
       .on('mouseleave', () => tooltip.hide());
     const stride = labelStride(band);

@@ -6,6 +6,7 @@
 import { select } from 'd3';
 import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, scoreColor, strongest, weightColor, widthMeter } from './common.ts';
 import { type Chart, describe } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface Stage {
   id: 'qk' | 'scaled' | 'masked' | 'softmax';
@@ -27,7 +28,8 @@ export interface StagesData {
 
 /** Each stage's largest values over the keys, in words. */
 export function describeStages(d: StagesData): string {
-  return d.stages.map((s) => `${s.label}: ${strongest(d.keyLabels, s.values)}`).join('. ') + '.';
+  const stages = d.stages.map((s) => t('attention:charts.stages.stage', { label: s.label, strongest: strongest(d.keyLabels, s.values) }));
+  return stages.join(t('attention:charts.stages.separator')) + t('attention:charts.stages.end');
 }
 
 const LABEL_W = 112;
@@ -53,7 +55,7 @@ export function createStages(container: HTMLElement): Chart<StagesData> {
     const height = d.stages.length * (ROW_H + GAP) + KEYS_H;
     const w = LABEL_W + cell * n + 4;
     svg.attr('width', w).attr('height', height).attr('viewBox', `0 0 ${w} ${height}`);
-    describe(svg.node()!, `The four stages of attention for the query ${d.query}`, describeStages(d));
+    describe(svg.node()!, t('attention:charts.stages.title', { query: d.query }), describeStages(d));
 
     const rows = rowsG
       .selectAll<SVGGElement, Stage>('g.stage')

@@ -6,6 +6,7 @@
 
 import { interpolateRdBu, scaleDiverging, select } from 'd3';
 import type { Chart } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 /** A row-major matrix of plain numbers. */
 export interface Matrix {
@@ -70,8 +71,8 @@ export function createMatrixHeatmap(container: HTMLElement, options: { title: st
       }
       ctx.putImageData(image, 0, 0);
       label.text(text);
-      canvas.attr('aria-label', `${options.title}: ${text}, values within ±${formatValue(m)} (red positive, blue negative)`);
-      scale.text(m === 0 ? 'all zero' : `±${formatValue(m)}`);
+      canvas.attr('aria-label', t('lora:charts.heatmap.description', { title: options.title, label: text, max: formatValue(m) }));
+      scale.text(m === 0 ? t('lora:charts.heatmap.allZero') : `±${formatValue(m)}`);
       root.attr('data-rows', rows).attr('data-cols', cols).attr('data-max-abs', m);
     },
     destroy() {

@@ -8,6 +8,7 @@
 import { select } from 'd3';
 import { type MatrixHeatmap, createMatrixHeatmap } from './heatmap.ts';
 import type { Chart } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface LowRankData {
   r: number;
@@ -45,7 +46,7 @@ export function createLowRankPicture(container: HTMLElement): Chart<LowRankData>
   const maps: Record<'a' | 'b' | 'delta', MatrixHeatmap> = {
     a: createMatrixHeatmap(cellA.node()!, { title: 'lora_A' }),
     b: createMatrixHeatmap(cellB.node()!, { title: 'lora_B' }),
-    delta: createMatrixHeatmap(cellDelta.node()!, { title: 'ΔW = B·A·scaling' }),
+    delta: createMatrixHeatmap(cellDelta.node()!, { title: t('lora:charts.heatmap.deltaTitle') }),
   };
 
   return {
@@ -55,19 +56,19 @@ export function createLowRankPicture(container: HTMLElement): Chart<LowRankData>
         matrix: { rows: d.r, cols: d.inFeatures, data: d.a },
         cellWidth: cell,
         cellHeight: rankCell,
-        label: `A  (r × in = ${d.r} × ${d.inFeatures})`,
+        label: t('lora:charts.heatmap.a', { r: d.r, in: d.inFeatures }),
       });
       maps.b.update({
         matrix: { rows: d.outFeatures, cols: d.r, data: d.b },
         cellWidth: rankCell,
         cellHeight: cell,
-        label: `B  (${d.outFeatures} × ${d.r})`,
+        label: t('lora:charts.heatmap.b', { out: d.outFeatures, r: d.r }),
       });
       maps.delta.update({
         matrix: { rows: d.outFeatures, cols: d.inFeatures, data: d.delta },
         cellWidth: cell,
         cellHeight: cell,
-        label: `ΔW = B·A·${formatScaling(d.scaling)}  (out × in = ${d.outFeatures} × ${d.inFeatures})`,
+        label: t('lora:charts.heatmap.delta', { scaling: formatScaling(d.scaling), out: d.outFeatures, in: d.inFeatures }),
       });
     },
     destroy() {

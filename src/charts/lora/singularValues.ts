@@ -5,6 +5,7 @@
 
 import { type Selection, axisBottom, axisLeft, scaleBand, scaleLinear, select } from 'd3';
 import { type Chart, describe, spoken } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface Spectrum {
   id: string;
@@ -36,9 +37,13 @@ const M = { top: 46, right: 10, bottom: 34, left: 48 };
 
 /** Per spectrum: how many singular values are non-zero, and the largest few. */
 export function describeSpectra(d: SingularValueData): string {
-  return d.spectra
-    .map((s) => `${s.label}: ${countNonZero(s.values)} of ${s.values.length} non-zero; largest ${s.values.slice(0, 4).map(spoken).join(', ')}`)
-    .join('. ') + '.';
+  return (
+    d.spectra
+      .map((s) =>
+        t('lora:charts.singular.spectrum', { label: s.label, count: countNonZero(s.values), total: s.values.length, largest: s.values.slice(0, 4).map(spoken).join(', ') }),
+      )
+      .join(t('lora:charts.singular.separator')) + t('lora:charts.singular.end')
+  );
 }
 const GAP = 28;
 
@@ -94,7 +99,7 @@ function drawSpectrum(g: Selection<SVGGElement, Spectrum, null, undefined>, s: S
   const nonZero = countNonZero(s.values);
   g.attr('data-spectrum', s.id).attr('data-count', s.values.length).attr('data-nonzero', nonZero).attr('data-largest', top);
   g.select('.sv-title').attr('x', -M.left + 8).attr('y', -26).text(s.label);
-  g.select('.sv-subtitle').attr('x', -M.left + 8).attr('y', -10).text(`${nonZero} of ${s.values.length} non-zero`);
+  g.select('.sv-subtitle').attr('x', -M.left + 8).attr('y', -10).text(t('lora:charts.singular.nonZero', { count: nonZero, total: s.values.length }));
   const step = Math.max(1, Math.ceil(values.length / 8));
   g.select<SVGGElement>('.x-axis')
     .attr('transform', `translate(0,${innerH})`)
@@ -103,7 +108,11 @@ function drawSpectrum(g: Selection<SVGGElement, Spectrum, null, undefined>, s: S
   g.select('.axis-label')
     .attr('x', innerW / 2)
     .attr('y', innerH + 30)
-    .text(values.length < s.values.length ? `index (first ${values.length} of ${s.values.length})` : 'singular value index');
+    .text(
+      values.length < s.values.length
+        ? t('lora:charts.singular.indexFirst', { shown: values.length, total: s.values.length })
+        : t('lora:charts.singular.index'),
+    );
   g.select('.bars')
     .selectAll<SVGRectElement, number>('rect')
     .data(values)

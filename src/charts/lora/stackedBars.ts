@@ -7,6 +7,7 @@
 import { axisBottom, scaleLinear, select } from 'd3';
 import { drawLegend } from '../legend.ts';
 import { type Chart, describe, listed } from '../chart.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface SegmentKey {
   key: string;
@@ -56,10 +57,16 @@ export function describeStackedBars(d: StackedBarsData): string {
   const rows = d.rows.map((row) => {
     const parts = d.keys.filter((k) => (row.values[k.key] ?? 0) > 0).map((k) => `${k.label} ${d.format(row.values[k.key])}`);
     const total = d.keys.reduce((sum, k) => sum + Math.max(0, row.values[k.key] ?? 0), 0);
-    return `${row.group ? `${row.group}, ` : ''}${row.label}: ${d.format(total)}${parts.length > 1 ? ` (${listed(parts)})` : ''}${row.note ? `, ${row.note}` : ''}`;
+    return (
+      (row.group ? t('lora:charts.bars.group', { group: row.group }) : '') +
+      t('lora:charts.bars.row', { label: row.label, total: d.format(total) }) +
+      (parts.length > 1 ? t('lora:charts.bars.parts', { list: listed(parts) }) : '') +
+      (row.note ? t('lora:charts.bars.note', { note: row.note }) : '')
+    );
   });
-  const refs = (d.references ?? []).map((r) => `${r.label} at ${d.format(r.value)}`);
-  return `${rows.join('. ')}.${refs.length ? ` Reference lines: ${listed(refs)}.` : ''}`;
+  const refs = (d.references ?? []).map((r) => t('lora:charts.bars.reference', { label: r.label, value: d.format(r.value) }));
+  const end = t('lora:charts.bars.end');
+  return `${rows.join(t('lora:charts.bars.separator'))}${end}${refs.length ? t('lora:charts.bars.references', { list: listed(refs) }) : ''}`;
 }
 
 export function createStackedBars(container: HTMLElement, options: { title: string }): Chart<StackedBarsData> {

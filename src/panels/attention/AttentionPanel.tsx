@@ -6,9 +6,11 @@
 // for what it draws.
 
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { PanelProps } from '../panelProps.ts';
 import { ATTENTION_VIEWS, clampToModel } from '../../state/schema.ts';
-import { ATTENTION } from '../../lessons/explanations.ts';
+import { explanationFor } from '../../lessons/explanationsByLocale.ts';
+import { isLocale } from '../../i18n/index.ts';
 import type { Notice } from '../../sampling/notices.ts';
 import { Panel } from '../Panel.tsx';
 import { stepView, rowOf } from './frames.ts';
@@ -21,15 +23,8 @@ import { HeadLinesView } from './HeadLinesView.tsx';
 import { GridView } from './GridView.tsx';
 import { MasksView } from './MasksView.tsx';
 import { LongInputs } from './LongInputs.tsx';
-
-type AttentionView = (typeof ATTENTION_VIEWS)[number];
-
-const VIEW_LABELS: Record<AttentionView, string> = {
-  heatmap: 'Heatmap & stages',
-  lines: 'Lines',
-  grid: 'All heads',
-  masks: 'Masks & teacher forcing',
-};
+import { noticeText } from './noticeText.ts';
+import { formatNumber } from '../format.ts';
 
 /** The schema's largest step. */
 const MAX_STEP = 1000;
@@ -38,7 +33,10 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
   const shown = model ? clampToModel(state, model.config) : state;
   const { layer, head } = shown;
   const active = state.panel === 'attention' && model !== null;
-  const stepping = useMemo(() => steppingSettings(state), [state]);
+  const { t, i18n } = useTranslation('attention');
+  const lang = i18n.language;
+  // The notes are sentences in the locale in force: made again when it changes.
+  const stepping = useMemo(() => steppingSettings(state), [state, lang]);
   const key = model ? sequenceKey(state, model.name) : '';
   const { seq, busy, progress, error } = useSequence({
     client,
@@ -95,7 +93,7 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
   const status = error ? 'error' : busy === 'opening' || (!view && active) ? 'loading' : busy === 'stepping' || behind ? 'stepping' : view ? 'ready' : 'idle';
 
   return (
-    <Panel id="attention" title="Attention" explanation={<Explanation config={config} />}>
+    <Panel id="attention" title={t('panel.title')} explanation={<Explanation config={config} />}>
       <div
         className="attn"
         data-testid="attention-state"
@@ -106,42 +104,41 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
         data-stored-bytes={seq?.storedBytes ?? ''}
       >
         <p className="attn-summary">
-          Showing layer <b data-testid="setting-layer">{layer}</b>, head <b data-testid="setting-head">{head}</b>
-          {config && (
-            <>
-              {' '}
-              of {config.nLayer} layers × {config.nHead} heads (head size {headSize}). Tokens are chosen by {describeStepping(state)}, as set in the
-              Sampling panel.
-            </>
-          )}
+          <Trans
+            t={t}
+            i18nKey="panel.showing"
+            values={{ layer, head }}
+            components={{ layer: <b data-testid="setting-layer" />, head: <b data-testid="setting-head" /> }}
+          />
+          {config && t('panel.ofModel', { nLayer: config.nLayer, nHead: config.nHead, headSize, how: describeStepping(state) })}
         </p>
 
-        {!model && <p className="muted">The attention panel starts once the model has loaded.</p>}
+        {!model && <p className="muted">{t('panel.waiting')}</p>}
 
         {config && (
           <div className="controls attn-controls">
             <label className="field">
-              <span className="field-label">Layer</span>
+              <span className="field-label">{t('panel.layer')}</span>
               <select value={layer} data-testid="attention-layer" onChange={(e) => set('layer', Number(e.target.value))}>
                 {Array.from({ length: config.nLayer }, (_, l) => (
                   <option key={l} value={l}>
-                    layer {l}
+                    {t('panel.layerOption', { layer: l })}
                   </option>
                 ))}
               </select>
             </label>
             <label className="field">
-              <span className="field-label">Head</span>
+              <span className="field-label">{t('panel.head')}</span>
               <select value={head} data-testid="attention-head" onChange={(e) => set('head', Number(e.target.value))}>
                 {Array.from({ length: config.nHead }, (_, h) => (
                   <option key={h} value={h}>
-                    head {h}
+                    {t('panel.headOption', { head: h })}
                   </option>
                 ))}
               </select>
             </label>
             <fieldset className="field segmented attn-views" data-testid="attention-views">
-              <legend className="field-label">View</legend>
+              <legend className="field-label">{t('panel.view')}</legend>
               {ATTENTION_VIEWS.map((v) => (
                 <button
                   type="button"
@@ -151,7 +148,7 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
                   data-testid={`attention-view-${v}`}
                   onClick={() => set('attentionView', v)}
                 >
-                  {VIEW_LABELS[v]}
+                  {t(`panel.views.${v}`)}
                 </button>
               ))}
             </fieldset>
@@ -177,12 +174,12 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
 
         {error && (
           <p className={error.name === 'EmptyPrompt' ? 'alert warning' : 'alert error'} role="alert" data-testid="attention-error">
-            {error.message}
+            {error.name === 'EmptyPrompt' ? t('panel.emptyPrompt') : error.message}
           </p>
         )}
         {busy === 'opening' && (
           <p className="muted" data-testid="attention-progress">
-            {progress ? `Generating the ${progress.total} tokens of this link: ${progress.done} done…` : 'Running the prompt through the model…'}
+            {progress ? t('panel.progress', { total: formatNumber(progress.total), done: formatNumber(progress.done) }) : t('panel.running')}
           </p>
         )}
 
@@ -228,7 +225,7 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
 
         {config && model && (
           <details className="attn-details" data-testid="attention-long-details" onToggle={(e) => setLongOpen(e.currentTarget.open)}>
-            <summary>Long inputs: memory, the context window, chunking</summary>
+            <summary>{t('panel.longInputs')}</summary>
             {longOpen && (
               <LongInputs
                 config={config}
@@ -246,24 +243,25 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
 
 function Notices(props: { notes: string[]; notices: Notice[]; fallback: { char: string; tokens: string[] }[] }) {
   const { notes, notices, fallback } = props;
+  const { t } = useTranslation('attention');
   if (notes.length + notices.length + fallback.length === 0) return null;
   return (
     <div className="attn-notices" data-testid="attention-notices">
-      {[...notes, ...notices.map((n) => n.message)].map((n) => (
+      {[...notes, ...notices.map(noticeText)].map((n) => (
         <p key={n} className="notice">
           {n}
         </p>
       ))}
       {fallback.length > 0 && (
         <p className="notice" data-testid="attention-byte-fallback">
-          Not in the vocabulary as whole tokens:{' '}
+          {t('notices.fallbackLead')}
+          {t('panel.gap')}
           {fallback.map((f, i) => (
             <span key={f.char}>
-              {i > 0 && ', '}“{f.char}” → {f.tokens.map((t, j) => <code key={j}>{t}</code>)}
+              {i > 0 && t('notices.listSeparator')}“{f.char}” → {f.tokens.map((token, j) => <code key={j}>{token}</code>)}
             </span>
           ))}
-          . The byte-level tokenizer never fails: a character it learned no token for is written as its UTF-8 bytes, one token each
-          (shown as &lt;0x…&gt;). The model saw such bytes rarely or never in training, so its attention to them says little.
+          {t('notices.fallbackBody')}
         </p>
       )}
     </div>
@@ -271,17 +269,23 @@ function Notices(props: { notes: string[]; notices: Notice[]; fallback: { char: 
 }
 
 function Explanation({ config }: { config: { nLayer: number; nHead: number; nEmbd: number; blockSize: number } | null }) {
+  const { t, i18n } = useTranslation('attention');
+  const explanation = explanationFor('attention', isLocale(i18n.language) ? i18n.language : 'en');
   return (
     <>
       {config && (
         <p>
           <em>
-            This model: {config.nLayer} layers, {config.nHead} heads each with head size {config.nEmbd / config.nHead}, a context window of{' '}
-            {config.blockSize} tokens.
+            {t('panel.thisModel', {
+              nLayer: config.nLayer,
+              nHead: config.nHead,
+              headSize: config.nEmbd / config.nHead,
+              blockSize: formatNumber(config.blockSize),
+            })}
           </em>
         </p>
       )}
-      {ATTENTION.paragraphs.map((p) => (
+      {explanation.paragraphs.map((p) => (
         <p key={p.slice(0, 40)}>{p}</p>
       ))}
     </>

@@ -4,12 +4,14 @@
 // 151 million weights, of which the page receives 144 × 110².
 
 import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { GridParams, GridResult } from '../../engine/attentionProtocol.ts';
 import { createHeadGrid, type GridData } from '../../charts/attention/grid.ts';
 import { type StepView, describeHabit } from './frames.ts';
 import { useChart } from '../ChartView.tsx';
 import { useEngineCall } from '../useEngineCall.ts';
+import { formatNumber } from '../format.ts';
 
 /** Cells per thumbnail side: one pixel each in a thumbnail of the grid (a longer window is averaged into them). */
 export const THUMB_CELLS = 110;
@@ -25,6 +27,8 @@ export function GridView(props: {
   onOpen: (layer: number, head: number) => void;
 }) {
   const { view, nLayer, nHead, layer, head, sequence } = props;
+  const { t, i18n } = useTranslation('attention');
+  const lang = i18n.language;
   const params: GridParams = { sequence, step: view.step, side: THUMB_CELLS };
   const key = `${sequence}|${view.step}`;
   const call = useEngineCall(props.client, 'attentionGrid', params, key);
@@ -40,7 +44,7 @@ export function GridView(props: {
         heads: result.heads.map((h) => ({ layer: h.layer, head: h.head, values: h.values, masked: h.masked, caption: describeHabit(h.habit) })),
         selected: { layer, head },
       },
-    [result, layer, head],
+    [result, layer, head, lang], // the captions are words of the locale in force
   );
   const open = useRef(props.onOpen);
   open.current = props.onOpen;
@@ -49,12 +53,11 @@ export function GridView(props: {
   return (
     <figure className="attn-figure" data-testid="attention-grid" data-step={result?.step ?? ''} data-size={n} data-pending={fresh === null}>
       <figcaption>
-        All {nLayer * nHead} heads at this step, a row per layer. Heads in the same layer read the same tokens with different projections,
-        and settle into different habits; the caption is only where the weight mostly goes, not what the head is for. Click one to open it.
-        {n > THUMB_CELLS && ` Each thumbnail averages the ${n.toLocaleString('en')} × ${n.toLocaleString('en')} weights into ${THUMB_CELLS} × ${THUMB_CELLS} blocks.`}
+        {t('grid.caption', { count: nLayer * nHead })}
+        {n > THUMB_CELLS && t('grid.averaged', { n: formatNumber(n), cells: THUMB_CELLS })}
       </figcaption>
       {call.status === 'error' && <p className="alert error">{call.message}</p>}
-      {!result && call.status === 'running' && <p className="muted">Reading every head…</p>}
+      {!result && call.status === 'running' && <p className="muted">{t('grid.reading')}</p>}
       <div className="chart" ref={ref} />
     </figure>
   );

@@ -2,6 +2,7 @@
 // from query tokens (left) to key tokens (right), one colour per head.
 
 import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { createLinesView, type LinesData, MIN_DRAWN_WEIGHT } from '../../charts/attention/linesView.ts';
 import { headColor } from '../../charts/attention/common.ts';
 import { heatmapWindow } from '../../charts/attention/heatmap.ts';
@@ -13,6 +14,7 @@ import { useEngineCall } from '../useEngineCall.ts';
 /** Tokens the lines view draws at most: beyond a few dozen rows the lines are a grey mass (and 12 heads × 1,024² pairs). */
 export const LINES_WINDOW = 64;
 import { useChart } from '../ChartView.tsx';
+import { formatNumber } from '../format.ts';
 
 export function HeadLinesView(props: {
   client: EngineClient | null;
@@ -28,6 +30,8 @@ export function HeadLinesView(props: {
   onSelectRow: (row: number) => void;
 }) {
   const { seq, view, layer, head, nHead, row } = props;
+  const { t, i18n } = useTranslation('attention');
+  const lang = i18n.language;
   const [allHeads, setAllHeads] = useState(true);
   const n = view.positions.length;
   const win = heatmapWindow(n, row, LINES_WINDOW);
@@ -49,7 +53,7 @@ export function HeadLinesView(props: {
   const data = kept.current?.data ?? null;
   const select = useRef((r: number) => props.onSelectRow(start + r));
   select.current = (r: number) => props.onSelectRow(start + r);
-  const ref = useChart((el) => createLinesView(el, { onSelectRow: (r) => select.current(r) }), data);
+  const ref = useChart((el) => createLinesView(el, { onSelectRow: (r) => select.current(r) }), data, [lang]);
 
   return (
     <figure
@@ -58,16 +62,14 @@ export function HeadLinesView(props: {
     >
       {call.status === 'error' && <p className="alert error">{call.message}</p>}
       <figcaption>
-        Layer {layer}: each line joins a query token (left) to a key token (right) it reads, as opaque as the weight (each query's strongest line the most
-        opaque). Hover a token to keep only its lines. Lines under {MIN_DRAWN_WEIGHT} are left out.
-        {size < n &&
-          ` Of the ${n.toLocaleString('en')} tokens, the ${size} around the selected query (positions ${view.positions[start]}…${view.positions[start + size - 1]}) are drawn, and only the lines between them; select another token in the text above to move the window.`}
+        {t('lines.caption', { layer, min: formatNumber(MIN_DRAWN_WEIGHT) })}
+        {size < n && t('lines.window', { n: formatNumber(n), size, from: view.positions[start], to: view.positions[start + size - 1] })}
       </figcaption>
       <div className="controls attn-lines-controls">
         <label className="attn-check">
-          <input type="checkbox" checked={allHeads} data-testid="attention-all-heads" onChange={(e) => setAllHeads(e.target.checked)} /> all heads of the layer
+          <input type="checkbox" checked={allHeads} data-testid="attention-all-heads" onChange={(e) => setAllHeads(e.target.checked)} /> {t('lines.allHeads')}
         </label>
-        <span className="attn-head-chips" role="group" aria-label="Head">
+        <span className="attn-head-chips" role="group" aria-label={t('lines.headGroup')}>
           {Array.from({ length: nHead }, (_, h) => (
             <button
               type="button"
@@ -77,7 +79,7 @@ export function HeadLinesView(props: {
               aria-pressed={h === head}
               onClick={() => props.onHead(h)}
             >
-              head {h}
+              {t('lines.head', { head: h })}
             </button>
           ))}
         </span>

@@ -2,6 +2,7 @@
 // the four stages that made it, and the logit lens at that position.
 
 import { useMemo, useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { HeadParams, HeadResult } from '../../engine/attentionProtocol.ts';
 import { createAttentionHeatmap, heatmapWindow, DEFAULT_WINDOW, type AttentionHeatmapData } from '../../charts/attention/heatmap.ts';
@@ -12,6 +13,7 @@ import { type SequenceData, type StepView, nextTokenAt } from './frames.ts';
 import { useChart } from '../ChartView.tsx';
 import { useEngineCall } from '../useEngineCall.ts';
 import { DENSE_PREFILL } from '../../engine/handlers/attentionStore.ts';
+import { formatFixed, formatNumber } from '../format.ts';
 
 /** Blocks per side of the overview canvas of a matrix larger than the window (it is drawn at 160–320 px). */
 export const OVERVIEW_CELLS = 256;
@@ -52,6 +54,8 @@ export function HeatmapView(props: HeadProps) {
 
 function HeadCharts(props: HeadProps & { data: HeadResult | null; pending: boolean }) {
   const { seq, view, data } = props;
+  const { t, i18n } = useTranslation('attention');
+  const lang = i18n.language;
   // The answer's own step, layer, head and row: what is drawn, even while a newer one is on its way.
   const step = data?.step ?? view.step;
   const known = seq.promptLength + step;
@@ -80,7 +84,7 @@ function HeadCharts(props: HeadProps & { data: HeadResult | null; pending: boole
   }, [data, keyStart, seq.tokens]);
   const select = useRef(props.onSelectRow);
   select.current = props.onSelectRow;
-  const heatmapRef = useChart((el) => createAttentionHeatmap(el, { title: 'Attention weights of the chosen head', onSelectRow: (r) => select.current(r) }), heatmapData);
+  const heatmapRef = useChart((el) => createAttentionHeatmap(el, { title: t('heatmap.chartTitle'), onSelectRow: (r) => select.current(r) }), heatmapData, [lang]);
 
   const allLabels = useMemo(() => (data ? Array.from({ length: data.size }, (_, i) => seq.tokens[keyStart + i]?.text ?? '') : []), [data, keyStart, seq.tokens]);
   const allIds = useMemo(() => allLabels.map((_, i) => keyStart + i), [allLabels, keyStart]);
@@ -89,7 +93,7 @@ function HeadCharts(props: HeadProps & { data: HeadResult | null; pending: boole
     const masked = Uint8Array.from({ length: data.size }, (_, k) => (k > data.row ? 1 : 0));
     return { query, labels: allLabels, values: data.rowWeights, masked, ids: allIds };
   }, [data, query, allLabels, allIds]);
-  const barsRef = useChart(createRowBars, barsData);
+  const barsRef = useChart(createRowBars, barsData, [lang]);
 
   const stagesData = useMemo<StagesData | null>(() => {
     if (!data) return null;
@@ -100,13 +104,13 @@ function HeadCharts(props: HeadProps & { data: HeadResult | null; pending: boole
       keyLabels: s.keys.map((p) => seq.tokens[p]?.text ?? ''),
       keyIds: s.keys,
       stages: [
-        { id: 'qk', label: '1. Q·Kᵀ', note: 'query · each key', values: s.qk, kind: 'score' },
-        { id: 'scaled', label: '2. × 1/√d', note: `÷ √${props.headSize} = ÷ ${root.toFixed(2)}`, values: s.scaled, kind: 'score' },
-        { id: 'masked', label: '3. mask', note: 'later keys → −∞', values: s.masked, kind: 'score' },
-        { id: 'softmax', label: '4. softmax', note: 'weights sum to 1', values: s.weights, kind: 'weight' },
+        { id: 'qk', label: t('heatmap.stages.qk'), note: t('heatmap.stages.qkNote'), values: s.qk, kind: 'score' },
+        { id: 'scaled', label: t('heatmap.stages.scaled'), note: t('heatmap.stages.scaledNote', { headSize: props.headSize, root: formatFixed(root, 2) }), values: s.scaled, kind: 'score' },
+        { id: 'masked', label: t('heatmap.stages.masked'), note: t('heatmap.stages.maskedNote'), values: s.masked, kind: 'score' },
+        { id: 'softmax', label: t('heatmap.stages.softmax'), note: t('heatmap.stages.softmaxNote'), values: s.weights, kind: 'weight' },
       ],
     };
-  }, [data, props.headSize, query, seq.tokens]);
+  }, [data, props.headSize, query, seq.tokens, t, lang]);
   const stagesRef = useChart(createStages, stagesData);
 
   const next = nextTokenAt(seq, { ...view, known }, position);
@@ -116,12 +120,12 @@ function HeadCharts(props: HeadProps & { data: HeadResult | null; pending: boole
     return {
       actualNext: next?.id ?? null,
       stages: stages.map((guesses, i) => ({
-        label: i === 0 ? 'embeddings' : i === stages.length - 1 ? `block ${i - 1} = output` : `after block ${i - 1}`,
+        label: i === 0 ? t('heatmap.lensEmbeddings') : i === stages.length - 1 ? t('heatmap.lensOutput', { block: i - 1 }) : t('heatmap.lensAfter', { block: i - 1 }),
         guesses,
       })),
     };
-  }, [data, next]);
-  const lensRef = useChart(createLensStrip, lensData);
+  }, [data, next, t, lang]);
+  const lensRef = useChart(createLensStrip, lensData, [lang]);
 
   const rowSum = data ? data.rowWeights.reduce((s, v) => s + v, 0) : 0;
   return (
@@ -136,46 +140,37 @@ function HeadCharts(props: HeadProps & { data: HeadResult | null; pending: boole
         data-pending={props.pending}
       >
         <figcaption>
-          Layer {data?.layer ?? props.layer}, head {data?.head ?? props.head}: each row is a query token, each column a key token it may read. Hatched cells are the
-          future, blocked by the causal mask. The last row is the newest token: its query is the one that produces the next
-          token. Click a row, or a token in the text above (with the keyboard: Tab to it and press Enter), to select it.
+          {t('heatmap.caption', { layer: data?.layer ?? props.layer, head: data?.head ?? props.head })}
         </figcaption>
         <div className="chart attn-scroll" tabIndex={0} ref={heatmapRef} />
         <WeightLegend />
       </figure>
 
       <h3 className="attn-subhead">
-        Row of <span className="attn-token-inline">{query}</span> (position {position})
+        <Trans t={t} i18nKey="heatmap.rowOf" values={{ token: query, position }} components={{ tok: <span className="attn-token-inline" /> }} />
       </h3>
       <div className="chart" ref={barsRef} data-testid="attention-row" data-query={position} data-row-sum={rowSum} />
 
-      <h3 className="attn-subhead">How this row was computed, stage by stage</h3>
+      <h3 className="attn-subhead">{t('heatmap.stagesHeading')}</h3>
       <p className="muted small">
-        The trace keeps the scores after scaling; Q·Kᵀ is shown as those scores × √d_head (d_head = {props.headSize}). Scaling keeps
-        the scores from growing with the head size, so the softmax does not saturate; the mask sets later keys to −∞, so their weight is
-        exactly 0.
-        {stagesData &&
-          stagesData.keyLabels.length < n &&
-          ` Only the keys up to this token are shown: later ones did not exist yet when its row was computed (the KV cache only holds earlier tokens), or, in a prompt longer than ${DENSE_PREFILL} tokens, their scores are not kept (the mask sets them to −∞ anyway).`}
+        {t('heatmap.stagesNote', { headSize: props.headSize })}
+        {stagesData && stagesData.keyLabels.length < n && t('heatmap.stagesShort', { dense: formatNumber(DENSE_PREFILL) })}
       </p>
       <div className="chart attn-scroll" tabIndex={0} ref={stagesRef} data-testid="attention-stages" />
 
-      <h3 className="attn-subhead">Logit lens at this position</h3>
+      <h3 className="attn-subhead">{t('heatmap.lensHeading')}</h3>
       <p className="muted small">
-        The residual stream after each block, read through the final LayerNorm and the output layer: what the model would guess next if it
-        stopped there.{' '}
+        {t('heatmap.lensNote')}
+        {t('panel.gap')}
         {next ? (
-          <>
-            The token that came next, <span className="attn-token-inline">{next.text}</span>, is marked.
-          </>
+          <Trans t={t} i18nKey="heatmap.lensNext" values={{ token: next.text }} components={{ tok: <span className="attn-token-inline" /> }} />
         ) : (
-          'The next token has not been generated yet: step to see it.'
+          t('heatmap.lensNotYet')
         )}
       </p>
       {lensData && lensData.stages.length === 0 && (
         <p className="notice" data-testid="attention-lens-missing">
-          On a model this large the logit lens is read out only for the last tokens of a long prompt and for every generated token (for each
-          token, every stage multiplies by the whole vocabulary): select one of those to see it.
+          {t('heatmap.lensMissing')}
         </p>
       )}
       <div className="chart" ref={lensRef} data-testid="attention-lens" hidden={!lensData || lensData.stages.length === 0} />
@@ -184,13 +179,14 @@ function HeadCharts(props: HeadProps & { data: HeadResult | null; pending: boole
 }
 
 function WeightLegend() {
+  const { t } = useTranslation('attention');
   return (
     <div className="attn-legend" aria-hidden="true">
-      <span>weight 0</span>
+      <span>{t('heatmap.legendWeight')}</span>
       <span className="attn-legend-ramp" />
       <span>1</span>
       <span className="attn-legend-masked" />
-      <span>masked</span>
+      <span>{t('heatmap.legendMasked')}</span>
     </div>
   );
 }

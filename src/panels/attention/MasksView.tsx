@@ -4,6 +4,8 @@
 // predictions as stepping through it with the KV cache.
 
 import { useMemo, useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { t } from '../../i18n/index.ts';
 import type { EngineClient } from '../../engine/client.ts';
 import type { MaskLessonParams, TeacherForcingParams, TeacherForcingResult } from '../../engine/attentionProtocol.ts';
 import { MASKS } from '../../state/schema.ts';
@@ -11,25 +13,16 @@ import { createMaskComparison, type MaskComparisonData } from '../../charts/atte
 import { type SequenceData, type StepView, maskedHead, visiblePairs } from './frames.ts';
 import { useChart } from '../ChartView.tsx';
 import { useEngineCall } from '../useEngineCall.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatFixed, formatNumber, formatPercent } from '../format.ts';
 
 type MaskId = (typeof MASKS)[number];
 
-const TITLES: Record<MaskId, string> = {
-  causal: 'Causal — GPT, LLaMA',
-  prefix: 'Prefix LM — GLM, the first ChatGLM-6B',
-  bidirectional: 'Bidirectional — BERT',
-};
+/** The mask's name and the families that use it, in the locale in force. */
+const maskTitle = (mask: MaskId) => t(`attention:masks.titles.${mask}`);
 
+/** What a mask is suited for; `prefix` is the number of prompt tokens on screen. */
 function suitedFor(mask: MaskId, prefix: number): string {
-  switch (mask) {
-    case 'causal':
-      return 'Each token reads itself and the tokens before it. Training predicts every next token in one pass; generation appends one token at a time and keeps the keys and values already computed (the KV cache). Suited for generation: GPT, LLaMA and most large language models.';
-    case 'prefix':
-      return `The first ${prefix} token${prefix === 1 ? '' : 's'} — the prompt — read each other in both directions; the tokens after them are generated causally. GLM and the first ChatGLM-6B used this prefix decoder (ChatGLM2's maintainers say its chat model trains causally), as does T5 used as a prefix LM: the input is understood as a whole, the answer written one token at a time.`;
-    case 'bidirectional':
-      return 'Every token reads every token, later ones included. BERT is trained with this mask to fill in hidden words, which suits understanding tasks: classification, tagging, retrieval. It cannot generate one token at a time: a new token would change every earlier token, so nothing can be cached, and it was never trained to predict the next token.';
-  }
+  return mask === 'prefix' ? t('attention:masks.suited.prefix', { count: prefix }) : t(`attention:masks.suited.${mask}`);
 }
 
 export function MasksView(props: {
@@ -42,6 +35,8 @@ export function MasksView(props: {
   onMask: (mask: MaskId) => void;
 }) {
   const { client, seq, view, layer, head, mask } = props;
+  const { i18n } = useTranslation('attention');
+  const lang = i18n.language;
   const ids = useMemo(() => view.positions.map((p) => seq.tokens[p].id), [seq.tokens, view.positions]);
   const n = ids.length;
   const prefixLength = Math.max(0, Math.min(n, seq.promptLength - (view.positions[0] ?? 0)));
@@ -61,89 +56,81 @@ export function MasksView(props: {
       panels: runs.map((run) => {
         const m = maskedHead(run.probs, n, run.mask);
         const id = run.mask.kind;
-        return { id, title: TITLES[id], subtitle: `${visiblePairs(run.mask, n)} of ${n * n} query–key pairs allowed`, values: m.values, masked: m.masked };
+        const subtitle = t('attention:masks.pairs', { allowed: formatNumber(visiblePairs(run.mask, n)), total: formatNumber(n * n) });
+        return { id, title: maskTitle(id), subtitle, values: m.values, masked: m.masked };
       }),
     };
-  }, [masks, masksKey, n, mask]);
+  }, [masks, masksKey, n, mask, lang]);
   const onMask = useRef(props.onMask);
   onMask.current = props.onMask;
-  const ref = useChart((el) => createMaskComparison(el, (id) => onMask.current(id as MaskId)), data);
+  // Recreated with the locale: each small heatmap takes its (translated) title when it is built.
+  const ref = useChart((el) => createMaskComparison(el, (id) => onMask.current(id as MaskId)), data, [lang]);
 
   return (
     <div className="attn-masks-view" data-testid="attention-masks" data-state={masks.status}>
       <p className="muted small">
-        The {n} tokens on screen, run once under each mask (layer {layer}, head {head}). This model was trained with the causal mask only, so
-        under the other two it reads in a way it never learned: the maps show what each mask allows, not how a model trained with it would
-        attend.
-        {prefixLength === n && ' At this step every token is prompt, so the prefix-LM mask equals the bidirectional one: step forward to see them differ.'}
-        {prefixLength === 0 && ' The prompt has slid out of the window, so the prefix is empty and the prefix-LM mask equals the causal one.'}
+        {t('attention:masks.intro', { n, layer, head })}
+        {prefixLength === n && t('attention:masks.allPrompt')}
+        {prefixLength === 0 && t('attention:masks.noPrompt')}
       </p>
       {masks.status === 'error' && <p className="alert error">{masks.message}</p>}
-      {masks.status === 'running' && <p className="muted">Running the three masks…</p>}
+      {masks.status === 'running' && <p className="muted">{t('attention:masks.running')}</p>}
       <div className="chart" ref={ref} />
       <div className="attn-mask-note" data-testid="attention-mask-note">
-        <strong>{TITLES[mask]}.</strong> {suitedFor(mask, prefixLength)}
+        <strong>{maskTitle(mask)}{t('attention:masks.titleEnd')}</strong>
+        {t('attention:panel.gap')}
+        {suitedFor(mask, prefixLength)}
       </div>
 
-      <h3 className="attn-subhead">Why decoder-only models dominate generation</h3>
+      <h3 className="attn-subhead">{t('attention:masks.whyHeading')}</h3>
       <ul className="attn-reasons">
-        <li>
-          <strong>Generation is autoregressive.</strong> A decoder's training task — predict the next token from the ones before — is
-          exactly what writing text asks for.
-        </li>
-        <li>
-          <strong>Every step is a distribution.</strong> Sampling, temperature, top-k and top-p work on it, so the same model decodes greedily
-          or with variety without retraining.
-        </li>
-        <li>
-          <strong>Training is parallel, and its arithmetic is inference's.</strong> With teacher forcing, one pass over a training sequence predicts
-          every position at once; stepping through the same tokens with a KV cache computes the same numbers, as the table below checks on this
-          model. The difference is what the model reads: in training the true previous tokens, in generation its own (exposure bias). Encoder–decoders
-          train with teacher forcing too, so this is a convenience of decoders, not something only they have.
-        </li>
+        {(['autoregressive', 'distribution', 'parallel'] as const).map((reason) => (
+          <li key={reason}>
+            <strong>{t(`attention:masks.why.${reason}Lead`)}</strong>
+            {t('attention:panel.gap')}
+            {t(`attention:masks.why.${reason}`)}
+          </li>
+        ))}
       </ul>
 
-      <h3 className="attn-subhead">Teacher forcing: one pass gives what stepping gives</h3>
+      <h3 className="attn-subhead">{t('attention:masks.forcingHeading')}</h3>
       {forcing.status === 'error' && <p className="alert error">{forcing.message}</p>}
-      {forcing.status === 'running' && <p className="muted">Running one pass and {n} cached steps…</p>}
+      {forcing.status === 'running' && <p className="muted">{t('attention:masks.forcingRunning', { n })}</p>}
       {forcing.status === 'done' && forcing.key === key && <TeacherForcing result={forcing.result} />}
     </div>
   );
 }
 
 function TeacherForcing({ result }: { result: TeacherForcingResult }) {
+  useTranslation('attention'); // redrawn when the locale changes
   const r = result;
   const n = r.rows.length;
   const agree = r.rows.filter((row) => row.fullTop.id === row.stepTop.id).length;
+  const diff = r.maxAbsDiff.toExponential(1);
+  const bold = { b: <strong /> };
   return (
     <div data-testid="teacher-forcing" data-max-diff={r.maxAbsDiff} data-agree={agree} data-rows={n}>
       <p className="small" data-testid="teacher-forcing-summary">
-        One causal pass over all {n} tokens ({r.fullPassMs.toFixed(1)} ms) and {n} single-token steps with the KV cache (
-        {r.steppedMs.toFixed(1)} ms){' '}
+        {t('attention:masks.forcing.passes', { n, fullMs: formatFixed(r.fullPassMs, 1), stepMs: formatFixed(r.steppedMs, 1) })}
+        {t('attention:panel.gap')}
         {r.maxAbsDiff < 1e-3 ? (
-          <>
-            give the same logits at every position: the largest difference is <strong>{r.maxAbsDiff.toExponential(1)}</strong>, float rounding.
-          </>
+          <Trans ns="attention" i18nKey="masks.forcing.same" values={{ diff }} components={bold} />
         ) : (
-          <>
-            differ by up to <strong>{r.maxAbsDiff.toExponential(1)}</strong> — more than float rounding, which should not happen.
-          </>
-        )}{' '}
-        Top guesses agree at {agree} of {n} positions.
-        {r.loss !== null && ` The pass's loss on this sequence is ${r.loss.toFixed(2)} nats per token — the number training would minimise.`} The
-        cache held {formatBytes(r.kvCacheBytes)} at the end ({formatBytes(r.kvCacheBytes / n)} per token).
+          <Trans ns="attention" i18nKey="masks.forcing.differ" values={{ diff }} components={bold} />
+        )}
+        {t('attention:panel.gap')}
+        {t('attention:masks.forcing.agree', { agree, n })}
+        {r.loss !== null && t('attention:masks.forcing.loss', { loss: formatFixed(r.loss, 2) })}
+        {t('attention:panel.gap')}
+        {t('attention:masks.forcing.cache', { total: formatBytes(r.kvCacheBytes), perToken: formatBytes(r.kvCacheBytes / n) })}
       </p>
       <div className="attn-table-scroll" tabIndex={0}>
         <table className="attn-table">
           <thead>
             <tr>
-              <th>pos</th>
-              <th>token</th>
-              <th>next token</th>
-              <th>one pass: top guess</th>
-              <th>stepping: top guess</th>
-              <th>P(next) in one pass</th>
-              <th>max |Δ logit|</th>
+              {(['pos', 'token', 'next', 'passTop', 'stepTop', 'nextProb', 'diff'] as const).map((column) => (
+                <th key={column}>{t(`attention:masks.forcing.columns.${column}`)}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -153,12 +140,12 @@ function TeacherForcing({ result }: { result: TeacherForcingResult }) {
                 <td className="tok-cell">{r.tokens[i].text}</td>
                 <td className="tok-cell">{row.nextId === null ? '—' : r.tokens[i + 1].text}</td>
                 <td className="tok-cell">
-                  {row.fullTop.text} <span className="muted">{(row.fullTop.prob * 100).toFixed(0)}%</span>
+                  {row.fullTop.text} <span className="muted">{formatPercent(row.fullTop.prob, 0)}</span>
                 </td>
                 <td className="tok-cell">
-                  {row.stepTop.text} <span className="muted">{(row.stepTop.prob * 100).toFixed(0)}%</span>
+                  {row.stepTop.text} <span className="muted">{formatPercent(row.stepTop.prob, 0)}</span>
                 </td>
-                <td>{row.nextProb === null ? '—' : `${(row.nextProb * 100).toFixed(1)}%`}</td>
+                <td>{row.nextProb === null ? '—' : formatPercent(row.nextProb, 1)}</td>
                 <td>{row.maxAbsDiff.toExponential(1)}</td>
               </tr>
             ))}

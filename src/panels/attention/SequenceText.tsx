@@ -3,6 +3,8 @@
 // Tokens that slid out of the context window are struck through.
 
 import { Fragment } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatPercent } from '../format.ts';
 import type { AttentionToken, PickedToken } from '../../engine/attentionProtocol.ts';
 
 /** Display tokens carry visible whitespace ("␣the", "↵"); in running text a space is a space. */
@@ -20,23 +22,24 @@ export function SequenceText(props: {
   onSelect: (position: number) => void;
 }) {
   const { tokens, picks, promptLength, known, windowStart, selected } = props;
+  const { t } = useTranslation('attention');
   return (
     <div className="attn-text" data-testid="attention-text" data-known={known}>
-      {tokens.slice(0, known).map((t, i) => {
+      {tokens.slice(0, known).map((token, i) => {
         const generated = i >= promptLength;
         const pick = generated ? picks[i - promptLength] : null;
         const classes = ['attn-tok', generated ? 'generated' : 'prompt'];
         if (i < windowStart) classes.push('dropped');
         if (i === selected) classes.push('selected');
-        if (t.byte) classes.push('byte');
+        if (token.byte) classes.push('byte');
         const title =
-          `position ${i}, token ${t.id} “${t.text}”` +
-          (pick ? ` — chosen with probability ${(pick.prob * 100).toFixed(1)}% (model: ${(pick.rawProb * 100).toFixed(1)}%)` : ' — prompt') +
-          (i < windowStart ? ' — out of the context window now' : '');
-        const text = readable(t.text);
+          t('token.title', { position: i, id: token.id, text: token.text }) +
+          (pick ? t('token.chosen', { prob: formatPercent(pick.prob), raw: formatPercent(pick.rawProb) }) : t('token.prompt')) +
+          (i < windowStart ? t('token.dropped') : '');
+        const text = readable(token.text);
         return (
           <Fragment key={i}>
-            <button type="button" className={classes.join(' ')} title={title} data-position={i} data-token-id={t.id} onClick={() => props.onSelect(i)}>
+            <button type="button" className={classes.join(' ')} title={title} data-position={i} data-token-id={token.id} onClick={() => props.onSelect(i)}>
               {text}
             </button>
             {text.endsWith('↵') && <br />}

@@ -1,12 +1,14 @@
 // Play / pause / step / step back / speed, as TensorFlow Playground steps its
 // training. The step itself lives in the link; playing and speed do not.
 
+import { useTranslation } from 'react-i18next';
 import { isBehind, stepLabel } from './stepLabel.ts';
+import { formatNumber } from '../format.ts';
 
 export const SPEEDS = [
-  { label: 'slow', ms: 1400 },
-  { label: 'normal', ms: 700 },
-  { label: 'fast', ms: 250 },
+  { id: 'slow', ms: 1400 },
+  { id: 'normal', ms: 700 },
+  { id: 'fast', ms: 250 },
 ] as const;
 
 export function StepControls(props: {
@@ -26,15 +28,16 @@ export function StepControls(props: {
   onSpeed: (ms: number) => void;
 }) {
   const { step, max, busy, disabled, playing } = props;
+  const { t } = useTranslation('attention');
   const progress = { step, generated: props.generated, shown: props.shown, failed: props.failed };
   const behind = isBehind(progress);
   return (
-    <div className="attn-stepper" role="group" aria-label="Step through generation">
-      <button type="button" data-testid="attention-reset" title="Back to the prompt alone" disabled={disabled || step === 0} onClick={() => props.onStep(0)}>
-        ⇤ Start
+    <div className="attn-stepper" role="group" aria-label={t('step.group')}>
+      <button type="button" data-testid="attention-reset" title={t('step.startTitle')} disabled={disabled || step === 0} onClick={() => props.onStep(0)}>
+        {t('step.start')}
       </button>
-      <button type="button" data-testid="attention-back" title="One token back (nothing is recomputed)" disabled={disabled || step === 0} onClick={() => props.onStep(step - 1)}>
-        ◀ Back
+      <button type="button" data-testid="attention-back" title={t('step.backTitle')} disabled={disabled || step === 0} onClick={() => props.onStep(step - 1)}>
+        {t('step.back')}
       </button>
       <button
         type="button"
@@ -44,17 +47,17 @@ export function StepControls(props: {
         disabled={disabled || (!playing && step >= max)}
         onClick={() => props.onPlaying(!playing)}
       >
-        {playing ? '⏸ Pause' : '▶ Play'}
+        {playing ? t('step.pause') : t('step.play')}
       </button>
-      <button type="button" data-testid="attention-step" title="Generate one token with the KV cache" disabled={disabled || busy || step >= max} onClick={() => props.onStep(step + 1)}>
-        Step ▶
+      <button type="button" data-testid="attention-step" title={t('step.nextTitle')} disabled={disabled || busy || step >= max} onClick={() => props.onStep(step + 1)}>
+        {t('step.next')}
       </button>
       <label className="attn-speed">
-        <span className="field-label">Speed</span>
+        <span className="field-label">{t('step.speed')}</span>
         <select value={props.speedMs} data-testid="attention-speed" onChange={(e) => props.onSpeed(Number(e.target.value))}>
           {SPEEDS.map((s) => (
             <option key={s.ms} value={s.ms}>
-              {s.label}
+              {t(`step.speeds.${s.id}`)}
             </option>
           ))}
         </select>
@@ -65,7 +68,7 @@ export function StepControls(props: {
       {behind && !props.failed && step > 1 && (
         <progress
           className="attn-step-progress" data-testid="attention-step-progress" max={step} value={Math.min(props.generated, step)}
-          aria-label={`Generating ${step} tokens`}
+          aria-label={t('step.generatingAria', { step: formatNumber(step) })}
         />
       )}
     </div>

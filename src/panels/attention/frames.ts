@@ -5,6 +5,8 @@
 
 import type { AttentionToken, HeadHabit, PickedToken, StepWindow, WeightMatrix } from '../../engine/attentionProtocol.ts';
 import { type MaskMode, canAttend } from '../../model/masks.ts';
+import { t } from '../../i18n/index.ts';
+import { formatFixed } from '../../i18n/format.ts';
 
 export type { HeadHabit, WeightMatrix } from '../../engine/attentionProtocol.ts';
 export { headHabit } from '../../engine/handlers/attentionStore.ts';
@@ -43,16 +45,17 @@ export function nextTokenAt(seq: SequenceData, view: StepView, position: number)
   return position + 1 < view.known ? seq.tokens[position + 1] : null;
 }
 
+/** Where a head's weight mostly goes, in a few words of the locale in force. */
 export function describeHabit(h: HeadHabit): string {
   switch (h.kind) {
     case 'previous':
-      return `previous token ${h.weight.toFixed(2)}`;
+      return t('attention:grid.habit.previous', { weight: formatFixed(h.weight, 2) });
     case 'self':
-      return `itself ${h.weight.toFixed(2)}`;
+      return t('attention:grid.habit.self', { weight: formatFixed(h.weight, 2) });
     case 'first':
-      return `first token ${h.weight.toFixed(2)}`;
+      return t('attention:grid.habit.first', { weight: formatFixed(h.weight, 2) });
     case 'spread':
-      return 'spread out';
+      return t('attention:grid.habit.spread');
   }
 }
 

@@ -1,15 +1,17 @@
 // The numbers behind the long-inputs view: how attention's memory grows with
 // the number of tokens for this model and for a 7B model (lessons/costs.ts),
 // and how a long text is cut into overlapping windows (lessons/chunking.ts).
+// Labels are in the locale in force when these are called.
 
 import type { GPTConfig } from '../../model/config.ts';
 import { type ModelShape, LLAMA_7B, attentionMatrixBytes, flashAttentionBytes, kvCacheBytesPerToken } from '../../lessons/costs.ts';
 import { type Chunk, chunkWithOverlap } from '../../lessons/chunking.ts';
 import type { CostData } from '../../charts/attention/costChart.ts';
+import { t } from '../../i18n/index.ts';
 
 /** This model in the shape costs.ts reads. */
 export function shapeOf(config: GPTConfig, parameters: number): ModelShape {
-  return { name: 'this model', nLayer: config.nLayer, nHead: config.nHead, nEmbd: config.nEmbd, parameters };
+  return { name: t('attention:long.series.thisModel'), nLayer: config.nLayer, nHead: config.nHead, nEmbd: config.nEmbd, parameters };
 }
 
 /** The 7B model's context window (LLaMA-2). */
@@ -29,16 +31,16 @@ export function costSeries(model: ModelShape, blockSize: number, sequenceLength:
   const points = (f: (n: number) => number) => LENGTHS.map((n) => ({ x: n, y: f(n) }));
   return {
     series: [
-      { id: 'kv-small', label: `${model.name}: KV cache, all layers (fp32)`, color: '#1f5fa8', points: points((n) => n * kvCacheBytesPerToken(model, 4)) },
-      { id: 'attn-small', label: `${model.name}: attention matrix, one layer (fp32)`, color: '#1f5fa8', dashed: true, points: points((n) => attentionMatrixBytes(model, n, 4)) },
-      { id: 'kv-7b', label: `${LLAMA_7B.name}: KV cache, all layers (fp16)`, color: '#d9822b', points: points((n) => n * kvCacheBytesPerToken(LLAMA_7B, 2)) },
-      { id: 'attn-7b', label: `${LLAMA_7B.name}: attention matrix, one layer (fp16)`, color: '#d9822b', dashed: true, points: points((n) => attentionMatrixBytes(LLAMA_7B, n, 2)) },
-      { id: 'flash-7b', label: `${LLAMA_7B.name} with FlashAttention: softmax statistics, one layer (fp32)`, color: '#2a8c55', points: points((n) => flashAttentionBytes(LLAMA_7B, n)) },
+      { id: 'kv-small', label: t('attention:long.series.kvSmall', { model: model.name }), color: '#1f5fa8', points: points((n) => n * kvCacheBytesPerToken(model, 4)) },
+      { id: 'attn-small', label: t('attention:long.series.attnSmall', { model: model.name }), color: '#1f5fa8', dashed: true, points: points((n) => attentionMatrixBytes(model, n, 4)) },
+      { id: 'kv-7b', label: t('attention:long.series.kv7b', { model: LLAMA_7B.name }), color: '#d9822b', points: points((n) => n * kvCacheBytesPerToken(LLAMA_7B, 2)) },
+      { id: 'attn-7b', label: t('attention:long.series.attn7b', { model: LLAMA_7B.name }), color: '#d9822b', dashed: true, points: points((n) => attentionMatrixBytes(LLAMA_7B, n, 2)) },
+      { id: 'flash-7b', label: t('attention:long.series.flash7b', { model: LLAMA_7B.name }), color: '#2a8c55', points: points((n) => flashAttentionBytes(LLAMA_7B, n)) },
     ],
     markers: [
-      { x: sequenceLength, label: `on screen: ${sequenceLength}` },
-      { x: blockSize, label: `this model's window: ${blockSize}` },
-      { x: LLAMA_CONTEXT, label: `7B window: ${LLAMA_CONTEXT}` },
+      { x: sequenceLength, label: t('attention:long.series.onScreen', { n: sequenceLength }) },
+      { x: blockSize, label: t('attention:long.series.thisWindow', { n: blockSize }) },
+      { x: LLAMA_CONTEXT, label: t('attention:long.series.bigWindow', { n: LLAMA_CONTEXT }) },
     ],
   };
 }

@@ -1,7 +1,11 @@
 // What the step label says. The link's step may be far ahead of what the
 // engine has generated (a link with step=1000 regenerates 1,000 tokens, tens of
 // seconds): until those tokens exist the label says how far generation is,
-// never that they were generated already. Pure: numbers in, words out.
+// never that they were generated already. Pure: numbers in, words out (in the
+// locale in force).
+
+import { t } from '../../i18n/index.ts';
+import { formatNumber } from '../../i18n/format.ts';
 
 export interface StepProgress {
   /** The step the link asks for. */
@@ -14,18 +18,17 @@ export interface StepProgress {
   failed?: boolean;
 }
 
-const tokens = (n: number) => `${n.toLocaleString('en')} token${n === 1 ? '' : 's'}`;
-
 /** True while the step asked for is not on screen yet. */
 export const isBehind = (p: StepProgress) => p.shown === null || p.shown < p.step;
 
 export function stepLabel(p: StepProgress): string {
   const { step, generated } = p;
-  if (p.failed && isBehind(p)) return `Step ${step.toLocaleString('en')}: not generated (see the message below)`;
+  const at = formatNumber(step);
+  if (p.failed && isBehind(p)) return t('attention:step.failed', { step: at });
   if (isBehind(p)) {
-    if (step === 0) return 'Step 0: running the prompt through the model…';
+    if (step === 0) return t('attention:step.runningPrompt');
     const done = Math.min(generated, step);
-    return `Step ${step.toLocaleString('en')}: generating — ${done.toLocaleString('en')} of ${tokens(step)} so far…`;
+    return t('attention:step.generating', { count: step, step: at, done: formatNumber(done) });
   }
-  return step === 0 ? 'Step 0: the prompt alone' : `Step ${step.toLocaleString('en')}: ${tokens(step)} generated`;
+  return step === 0 ? t('attention:step.promptAlone') : t('attention:step.generated', { count: step, step: at });
 }

@@ -4,11 +4,13 @@
 // PEFT's two files, import two such files, delete.
 
 import { useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { AdapterSummary, ImportResult, LoraStatus, MergeResult } from '../../engine/loraProtocol.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import { formatValue } from '../../charts/lora/heatmap.ts';
 import { saveFile } from './download.ts';
+import { formatFixed, formatNumber } from '../format.ts';
 import { SavedAdapters, keepAdapter } from '../models/SavedAdapters.tsx';
 
 export function AdaptersSection(props: {
@@ -21,6 +23,7 @@ export function AdaptersSection(props: {
   onSelect: (id: number | null) => void;
 }) {
   const { client, state, status, selected, blocked, onStatus, onSelect } = props;
+  const { t } = useTranslation('lora');
   const [merge, setMerge] = useState<MergeResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -39,11 +42,11 @@ export function AdaptersSection(props: {
     for (const a of status.adapters) {
       if (a.origin !== 'trained' || a.steps === 0 || a.merged || keptSteps.current.get(a.id) === a.steps) continue;
       keptSteps.current.set(a.id, a.steps);
-      keepAdapter(client, a.id, `${a.name}, ${a.steps} steps`, state.model)
+      keepAdapter(client, a.id, t('adapters.keptName', { name: a.name, count: a.steps }), state.model)
         .then(() => setKeepProblem(null))
-        .catch((e: Error) => setKeepProblem(`${a.name} could not be kept in this browser: ${e.message} Export it to keep its files.`));
+        .catch((e: Error) => setKeepProblem(t('adapters.keepProblem', { name: a.name, error: e.message })));
     }
-  }, [client, status, state.model]);
+  }, [client, status, state.model, t]);
 
   /** Runs one engine call with the buttons held and its error shown. */
   const act = async <T,>(work: () => Promise<T>): Promise<T | null> => {
@@ -87,45 +90,48 @@ export function AdaptersSection(props: {
 
   return (
     <section className="lora-section" aria-labelledby="lora-adapters-title">
-      <h3 id="lora-adapters-title">Adapters</h3>
+      <h3 id="lora-adapters-title">{t('adapters.title')}</h3>
       {status.adapters.length === 0 ? (
         <p className="muted" data-testid="lora-no-adapters">
-          No adapter yet: train one above, or import PEFT files below.
+          {t('adapters.none')}
         </p>
       ) : (
         <table className="lora-table" data-testid="lora-adapters">
           <thead>
             <tr>
               <th>
-                <span className="visually-hidden">selected</span>
+                <span className="visually-hidden">{t('adapters.columns.selected')}</span>
               </th>
-              <th>adapter</th>
-              <th>modules</th>
-              <th>scaling</th>
-              <th className="num">trainable</th>
-              <th className="num">steps</th>
-              <th className="num">new-text loss</th>
-              <th>state</th>
+              <th>{t('adapters.columns.adapter')}</th>
+              <th>{t('adapters.columns.modules')}</th>
+              <th>{t('adapters.columns.scaling')}</th>
+              <th className="num">{t('adapters.columns.trainable')}</th>
+              <th className="num">{t('adapters.columns.steps')}</th>
+              <th className="num">{t('adapters.columns.newTextLoss')}</th>
+              <th>{t('adapters.columns.state')}</th>
             </tr>
           </thead>
           <tbody>
-            {status.adapters.map((a) => (
+            {status.adapters.map((a) => {
+              const lastLoss = a.history.at(-1)?.newTextLoss;
+              return (
               <tr key={a.id} data-testid="lora-adapter-row" data-id={a.id} data-state={a.merged ? 'merged' : a.enabled ? 'on' : 'off'} className={a.id === selected?.id ? 'selected' : ''}>
                 <td>
-                  <input type="radio" name="lora-selected" aria-label={`Select ${a.name}`} checked={a.id === selected?.id} onChange={() => onSelect(a.id)} />
+                  <input type="radio" name="lora-selected" aria-label={t('adapters.select', { name: a.name })} checked={a.id === selected?.id} onChange={() => onSelect(a.id)} />
                 </td>
                 <td>{a.name}</td>
                 <td className="small">{a.config.target_modules.join(', ')}</td>
-                <td>{a.scaling.toFixed(2)}</td>
-                <td className="num">{a.trainableParameters.toLocaleString('en')}</td>
-                <td className="num">{a.steps}</td>
-                <td className="num">{a.history.at(-1)?.newTextLoss.toFixed(3) ?? '—'}</td>
+                <td>{formatFixed(a.scaling, 2)}</td>
+                <td className="num">{formatNumber(a.trainableParameters)}</td>
+                <td className="num">{formatNumber(a.steps)}</td>
+                <td className="num">{lastLoss === undefined ? '—' : formatFixed(lastLoss, 3)}</td>
                 <td>
-                  <span className={`badge lora-state ${a.merged ? 'merged' : a.enabled ? 'on' : 'off'}`}>{a.merged ? 'merged' : a.enabled ? 'on' : 'off'}</span>
+                  <span className={`badge lora-state ${a.merged ? 'merged' : a.enabled ? 'on' : 'off'}`}>{t(`adapters.states.${a.merged ? 'merged' : a.enabled ? 'on' : 'off'}`)}</span>
                   {a.qlora && <span className="badge">QLoRA</span>}
                 </td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
       )}
@@ -133,13 +139,13 @@ export function AdaptersSection(props: {
       {selected && (
         <div className="buttons lora-buttons">
           <button type="button" data-testid="lora-toggle" disabled={disabled || selected.merged || (anyMerged && !selected.enabled)} onClick={() => toggle(selected)}>
-            {selected.enabled ? 'Switch it off' : 'Switch it on'}
+            {selected.enabled ? t('adapters.switchOff') : t('adapters.switchOn')}
           </button>
           <button type="button" data-testid="lora-merge" disabled={disabled || (anyMerged && !selected.merged)} onClick={() => mergeOrUnmerge(selected)}>
-            {selected.merged ? 'Unmerge' : 'Merge into W'}
+            {selected.merged ? t('adapters.unmerge') : t('adapters.merge')}
           </button>
           <button type="button" data-testid="lora-export" disabled={disabled} onClick={() => exportFiles(selected)}>
-            Export (PEFT)
+            {t('adapters.export')}
           </button>
           {selected.origin === 'imported' && (
             <button
@@ -148,21 +154,21 @@ export function AdaptersSection(props: {
               disabled={disabled}
               onClick={() => act(() => keepAdapter(client, selected.id, selected.name, state.model))}
             >
-              Keep in this browser
+              {t('adapters.keep')}
             </button>
           )}
           <button type="button" data-testid="lora-delete" disabled={disabled} onClick={() => remove(selected)}>
-            Delete
+            {t('adapters.delete')}
           </button>
         </div>
       )}
       {selected && (
         <p className="muted small">
           {selected.merged
-            ? 'Merged: W now holds W + ΔW, so the model computes exactly as fast as without an adapter. The prompt box writes with it.'
+            ? t('adapters.mergedNote')
             : selected.enabled
-              ? 'On: its update is added to every forward pass — the prompt box above now writes with it.'
-              : 'Off: the model is exactly the base model.'}
+              ? t('adapters.onNote')
+              : t('adapters.offNote')}
         </p>
       )}
       {merge && <MergeLine r={merge} />}
@@ -189,18 +195,24 @@ export function AdaptersSection(props: {
 }
 
 function MergeLine({ r }: { r: MergeResult }) {
+  const { t } = useTranslation('lora');
   return (
     <p className="small lora-merge-result" data-testid="lora-merge-result" data-merged={r.merged} data-diff={r.maxAbsLogitDiff} data-base-diff={r.baseMaxAbsLogitDiff ?? ''}>
-      {r.merged
-        ? <>Merged. Logits on the prompt ({r.probeTokens} tokens), adapter on top vs merged into W: max |Δlogit| = <strong>{formatValue(r.maxAbsLogitDiff)}</strong> (float rounding).</>
-        : <>Unmerged. Logits merged vs unmerged with the adapter on: max |Δlogit| = <strong>{formatValue(r.maxAbsLogitDiff)}</strong>; with it off, the base is back to
-          max |Δlogit| = <strong>{formatValue(r.baseMaxAbsLogitDiff ?? 0)}</strong>.</>}
+      {r.merged ? (
+        <Trans t={t} i18nKey="adapters.mergeResult" values={{ tokens: formatNumber(r.probeTokens), diff: formatValue(r.maxAbsLogitDiff) }} components={{ b: <strong /> }} />
+      ) : (
+        <Trans
+          t={t} i18nKey="adapters.unmergeResult" values={{ diff: formatValue(r.maxAbsLogitDiff), base: formatValue(r.baseMaxAbsLogitDiff ?? 0) }}
+          components={{ b: <strong /> }}
+        />
+      )}
     </p>
   );
 }
 
 function ImportFiles(props: { client: EngineClient; state: PlaygroundState; disabled: boolean; onImported: (r: ImportResult) => void }) {
   const { client, state, disabled, onImported } = props;
+  const { t } = useTranslation('lora');
   const [configFile, setConfigFile] = useState<File | null>(null);
   const [weightsFile, setWeightsFile] = useState<File | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
@@ -230,7 +242,7 @@ function ImportFiles(props: { client: EngineClient; state: PlaygroundState; disa
 
   return (
     <div className="lora-import">
-      <span className="field-label">Import a PEFT adapter for this model</span>
+      <span className="field-label">{t('adapters.import.label')}</span>
       <div className="controls">
         <label className="field">
           <span className="field-hint">adapter_config.json</span>
@@ -241,19 +253,21 @@ function ImportFiles(props: { client: EngineClient; state: PlaygroundState; disa
           <input type="file" accept=".safetensors" data-testid="lora-import-weights" onChange={(e) => setWeightsFile(e.target.files?.[0] ?? null)} />
         </label>
         <button type="button" data-testid="lora-import" disabled={disabled || pending || !configFile || !weightsFile} onClick={run}>
-          Import
+          {t('adapters.import.button')}
         </button>
       </div>
       {error && (
         <p className="alert error" role="alert" data-testid="lora-import-error">
-          {error} Nothing was changed: the adapters above are as they were.
+          {t('adapters.import.error', { error })}
         </p>
       )}
       {result && (
         <p className="success small" data-testid="lora-import-result" data-diff={result.sameAs?.maxAbsLogitDiff ?? ''}>
-          Imported as {result.adapter.name}{result.adapter.enabled ? ' and switched on' : ''}.
+          {t(result.adapter.enabled ? 'adapters.import.importedAsOn' : 'adapters.import.importedAs', { name: result.adapter.name })}
           {result.sameAs &&
-            ` Its logits match ${result.sameAs.name}'s: max |Δlogit| = ${formatValue(result.sameAs.maxAbsLogitDiff)}${result.sameAs.maxAbsLogitDiff === 0 ? ' — identical' : ''}.`}
+            t(result.sameAs.maxAbsLogitDiff === 0 ? 'adapters.import.sameAsIdentical' : 'adapters.import.sameAs', {
+              name: result.sameAs.name, diff: formatValue(result.sameAs.maxAbsLogitDiff),
+            })}
         </p>
       )}
     </div>

@@ -3,6 +3,7 @@
 // the new text's loss, and how far the original corpus's loss rose.
 
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { ComparisonEvent, ComparisonResult, ComparisonRun, LoraTextSource } from '../../engine/loraProtocol.ts';
 import type { AdaptationPoint } from '../../lora/experiment.ts';
@@ -10,7 +11,9 @@ import type { PlaygroundState } from '../../state/schema.ts';
 import { formatValue } from '../../charts/lora/heatmap.ts';
 import { createLineChart } from '../../charts/lineChart.ts';
 import { ChartView } from '../ChartView.tsx';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatFixed, formatNumber, formatPercent } from '../format.ts';
+import { t } from '../../i18n/index.ts';
+import { methodLabel, originalText, statusText, stoppedText } from './workerText.ts';
 import { modelBaseUrl } from '../useEngine.ts';
 import { useEngineJob } from '../useEngineJob.ts';
 import { comparisonCurves, lossChange } from './curves.ts';
@@ -28,7 +31,7 @@ interface Comparison {
   result: ComparisonResult | null;
 }
 
-const CHART = { xLabel: 'step', yLabel: 'validation loss (nats per token)', title: 'Full fine-tuning vs LoRA', height: 240 };
+const chartOptions = () => ({ xLabel: t('lora:compare.chart.x'), yLabel: t('lora:compare.chart.y'), title: t('lora:compare.chart.title'), height: 240 });
 
 export function ComparisonSection(props: {
   client: EngineClient;
@@ -38,6 +41,8 @@ export function ComparisonSection(props: {
   onRunning: (running: boolean) => void;
 }) {
   const { client, state, source, blocked, onRunning } = props;
+  const { t, i18n } = useTranslation('lora');
+  const lang = i18n.language;
   const job = useEngineJob<Comparison>(client);
   const { run, running } = job;
   const config = loraConfigFromState(state);
@@ -45,7 +50,7 @@ export function ComparisonSection(props: {
   const start = () => {
     if (running || blocked) return;
     const initial: Comparison = {
-      message: 'Starting…', plannedSteps: state.loraSteps, mix: state.loraMix, method: null, step: 0,
+      message: t('compare.starting'), plannedSteps: state.loraSteps, mix: state.loraMix, method: null, step: 0,
       points: { LoRA: [], 'full fine-tuning': [] }, result: null,
     };
     onRunning(true);
@@ -60,24 +65,24 @@ export function ComparisonSection(props: {
     );
   };
 
-  const chart = useMemo(() => run && comparisonCurves(run.points.LoRA, run.points['full fine-tuning'], run.plannedSteps), [run]);
+  const chart = useMemo(() => run && comparisonCurves(run.points.LoRA, run.points['full fine-tuning'], run.plannedSteps), [run, lang]);
   const done = run ? (run.method === 'full fine-tuning' ? run.plannedSteps : 0) + (run.method ? run.step : 0) : 0;
 
   return (
     <section className="lora-section" aria-labelledby="lora-compare-title">
-      <h3 id="lora-compare-title">Full fine-tuning vs LoRA</h3>
+      <h3 id="lora-compare-title">{t('compare.title')}</h3>
       <div className="controls">
         <p className="muted small grow">
-          Trains a copy of the model twice on the same text, batches and {state.loraSteps} steps: once with a LoRA adapter (r = {config.r}, rate{' '}
-          {state.loraLr}), once every weight (rate {fullFineTuningRate(state.loraLr)}). Mixing in original text ({Math.round(state.loraMix * 100)}% now,
-          set above) is the standard cure for forgetting: run it with and without.
+          {t('compare.intro', {
+            steps: formatNumber(state.loraSteps), r: config.r, rate: state.loraLr, fullRate: fullFineTuningRate(state.loraLr), mix: formatPercent(state.loraMix, 0),
+          })}
         </p>
         <div className="buttons">
           <button type="button" data-testid="lora-compare" disabled={running || blocked || config.target_modules.length === 0} onClick={start}>
-            Compare
+            {t('compare.compare')}
           </button>
           <button type="button" data-testid="lora-compare-stop" disabled={!running} onClick={job.stop}>
-            Stop
+            {t('compare.stop')}
           </button>
         </div>
       </div>
@@ -88,15 +93,18 @@ export function ComparisonSection(props: {
               {run.error}
             </p>
           )}
-          <div className="progress-track" role="progressbar" aria-label="Comparison" aria-valuemin={0} aria-valuemax={2 * run.plannedSteps} aria-valuenow={done}>
+          <div className="progress-track" role="progressbar" aria-label={t('compare.progressLabel')} aria-valuemin={0} aria-valuemax={2 * run.plannedSteps} aria-valuenow={done}>
             <div className="progress-fill" style={{ width: `${(100 * done) / (2 * run.plannedSteps)}%` }} />
           </div>
           <p className="train-progress">
-            {running && (run.method ? `${run.method}: step ${run.step} of ${run.plannedSteps}` : run.message)}
-            {run.status === 'stopped' && 'Stopped.'}
+            {running &&
+              (run.method
+                ? t('compare.progress', { method: methodLabel(run.method), step: formatNumber(run.step), planned: formatNumber(run.plannedSteps) })
+                : statusText(run.message))}
+            {run.status === 'stopped' && t('compare.stopped')}
           </p>
           {run.result && <ComparisonTable result={run.result} mix={run.mix} />}
-          {chart && <ChartView create={(el) => createLineChart(el, CHART)} data={chart} data-testid="lora-comparison-chart" />}
+          {chart && <ChartView create={(el) => createLineChart(el, chartOptions())} recreate={[lang]} data={chart} data-testid="lora-comparison-chart" />}
         </div>
       )}
     </section>
@@ -117,18 +125,22 @@ function withEvent(r: Comparison, event: ComparisonEvent): Comparison {
 }
 
 function ComparisonTable({ result, mix }: { result: ComparisonResult; mix: number }) {
+  const { t } = useTranslation('lora');
   const runs = [result.lora, result.full].filter((r): r is ComparisonRun => r !== null);
   const change = (r: ComparisonRun, key: 'newTextLoss' | 'originalLoss') => lossChange(r.points, key);
   const rows: [string, (r: ComparisonRun) => string][] = [
-    ['trainable parameters', (r) => r.trainableParameters.toLocaleString('en')],
-    ['optimizer state (AdamW: 2 × fp32 per trainable value)', (r) => formatBytes(r.optimizerBytes)],
-    ['median step time', (r) => `${r.medianStepMs.toFixed(0)} ms`],
-    ['learning rate', (r) => String(r.learningRate)],
-    ['new-text loss', (r) => fmtChange(change(r, 'newTextLoss'))],
-    ['original-corpus loss (forgetting)', (r) => fmtChange(change(r, 'originalLoss'), true)],
+    [t('compare.rows.trainable'), (r) => formatNumber(r.trainableParameters)],
+    [t('compare.rows.optimizer'), (r) => formatBytes(r.optimizerBytes)],
+    [t('compare.rows.stepTime'), (r) => t('compare.ms', { ms: formatNumber(Math.round(r.medianStepMs)) })],
+    [t('compare.rows.learningRate'), (r) => String(r.learningRate)],
+    [t('compare.rows.newText'), (r) => fmtChange(change(r, 'newTextLoss'))],
+    [t('compare.rows.original'), (r) => fmtChange(change(r, 'originalLoss'), true)],
     [
-      'max |Δlogit| vs the base afterwards',
-      (r) => (r.method === 'LoRA' ? `${formatValue(r.maxAbsLogitDiffAfter)} with the adapter off` : `${formatValue(r.maxAbsLogitDiffAfter)}: the weights themselves moved`),
+      t('compare.rows.logitDiff'),
+      (r) =>
+        r.method === 'LoRA'
+          ? t('compare.adapterOff', { diff: formatValue(r.maxAbsLogitDiffAfter) })
+          : t('compare.weightsMoved', { diff: formatValue(r.maxAbsLogitDiffAfter) }),
     ],
   ];
   return (
@@ -138,7 +150,7 @@ function ComparisonTable({ result, mix }: { result: ComparisonResult; mix: numbe
           <tr>
             <td />
             {runs.map((r) => (
-              <th key={r.method}>{r.method}</th>
+              <th key={r.method}>{methodLabel(r.method)}</th>
             ))}
           </tr>
         </thead>
@@ -155,17 +167,13 @@ function ComparisonTable({ result, mix }: { result: ComparisonResult; mix: numbe
           ))}
         </tbody>
       </table>
-      {runs.map((r) => r.stoppedBy && <p key={r.method} className="alert warning">{r.method}: {r.stoppedBy}</p>)}
+      {runs.map((r) => r.stoppedBy && <p key={r.method} className="alert warning">{methodLabel(r.method)}: {stoppedText(r.stoppedBy)}</p>)}
       <p className="muted small" data-testid="lora-step-time-note">
-        Step time: LoRA skips the weight gradients of the frozen matrices (about a third of their training arithmetic) and
-        their optimizer updates, but adds its own small products. In a model this small, trained on batches of 8 × 64
-        tokens, the added operations can cost as much as the saving — compare the two times above. In a
-        billion-parameter model every skipped product is large and the saving dominates; `npm run bench` measures both
-        at batch 8 × 128.
+        {t('compare.stepTimeNote')}
       </p>
       <p className="muted small">
-        {mix > 0 ? `${Math.round(mix * 100)}% of every batch was original text. ` : 'No original text was mixed in. '}
-        Original corpus: {result.data.original}.
+        {mix > 0 ? t('compare.mixed', { percent: formatPercent(mix, 0) }) : t('compare.noMix')}
+        {t('compare.original', { original: originalText(result.data) })}
       </p>
     </>
   );
@@ -174,5 +182,6 @@ function ComparisonTable({ result, mix }: { result: ComparisonResult; mix: numbe
 function fmtChange(c: { first: number; last: number; change: number } | null, rise = false): string {
   if (!c) return '—';
   const sign = c.change >= 0 ? '+' : '';
-  return `${c.first.toFixed(3)} → ${c.last.toFixed(3)} (${sign}${c.change.toFixed(3)}${rise && c.change > 0 ? ' rise' : ''})`;
+  const f = (v: number) => formatFixed(v, 3);
+  return `${f(c.first)} → ${f(c.last)} (${sign}${f(c.change)}${rise && c.change > 0 ? t('lora:compare.rise') : ''})`;
 }

@@ -2,13 +2,22 @@
 // adapter on and once with it off, side by side. Any difference is the adapter's.
 
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { AdapterSummary, GenerationPair } from '../../engine/loraProtocol.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import { WithNewlineMarks } from '../TokenText.tsx';
+import { formatNumber } from '../format.ts';
 
 export function GenerationCompare(props: { client: EngineClient; state: PlaygroundState; adapter: AdapterSummary | null; blocked: boolean }) {
   const { client, state, adapter, blocked } = props;
+  const { t } = useTranslation('lora');
+  const how =
+    state.temperature === 0
+      ? t('generate.greedily')
+      : t('generate.temperature', { value: state.temperature }) +
+        (state.topK ? t('generate.topK', { value: state.topK }) : '') +
+        (state.topP < 1 ? t('generate.topP', { value: state.topP }) : '');
   const [pair, setPair] = useState<GenerationPair | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -35,18 +44,16 @@ export function GenerationCompare(props: { client: EngineClient; state: Playgrou
 
   return (
     <section className="lora-section" aria-labelledby="lora-generate-title">
-      <h3 id="lora-generate-title">Adapter on and off, same seed</h3>
+      <h3 id="lora-generate-title">{t('generate.title')}</h3>
       <div className="controls">
         <p className="muted small grow">
-          Continues the prompt from the box above with seed {state.seed},{' '}
-          {state.temperature === 0 ? 'greedily' : `temperature ${state.temperature}${state.topK ? `, top-k ${state.topK}` : ''}${state.topP < 1 ? `, top-p ${state.topP}` : ''}`}
-          : the same random draws both times, so every difference comes from the adapter.
+          {t('generate.intro', { seed: state.seed, how })}
         </p>
         <button type="button" data-testid="lora-compare-generations" disabled={!adapter || adapter.merged || pending || blocked} onClick={run}>
-          {pending ? 'Generating…' : 'Generate both'}
+          {pending ? t('generate.generating') : t('generate.generateBoth')}
         </button>
       </div>
-      {adapter?.merged && <p className="muted small">Unmerge the adapter to compare it on and off.</p>}
+      {adapter?.merged && <p className="muted small">{t('generate.unmergeToCompare')}</p>}
       {error && (
         <p className="alert error" role="alert">
           {error}
@@ -56,7 +63,7 @@ export function GenerationCompare(props: { client: EngineClient; state: Playgrou
         <div className="lora-pair" data-testid="lora-generations" data-first-difference={pair.firstDifference ?? ''}>
           {(['on', 'off'] as const).map((side) => (
             <div key={side}>
-              <span className="field-label">Adapter {side}</span>
+              <span className="field-label">{side === 'on' ? t('generate.sideOn') : t('generate.sideOff')}</span>
               <pre className="continuation" tabIndex={0} data-testid={`lora-gen-${side}`}>
                 <span className="prompt-text"><WithNewlineMarks text={state.prompt} /></span>
                 <WithNewlineMarks text={side === 'on' ? pair.on : pair.off} />
@@ -65,8 +72,8 @@ export function GenerationCompare(props: { client: EngineClient; state: Playgrou
           ))}
           <p className="muted small">
             {pair.firstDifference === null
-              ? 'Identical: at this prompt the adapter does not change any choice.'
-              : `They part at generated token ${pair.firstDifference + 1}.`}
+              ? t('generate.identical')
+              : t('generate.partAt', { token: formatNumber(pair.firstDifference + 1) })}
           </p>
         </div>
       )}

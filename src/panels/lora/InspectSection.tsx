@@ -4,6 +4,7 @@
 // not evidence that fine-tuning needs only r directions.
 
 import { useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { AdapterSummary, LoraInspection } from '../../engine/loraProtocol.ts';
 import type { ModelInfo } from '../../engine/protocol.ts';
@@ -12,9 +13,12 @@ import type { PlaygroundState, SettingKey } from '../../state/schema.ts';
 import { type LowRankData, createLowRankPicture } from '../../charts/lora/lowRankPicture.ts';
 import { type SingularValueData, countNonZero, createSingularValueChart } from '../../charts/lora/singularValues.ts';
 import { ChartView } from '../ChartView.tsx';
+import { formatNumber } from '../format.ts';
+import { t } from '../../i18n/index.ts';
+import { missingModuleText } from './workerText.ts';
 
 const createPicture = (el: HTMLElement) => createLowRankPicture(el);
-const createSpectra = (el: HTMLElement) => createSingularValueChart(el, { title: 'Singular values of ΔW and of W', height: 230 });
+const createSpectra = (el: HTMLElement) => createSingularValueChart(el, { title: t('lora:inspect.spectraTitle'), height: 230 });
 
 export function InspectSection(props: {
   client: EngineClient;
@@ -24,6 +28,8 @@ export function InspectSection(props: {
   adapter: AdapterSummary | null;
 }) {
   const { client, state, set, model, adapter } = props;
+  const { t, i18n } = useTranslation('lora');
+  const lang = i18n.language;
   const layer = Math.min(state.layer, model.config.nLayer - 1);
   const module = state.loraModule as TargetModule;
   const [inspection, setInspection] = useState<LoraInspection | null>(null);
@@ -53,19 +59,19 @@ export function InspectSection(props: {
     () =>
       matrices && {
         spectra: [
-          { id: 'delta', label: 'ΔW = B·A·scaling', values: matrices.deltaSingularValues, color: '#d9822b', highlight: matrices.r, shown: Math.max(16, 4 * matrices.r) },
-          { id: 'base', label: 'W, the frozen weight', values: matrices.baseSingularValues, color: '#1f5fa8' },
+          { id: 'delta', label: t('inspect.delta'), values: matrices.deltaSingularValues, color: '#d9822b', highlight: matrices.r, shown: Math.max(16, 4 * matrices.r) },
+          { id: 'base', label: t('inspect.base'), values: matrices.baseSingularValues, color: '#1f5fa8' },
         ],
       },
-    [matrices],
+    [matrices, t],
   );
 
   return (
     <section className="lora-section" aria-labelledby="lora-inspect-title" data-testid="lora-inspect">
-      <h3 id="lora-inspect-title">Inside the update</h3>
+      <h3 id="lora-inspect-title">{t('inspect.title')}</h3>
       <div className="controls">
         <label className="field">
-          <span className="field-label">Layer</span>
+          <span className="field-label">{t('inspect.layer')}</span>
           <select value={layer} data-testid="lora-layer" onChange={(e) => set('layer', Number(e.target.value))}>
             {Array.from({ length: model.config.nLayer }, (_, i) => (
               <option key={i} value={i}>
@@ -75,7 +81,7 @@ export function InspectSection(props: {
           </select>
         </label>
         <label className="field">
-          <span className="field-label">Module</span>
+          <span className="field-label">{t('inspect.module')}</span>
           <select value={module} data-testid="lora-module" onChange={(e) => set('loraModule', e.target.value as TargetModule)}>
             {TARGET_MODULES.map((m) => (
               <option key={m} value={m}>
@@ -85,29 +91,33 @@ export function InspectSection(props: {
           </select>
         </label>
       </div>
-      {!adapter && <p className="muted">Train, import or select an adapter to look inside it.</p>}
+      {!adapter && <p className="muted">{t('inspect.none')}</p>}
       {error && (
         <p className="alert error" role="alert">
           {error}
         </p>
       )}
-      {inspection?.kind === 'missing' && <p className="notice">{inspection.message}</p>}
+      {inspection?.kind === 'missing' && <p className="notice">{missingModuleText(inspection.message)}</p>}
       {matrices && picture && spectra && (
         <>
           <p className="small" data-testid="lora-inspect-summary">
-            <code>{matrices.name}</code>: W is {matrices.inFeatures} × {matrices.outFeatures} ({(matrices.inFeatures * matrices.outFeatures).toLocaleString('en')} values);
-            the adapter stores r·(in + out) = {(matrices.r * (matrices.inFeatures + matrices.outFeatures)).toLocaleString('en')}. ΔW has{' '}
-            <strong data-testid="lora-delta-rank">{countNonZero(matrices.deltaSingularValues)}</strong> non-zero singular values (r = {matrices.r}); W has{' '}
-            {countNonZero(matrices.baseSingularValues)}. At most r by construction: B·A passes through r dimensions whatever the training, so the count
-            shows the adapter&apos;s shape, not how many directions the new text needed. Comparing the loss at several ranks tests that (notebook 03).
+            <Trans
+              t={t}
+              i18nKey="inspect.summary"
+              values={{
+                name: matrices.name, in: matrices.inFeatures, out: matrices.outFeatures, values: formatNumber(matrices.inFeatures * matrices.outFeatures),
+                stored: formatNumber(matrices.r * (matrices.inFeatures + matrices.outFeatures)), nonZero: countNonZero(matrices.deltaSingularValues),
+                r: matrices.r, baseNonZero: countNonZero(matrices.baseSingularValues),
+              }}
+              components={{ code: <code />, b: <strong data-testid="lora-delta-rank" /> }}
+            />
           </p>
           <div className="lora-inspect-row">
-            <ChartView create={createPicture} data={picture} data-testid="lora-low-rank" className="lora-picture" />
-            <ChartView create={createSpectra} data={spectra} data-testid="lora-singular-values" className="chart lora-spectra" />
+            <ChartView create={createPicture} recreate={[lang]} data={picture} data-testid="lora-low-rank" className="lora-picture" />
+            <ChartView create={createSpectra} recreate={[lang]} data={spectra} data-testid="lora-singular-values" className="chart lora-spectra" />
           </div>
           <p className="muted small">
-            Drawn as out × in, as PEFT writes ΔW = B·A (GPT-2 stores W transposed, in × out). Red is positive, blue negative; each matrix has its own
-            scale. A fresh adapter's B is all zero, so ΔW is zero until training moves B.
+            {t('inspect.drawnAs')}
           </p>
         </>
       )}

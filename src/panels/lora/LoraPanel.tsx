@@ -4,6 +4,7 @@
 // export and import adapters, and weigh LoRA against full fine-tuning.
 
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { LoraStatus, LoraTextSource } from '../../engine/loraProtocol.ts';
 import type { PanelProps } from '../panelProps.ts';
 import { Panel } from '../Panel.tsx';
@@ -19,6 +20,7 @@ import { TrainSection } from './TrainSection.tsx';
 import { loraConfigProblem } from './settings.ts';
 
 export function LoraPanel({ client, state, set, model }: PanelProps) {
+  const { t } = useTranslation('lora');
   const [status, setStatus] = useState<LoraStatus | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [source, setSource] = useState<LoraTextSource>({ kind: 'default' });
@@ -51,10 +53,10 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
   const selected = status?.adapters.find((a) => a.id === selectedId) ?? null;
 
   return (
-    <Panel id="lora" title="LoRA fine-tuning" explanation={<LoraExplanation />}>
+    <Panel id="lora" title={t('panel.title')} explanation={<LoraExplanation />}>
       {!client || !model || !status ? (
         <p className="muted" data-testid="lora-waiting">
-          The panel starts once the model has loaded.
+          {t('panel.waiting')}
         </p>
       ) : (
         <div className="lora" data-testid="lora-ready">

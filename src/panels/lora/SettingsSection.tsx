@@ -3,28 +3,31 @@
 // text mixed in, QLoRA — and what they cost in trainable parameters.
 
 import { useMemo } from 'react';
-import { TARGET_MODULES } from '../../lora/config.ts';
+import { Trans, useTranslation } from 'react-i18next';
+import { TARGET_MODULES, type TargetModule } from '../../lora/config.ts';
+import { t } from '../../i18n/index.ts';
 import type { ModelInfo } from '../../engine/protocol.ts';
 import type { PlaygroundState, SettingKey } from '../../state/schema.ts';
 import { type StackedBarsData, createStackedBars } from '../../charts/lora/stackedBars.ts';
 import { NumberInput } from '../NumberInput.tsx';
-import { formatCount } from '../format.ts';
+import { formatCount, formatNumber, formatPercent } from '../format.ts';
 import { ChartView } from '../ChartView.tsx';
 import { adapterParameterCount, loraConfigFromState, loraConfigProblem, parseTargets, scalingFormula, withTarget } from './settings.ts';
 
-const MODULE_HINTS: Record<string, string> = {
-  'attn.c_attn': 'queries, keys, values',
-  'attn.c_proj': "mixes the heads' outputs",
-  'mlp.c_fc': 'MLP, widening',
-  'mlp.c_proj': 'MLP, narrowing',
-};
+/** What each module does, as a key of lora:settings.moduleHints. */
+const MODULE_HINTS = {
+  'attn.c_attn': 'attnCAttn',
+  'attn.c_proj': 'attnCProj',
+  'mlp.c_fc': 'mlpCFc',
+  'mlp.c_proj': 'mlpCProj',
+} as const satisfies Record<TargetModule, string>;
 
-const PARAMETER_KEYS = [
-  { key: 'trainable', label: 'trainable', color: '#d9822b' },
-  { key: 'frozen', label: 'frozen', color: '#d5dbe2' },
+const parameterKeys = () => [
+  { key: 'trainable', label: t('lora:settings.bars.trainable'), color: '#d9822b' },
+  { key: 'frozen', label: t('lora:settings.bars.frozen'), color: '#d5dbe2' },
 ];
 
-const createParameterBars = (el: HTMLElement) => createStackedBars(el, { title: 'Trainable and frozen parameters' });
+const createParameterBars = (el: HTMLElement) => createStackedBars(el, { title: t('lora:settings.bars.title') });
 
 export function SettingsSection(props: {
   state: PlaygroundState;
@@ -33,6 +36,8 @@ export function SettingsSection(props: {
   disabled: boolean;
 }) {
   const { state, set, model, disabled } = props;
+  const { t, i18n } = useTranslation('lora');
+  const lang = i18n.language;
   const config = loraConfigFromState(state);
   const { unknown } = parseTargets(state.loraTargets);
   const problem = loraConfigProblem(state, model.config);
@@ -41,28 +46,28 @@ export function SettingsSection(props: {
 
   const bars: StackedBarsData = useMemo(
     () => ({
-      keys: PARAMETER_KEYS,
+      keys: parameterKeys(),
       rows: [
         {
           id: 'lora',
-          label: `LoRA, r = ${config.r}`,
+          label: t('settings.bars.lora', { r: config.r }),
           values: { trainable, frozen: total },
-          note: `— ${trainable.toLocaleString('en')} of them train (${((100 * trainable) / (trainable + total)).toFixed(2)}%)`,
+          note: t('settings.bars.loraNote', { trainable: formatNumber(trainable), percent: formatPercent(trainable / (trainable + total), 2) }),
         },
-        { id: 'full', label: 'full fine-tuning', values: { trainable: total, frozen: 0 }, note: '— all of them train' },
+        { id: 'full', label: t('settings.bars.full'), values: { trainable: total, frozen: 0 }, note: t('settings.bars.fullNote') },
       ],
       format: (v) => formatCount(Math.round(v)),
     }),
-    [trainable, total, config.r],
+    [trainable, total, config.r, lang],
   );
 
   return (
     <section className="lora-section" aria-labelledby="lora-settings-title">
-      <h3 id="lora-settings-title">The adapter</h3>
+      <h3 id="lora-settings-title">{t('settings.title')}</h3>
       <div className="controls lora-sliders">
         <label className="field">
           <span className="field-label">
-            Rank <span className="sym">r</span>: {config.r}
+            {t('settings.rank')} <span className="sym">r</span>: {config.r}
           </span>
           <input
             type="range" min={1} max={32} step={1} value={config.r} disabled={disabled} data-testid="lora-r"
@@ -71,7 +76,7 @@ export function SettingsSection(props: {
         </label>
         <label className="field">
           <span className="field-label">
-            lora_alpha <span className="sym">α</span>: {config.lora_alpha}
+            {t('settings.alpha')} <span className="sym">α</span>: {config.lora_alpha}
           </span>
           <input
             type="range" min={1} max={64} step={1} value={config.lora_alpha} disabled={disabled} data-testid="lora-alpha"
@@ -79,20 +84,20 @@ export function SettingsSection(props: {
           />
         </label>
         <div className="field lora-scaling">
-          <span className="field-label">Scaling</span>
+          <span className="field-label">{t('settings.scaling')}</span>
           <span className="lora-scaling-value" data-testid="lora-scaling">{scalingFormula(config)}</span>
         </div>
         <label className="field lora-check">
-          <span className="field-label">rsLoRA</span>
+          <span className="field-label">{t('settings.rslora')}</span>
           <span>
             <input type="checkbox" checked={config.use_rslora} disabled={disabled} data-testid="lora-rslora" onChange={(e) => set('loraRslora', e.target.checked ? 'on' : 'off')} />{' '}
-            scale by α / √r
+            {t('settings.rsloraHint')}
           </span>
         </label>
       </div>
 
       <fieldset className="field segmented lora-targets" disabled={disabled}>
-        <legend className="field-label">Adapt these modules in every layer (target_modules)</legend>
+        <legend className="field-label">{t('settings.targets')}</legend>
         {TARGET_MODULES.map((m) => (
           <label key={m} className="lora-target">
             <input
@@ -101,12 +106,12 @@ export function SettingsSection(props: {
               data-testid={`lora-target-${m}`}
               onChange={(e) => set('loraTargets', withTarget(state.loraTargets, m, e.target.checked))}
             />{' '}
-            <code>{m}</code> <span className="muted small">({MODULE_HINTS[m]})</span>
+            <code>{m}</code> <span className="muted small">({t(`settings.moduleHints.${MODULE_HINTS[m]}`)})</span>
           </label>
         ))}
       </fieldset>
-      {config.target_modules.length === 0 && <p className="notice">Choose at least one module to adapt.</p>}
-      {unknown.length > 0 && <p className="notice">The link names modules GPT-2 does not have, ignored: {unknown.join(', ')}.</p>}
+      {config.target_modules.length === 0 && <p className="notice">{t('settings.noTargets')}</p>}
+      {unknown.length > 0 && <p className="notice">{t('settings.unknownTargets', { names: unknown.join(', ') })}</p>}
       {problem && config.target_modules.length > 0 && (
         <p className="alert error" role="alert" data-testid="lora-config-error">
           {problem}
@@ -114,33 +119,38 @@ export function SettingsSection(props: {
       )}
 
       <div className="controls">
-        <NumberInput label="Steps" value={state.loraSteps} min={1} max={2000} disabled={disabled} testId="lora-steps" onCommit={(v) => set('loraSteps', v)} />
+        <NumberInput label={t('settings.steps')} value={state.loraSteps} min={1} max={2000} disabled={disabled} testId="lora-steps" onCommit={(v) => set('loraSteps', v)} />
         <NumberInput
-          label="Learning rate" value={state.loraLr} min={1e-5} max={1} step="any" disabled={disabled} testId="lora-lr"
+          label={t('settings.learningRate')} value={state.loraLr} min={1e-5} max={1} step="any" disabled={disabled} testId="lora-lr"
           onCommit={(v) => set('loraLr', v)}
         />
         <label className="field">
-          <span className="field-label">Mix in original text: {Math.round(state.loraMix * 100)}%</span>
+          <span className="field-label">{t('settings.mix', { percent: formatPercent(state.loraMix, 0) })}</span>
           <input
             type="range" min={0} max={0.9} step={0.05} value={state.loraMix} disabled={disabled} data-testid="lora-mix"
             onChange={(e) => set('loraMix', Number(e.target.value))}
           />
         </label>
         <label className="field lora-check">
-          <span className="field-label">QLoRA</span>
+          <span className="field-label">{t('settings.qlora')}</span>
           <span>
             <input type="checkbox" checked={state.qlora === 'on'} disabled={disabled} data-testid="lora-qlora" onChange={(e) => set('qlora', e.target.checked ? 'on' : 'off')} />{' '}
-            train over a 4-bit NF4 base
+            {t('settings.qloraHint')}
           </span>
         </label>
-        <NumberInput label="Seed" value={state.seed} min={0} max={2 ** 32 - 1} disabled={disabled} testId="lora-seed" onCommit={(v) => set('seed', v)} />
+        <NumberInput label={t('settings.seed')} value={state.seed} min={0} max={2 ** 32 - 1} disabled={disabled} testId="lora-seed" onCommit={(v) => set('seed', v)} />
       </div>
 
       <p className="small" data-testid="lora-parameter-count">
-        <strong>{trainable.toLocaleString('en')}</strong> trainable values — r·(in + out) for each of {config.target_modules.length} module
-        {config.target_modules.length === 1 ? '' : 's'} in {model.config.nLayer} layers — beside {total.toLocaleString('en')} frozen ones.
+        <Trans
+          t={t}
+          i18nKey="settings.parameterCount"
+          count={config.target_modules.length}
+          values={{ trainable: formatNumber(trainable), layers: model.config.nLayer, total: formatNumber(total) }}
+          components={{ b: <strong /> }}
+        />
       </p>
-      <ChartView create={createParameterBars} data={bars} data-testid="lora-parameter-bar" className="chart lora-bars" />
+      <ChartView create={createParameterBars} recreate={[lang]} data={bars} data-testid="lora-parameter-bar" className="chart lora-bars" />
     </section>
   );
 }

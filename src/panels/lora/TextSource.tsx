@@ -2,34 +2,37 @@
 // prose the Shakespeare model never saw), pasted text, or a file.
 
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { LoraTextSource } from '../../engine/loraProtocol.ts';
 import { explanationsAsText } from '../../lessons/explanations.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatNumber } from '../format.ts';
 
+/** The English explanations in every locale: the prose the Shakespeare model has never seen. */
 const DEFAULT_TEXT = explanationsAsText();
 
 export function TextSource(props: { value: LoraTextSource; onChange: (s: LoraTextSource) => void; disabled: boolean }) {
   const { value, onChange, disabled } = props;
+  const { t } = useTranslation('lora');
   const [pasted, setPasted] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const kind = value.kind;
 
   return (
     <fieldset className="lora-source" disabled={disabled}>
-      <legend className="field-label">New text to adapt to</legend>
+      <legend className="field-label">{t('source.legend')}</legend>
       <label className="lora-choice">
         <input type="radio" name="lora-source" checked={kind === 'default'} data-testid="lora-source-default" onChange={() => onChange({ kind: 'default' })} />{' '}
-        the playground's own explanations ({DEFAULT_TEXT.length.toLocaleString('en')} characters of modern prose about language models)
+        {t('source.default', { count: formatNumber(DEFAULT_TEXT.length) })}
       </label>
       <label className="lora-choice">
-        <input type="radio" name="lora-source" checked={kind === 'text'} onChange={() => onChange({ kind: 'text', text: pasted })} /> pasted text
+        <input type="radio" name="lora-source" checked={kind === 'text'} onChange={() => onChange({ kind: 'text', text: pasted })} /> {t('source.pasted')}
       </label>
       {kind === 'text' && (
         <textarea
           rows={3}
           value={pasted}
           data-testid="lora-source-text"
-          placeholder="Paste a few thousand characters or more: the style you want the model to pick up."
+          placeholder={t('source.placeholder')}
           onChange={(e) => {
             setPasted(e.target.value);
             onChange({ kind: 'text', text: e.target.value });
@@ -37,7 +40,7 @@ export function TextSource(props: { value: LoraTextSource; onChange: (s: LoraTex
         />
       )}
       <label className="lora-choice">
-        <input type="radio" name="lora-source" checked={kind === 'file'} disabled={!file} onChange={() => file && onChange({ kind: 'file', file })} /> a text file{' '}
+        <input type="radio" name="lora-source" checked={kind === 'file'} disabled={!file} onChange={() => file && onChange({ kind: 'file', file })} /> {t('source.file')}{' '}
         <input
           type="file"
           accept=".txt,.md,text/*"
@@ -52,7 +55,7 @@ export function TextSource(props: { value: LoraTextSource; onChange: (s: LoraTex
       </label>
       {kind === 'default' && (
         <details className="lora-default-text">
-          <summary className="small">Read the default text</summary>
+          <summary className="small">{t('source.readDefault')}</summary>
           <pre tabIndex={0}>{DEFAULT_TEXT}</pre>
         </details>
       )}

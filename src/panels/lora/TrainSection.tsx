@@ -3,18 +3,21 @@
 // original corpus), Stop, and what happened if the loss blew up.
 
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { AdapterSummary, LoraDataSummary, LoraStatus, LoraTextSource, LoraTrainEvent, LoraTrainResult, LoraWorsened } from '../../engine/loraProtocol.ts';
 import type { AdaptationPoint } from '../../lora/experiment.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import { createLineChart } from '../../charts/lineChart.ts';
 import { ChartView } from '../ChartView.tsx';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatFixed, formatNumber, formatPercent } from '../format.ts';
+import { t } from '../../i18n/index.ts';
 import { modelBaseUrl } from '../useEngine.ts';
 import { useEngineJob } from '../useEngineJob.ts';
 import { type StepLoss, lossChange, trainingCurves } from './curves.ts';
 import { loraConfigFromState } from './settings.ts';
 import { paceNote } from './pace.ts';
+import { originalText, statusText, stoppedText, worsenedText } from './workerText.ts';
 
 interface Run {
   message: string;
@@ -32,7 +35,7 @@ interface Run {
   result: LoraTrainResult | null;
 }
 
-const CHART = { xLabel: 'step', yLabel: 'loss (nats per token)', title: 'Adapter training: validation loss on the new text and on the original corpus', height: 250 };
+const chartOptions = () => ({ xLabel: t('lora:train.chart.x'), yLabel: t('lora:train.chart.y'), title: t('lora:train.chart.title'), height: 250 });
 
 export function TrainSection(props: {
   client: EngineClient;
@@ -47,6 +50,8 @@ export function TrainSection(props: {
   onDone: (status: LoraStatus, adapterId: number) => void;
 }) {
   const { client, state, source, selected, blocked, onRunning, onDone } = props;
+  const { t, i18n } = useTranslation('lora');
+  const lang = i18n.language;
   const job = useEngineJob<Run>(client);
   const { run, running } = job;
   const config = loraConfigFromState(state);
@@ -55,7 +60,7 @@ export function TrainSection(props: {
     if (running || blocked) return;
     const plannedSteps = state.loraSteps;
     const initial: Run = {
-      message: 'Starting…', adapterId: continuing?.id ?? null, adapterName: continuing?.name ?? null,
+      message: t('train.starting'), adapterId: continuing?.id ?? null, adapterName: continuing?.name ?? null,
       startStep: continuing?.steps ?? 0, plannedSteps, earlier: continuing?.history ?? [], points: [], steps: [], data: null,
       trainable: null, optimizerBytes: null, result: null,
     };
@@ -89,7 +94,7 @@ export function TrainSection(props: {
     const pts = own ? [...run.earlier, ...run.points] : (selected?.history ?? []);
     const xMax = own ? run.startStep + run.plannedSteps : Math.max(1, selected?.steps ?? 1);
     return { points: pts, chart: trainingCurves(pts, own ? run.steps : [], xMax) };
-  }, [run, selected, own]);
+  }, [run, selected, own, lang]);
   const last = run?.steps.at(-1);
   const newLoss = lossChange(points, 'newTextLoss');
   const originalLoss = lossChange(points, 'originalLoss');
@@ -99,19 +104,19 @@ export function TrainSection(props: {
 
   return (
     <section className="lora-section" aria-labelledby="lora-train-title">
-      <h3 id="lora-train-title">Train</h3>
+      <h3 id="lora-train-title">{t('train.title')}</h3>
       <div className="buttons lora-buttons">
         <button type="button" className="primary" data-testid="lora-train" disabled={running || blocked || noTargets} onClick={() => start(null)}>
-          Train a new adapter
+          {t('train.trainNew')}
         </button>
         <button
           type="button" data-testid="lora-continue" disabled={running || blocked || !selected || selected.merged}
-          title={selected?.merged ? 'Unmerge it first' : undefined} onClick={() => start(selected)}
+          title={selected?.merged ? t('train.unmergeFirst') : undefined} onClick={() => start(selected)}
         >
-          {selected ? `Continue training ${selected.name.split(' ')[0]}` : 'Continue training'}
+          {selected ? t('train.continueNamed', { name: selected.name.split(' ')[0] }) : t('train.continue')}
         </button>
         <button type="button" data-testid="lora-stop" disabled={!running} onClick={job.stop}>
-          Stop
+          {t('train.stop')}
         </button>
       </div>
 
@@ -123,23 +128,29 @@ export function TrainSection(props: {
             </p>
           )}
           <div
-            className="progress-track" role="progressbar" aria-label="Adapter training" aria-valuemin={0} aria-valuemax={run.plannedSteps}
+            className="progress-track" role="progressbar" aria-label={t('train.progressLabel')} aria-valuemin={0} aria-valuemax={run.plannedSteps}
             aria-valuenow={done} data-testid="lora-progress"
           >
             <div className="progress-fill" style={{ width: `${(100 * done) / Math.max(1, run.plannedSteps)}%` }} />
           </div>
           <p className="train-progress" data-testid="lora-train-progress">
-            {running && !last && run.message}
-            {last && `${run.adapterName ?? 'Adapter'}: step ${last.step} (${done} of ${run.plannedSteps} in this run) · batch loss ${last.loss.toFixed(3)} · ${last.ms.toFixed(0)} ms per step`}
-            {run.status === 'stopped' && ' — stopped.'}
-            {run.status === 'done' && (run.result?.worsened ? ' — finished, but the model got worse (below).' : ' — done.')}
+            {running && !last && statusText(run.message)}
+            {last &&
+              t('train.progress', {
+                name: run.adapterName ?? t('train.adapter'), step: formatNumber(last.step), done: formatNumber(done), planned: formatNumber(run.plannedSteps),
+                loss: formatFixed(last.loss, 3), ms: formatNumber(Math.round(last.ms)),
+              })}
+            {run.status === 'stopped' && t('train.stopped')}
+            {run.status === 'done' && (run.result?.worsened ? t('train.doneWorse') : t('train.done'))}
           </p>
           {run.data && (
             <p className="muted small" data-testid="lora-data-summary">
-              {run.data.newTextCharacters.toLocaleString('en')} characters → {run.data.trainTokens.toLocaleString('en')} training and{' '}
-              {run.data.newValTokens.toLocaleString('en')} validation tokens, batches of {run.data.batchSize} × {run.data.blockSize}.
-              {run.trainable !== null && ` ${run.trainable.toLocaleString('en')} values train; AdamW keeps ${formatBytes(run.optimizerBytes ?? 0)} of state for them.`}{' '}
-              Original corpus: {run.data.original}.
+              {t('train.data', {
+                characters: formatNumber(run.data.newTextCharacters), train: formatNumber(run.data.trainTokens), val: formatNumber(run.data.newValTokens),
+                batch: run.data.batchSize, block: run.data.blockSize,
+              })}
+              {run.trainable !== null && t('train.dataTrainable', { count: formatNumber(run.trainable), bytes: formatBytes(run.optimizerBytes ?? 0) })}{' '}
+              {t('train.original', { original: originalText(run.data) })}
             </p>
           )}
           {pace && (
@@ -149,7 +160,7 @@ export function TrainSection(props: {
           )}
           {run.result?.stoppedBy && (
             <p className="alert warning" role="alert" data-testid="lora-stopped-by">
-              {run.result.stoppedBy}
+              {stoppedText(run.result.stoppedBy)}
             </p>
           )}
           {run.result?.worsened && (
@@ -167,18 +178,18 @@ export function TrainSection(props: {
           <p className="small lora-losses">
             {newLoss && (
               <span data-testid="lora-new-loss" data-first={newLoss.first} data-last={newLoss.last}>
-                New text: <strong>{newLoss.first.toFixed(3)} → {newLoss.last.toFixed(3)}</strong>
+                {t('train.newLoss')}<strong>{formatFixed(newLoss.first, 3)} → {formatFixed(newLoss.last, 3)}</strong>
               </span>
             )}
             {originalLoss && (
               <span data-testid="lora-original-loss" data-first={originalLoss.first} data-last={originalLoss.last}>
-                {' '}· original corpus: <strong>{originalLoss.first.toFixed(3)} → {originalLoss.last.toFixed(3)}</strong> (
+                {t('train.originalLoss')}<strong>{formatFixed(originalLoss.first, 3)} → {formatFixed(originalLoss.last, 3)}</strong> (
                 {originalLoss.change >= 0 ? '+' : ''}
-                {originalLoss.change.toFixed(3)}: {originalLoss.change > 0.005 ? 'forgetting, while the adapter is on' : 'little forgetting'})
+                {formatFixed(originalLoss.change, 3)}: {originalLoss.change > 0.005 ? t('train.forgetting') : t('train.littleForgetting')})
               </span>
             )}
           </p>
-          <ChartView create={(el) => createLineChart(el, CHART)} data={chart} data-testid="lora-loss-chart" />
+          <ChartView create={(el) => createLineChart(el, chartOptions())} recreate={[lang]} data={chart} data-testid="lora-loss-chart" />
         </>
       )}
     </section>
@@ -191,7 +202,7 @@ function withEvent(r: Run, event: LoraTrainEvent): Run {
       return { ...r, message: event.message };
     case 'prepared':
       return {
-        ...r, message: 'Training…', data: event.data, adapterId: event.adapterId, adapterName: event.adapterName,
+        ...r, message: t('lora:train.training'), data: event.data, adapterId: event.adapterId, adapterName: event.adapterName,
         startStep: event.startStep, trainable: event.trainableParameters, optimizerBytes: event.optimizerBytes,
       };
     case 'step':
@@ -202,12 +213,15 @@ function withEvent(r: Run, event: LoraTrainEvent): Run {
 }
 
 function QloraLine({ q }: { q: NonNullable<LoraTrainResult['qlora']> }) {
+  const { t } = useTranslation('lora');
+  const f = (v: number) => formatFixed(v, 3);
   return (
     <p className="small lora-qlora" data-testid="lora-qlora-report">
-      <strong>QLoRA:</strong> the adapted weight matrices take {formatBytes(q.nf4Bytes)} in NF4 instead of {formatBytes(q.float32Bytes)} in float32 (
-      {((100 * q.nf4Bytes) / q.float32Bytes).toFixed(0)}%; rounding error RMS {q.rmsError.toExponential(1)}). Cost in new-text loss: the base
-      alone {q.baseLossFloat.toFixed(3)} → {q.baseLossNf4.toFixed(3)} when rounded; the trained adapter scores {q.adaptedLossNf4.toFixed(3)} over the
-      4-bit base and {q.adaptedLossFloat.toFixed(3)} over the float32 one.
+      <strong>{t('train.qloraLabel')}</strong>{' '}
+      {t('train.qloraReport', {
+        nf4: formatBytes(q.nf4Bytes), float32: formatBytes(q.float32Bytes), percent: formatPercent(q.nf4Bytes / q.float32Bytes, 0),
+        rms: q.rmsError.toExponential(1), baseFloat: f(q.baseLossFloat), baseNf4: f(q.baseLossNf4), adaptedNf4: f(q.adaptedLossNf4), adaptedFloat: f(q.adaptedLossFloat),
+      })}
     </p>
   );
 }
@@ -221,6 +235,7 @@ function Worsened(props: {
   onRestored: (status: LoraStatus) => void;
 }) {
   const { client, adapterId, worsened, disabled } = props;
+  const { t } = useTranslation('lora');
   const [busy, setBusy] = useState(false);
   /** The report whose restore went through (a new run brings a new report). */
   const [restoredFor, setRestoredFor] = useState<LoraWorsened | null>(null);
@@ -240,14 +255,14 @@ function Worsened(props: {
   };
   return (
     <div className="alert warning lora-worsened" role="alert" data-testid="lora-worsened">
-      <p>{worsened.message}</p>
+      <p>{worsenedText(worsened)}</p>
       {restored ? (
         <p data-testid="lora-restored">
-          Restored: the adapter is back at step {worsened.bestStep} (new-text loss {worsened.bestLoss.toFixed(3)}).
+          {t('train.restored', { step: worsened.bestStep, loss: formatFixed(worsened.bestLoss, 3) })}
         </p>
       ) : (
         <button type="button" data-testid="lora-restore-best" disabled={disabled || busy} onClick={restore}>
-          {worsened.bestStep === 0 ? 'Restore the adapter to where this run began' : `Restore the adapter to step ${worsened.bestStep}`}
+          {worsened.bestStep === 0 ? t('train.restoreStart') : t('train.restoreStep', { step: worsened.bestStep })}
         </button>
       )}
       {error && <p className="error">{error}</p>}

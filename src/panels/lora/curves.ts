@@ -4,6 +4,7 @@
 
 import type { AdaptationPoint } from '../../lora/experiment.ts';
 import type { LineChartData, LineSeries } from '../../charts/lineChart.ts';
+import { t } from '../../i18n/index.ts';
 
 export const COLORS = {
   train: '#9bb4d3',
@@ -25,11 +26,11 @@ const finite = (p: { y: number }) => Number.isFinite(p.y);
 export function trainingCurves(points: readonly AdaptationPoint[], steps: readonly StepLoss[], xMax: number): LineChartData {
   const series: LineSeries[] = [];
   if (steps.length) {
-    series.push({ id: 'train', label: 'training loss (each batch)', color: COLORS.train, faint: true, points: steps.map((s) => ({ x: s.step, y: s.loss })) });
+    series.push({ id: 'train', label: t('lora:curves.train'), color: COLORS.train, faint: true, points: steps.map((s) => ({ x: s.step, y: s.loss })) });
   }
   series.push(
-    { id: 'new', label: 'new text — validation', color: COLORS.newText, dots: true, points: points.map((p) => ({ x: p.step, y: p.newTextLoss })).filter(finite) },
-    { id: 'original', label: 'original corpus — validation (forgetting)', color: COLORS.original, dots: true, points: points.map((p) => ({ x: p.step, y: p.originalLoss })).filter(finite) },
+    { id: 'new', label: t('lora:curves.newText'), color: COLORS.newText, dots: true, points: points.map((p) => ({ x: p.step, y: p.newTextLoss })).filter(finite) },
+    { id: 'original', label: t('lora:curves.original'), color: COLORS.original, dots: true, points: points.map((p) => ({ x: p.step, y: p.originalLoss })).filter(finite) },
   );
   return { series, xMax };
 }
@@ -40,10 +41,10 @@ export function comparisonCurves(lora: readonly AdaptationPoint[], full: readonl
   });
   return {
     series: [
-      line('lora-new', 'LoRA — new text', COLORS.loraNew, lora, 'newTextLoss'),
-      line('lora-original', 'LoRA — original corpus', COLORS.loraOriginal, lora, 'originalLoss'),
-      line('full-new', 'full fine-tuning — new text', COLORS.fullNew, full, 'newTextLoss'),
-      line('full-original', 'full fine-tuning — original corpus', COLORS.fullOriginal, full, 'originalLoss'),
+      line('lora-new', t('lora:curves.loraNew'), COLORS.loraNew, lora, 'newTextLoss'),
+      line('lora-original', t('lora:curves.loraOriginal'), COLORS.loraOriginal, lora, 'originalLoss'),
+      line('full-new', t('lora:curves.fullNew'), COLORS.fullNew, full, 'newTextLoss'),
+      line('full-original', t('lora:curves.fullOriginal'), COLORS.fullOriginal, full, 'originalLoss'),
     ],
     xMax,
   };

@@ -14,16 +14,26 @@ import {
   fineTuneMemory,
 } from '../../lessons/costs.ts';
 import type { SegmentKey, StackedRow } from '../../charts/lora/stackedBars.ts';
+import { currentLocale, t } from '../../i18n/index.ts';
+import { formatFixed, formatNumber } from '../../i18n/format.ts';
 
 export const MEMORY_MODELS = [LLAMA_7B, LLAMA_13B, LLAMA_70B];
 export const METHODS: MemoryBreakdown['method'][] = ['full fine-tuning', 'LoRA', 'QLoRA'];
 
-export const MEMORY_KEYS: SegmentKey[] = [
-  { key: 'weights', label: 'weights', color: '#1f5fa8' },
-  { key: 'gradients', label: 'gradients', color: '#d9822b' },
-  { key: 'optimizer', label: 'optimizer state (Adam)', color: '#7b4ea3' },
-  { key: 'activations', label: 'activations', color: '#9aa5b3' },
-];
+/** The parts of each bar, labelled in the locale in force (call again after a language change). */
+export function memoryKeys(): SegmentKey[] {
+  return [
+    { key: 'weights', label: t('lora:memory.keys.weights'), color: '#1f5fa8' },
+    { key: 'gradients', label: t('lora:memory.keys.gradients'), color: '#d9822b' },
+    { key: 'optimizer', label: t('lora:memory.keys.optimizer'), color: '#7b4ea3' },
+    { key: 'activations', label: t('lora:memory.keys.activations'), color: '#9aa5b3' },
+  ];
+}
+
+/** A method's name on screen. */
+export function methodName(method: MemoryBreakdown['method']): string {
+  return method === 'full fine-tuning' ? t('lora:methods.full') : method === 'LoRA' ? t('lora:methods.lora') : t('lora:methods.qlora');
+}
 
 /** Decimal gigabytes, as GPU memory is sold. */
 export const GB = 1e9;
@@ -38,11 +48,9 @@ export const SEQUENCE_LENGTHS = [512, 1024, 2048, 4096];
 export const BATCH_SIZES = [1, 2, 4, 8];
 
 /** The recomputation choices, as the calculator names them. */
-export const RECOMPUTATION_LABELS: Record<Recomputation, string> = {
-  none: 'none: keep every activation',
-  selective: 'selective recomputation, or FlashAttention',
-  full: 'full recomputation (gradient checkpointing)',
-};
+export function recomputationLabel(r: Recomputation): string {
+  return t(`lora:memory.recomputation.${r}`);
+}
 
 export type ActivationSettings = Pick<FineTuneAssumptions, 'sequenceLength' | 'batchSize' | 'recomputation'>;
 
@@ -56,10 +64,10 @@ export function memoryRows(a: FineTuneAssumptions): StackedRow[] {
       const b = fineTuneMemory(m, method, a);
       return {
         id: `${m.name}/${method}`,
-        label: method,
+        label: methodName(method),
         group: m.name,
         values: { weights: b.weights, gradients: b.gradients, optimizer: b.optimizer, activations: b.activations },
-        note: method === 'full fine-tuning' ? '' : `(${formatTrainable(b.trainableParameters)} trainable)`,
+        note: method === 'full fine-tuning' ? '' : t('lora:memory.trainableNote', { count: formatTrainable(b.trainableParameters) }),
       };
     }),
   );
@@ -85,12 +93,15 @@ export function memoryVerdicts(a: FineTuneAssumptions): MemoryVerdict[] {
   );
 }
 
+/** Decimal gigabytes with three significant figures or so, through Intl: "117 GB", "22.6 GB", "2.35 GB". */
 export function formatGB(bytes: number): string {
   const gb = bytes / GB;
-  if (Number.isInteger(gb)) return `${gb} GB`;
-  return gb >= 100 ? `${gb.toFixed(0)} GB` : gb >= 10 ? `${gb.toFixed(1)} GB` : `${gb.toFixed(2)} GB`;
+  if (Number.isInteger(gb)) return `${formatNumber(gb)} GB`;
+  return `${formatFixed(gb, gb >= 100 ? 0 : gb >= 10 ? 1 : 2)} GB`;
 }
 
+/** "8.4M", "1.2B" in English; Intl's short form elsewhere ("839万"). */
 function formatTrainable(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : `${(n / 1e6).toFixed(1)}M`;
+  if (currentLocale() !== 'en') return formatNumber(n, { notation: 'compact', maximumSignificantDigits: 3 });
+  return n >= 1e9 ? `${formatFixed(n / 1e9, 1)}B` : `${formatFixed(n / 1e6, 1)}M`;
 }

@@ -3,6 +3,9 @@
 // in seconds on wasm, and far slower on software WebGL: the panel says so
 // after the first steps instead of leaving a progress bar that barely moves.
 
+import { t } from '../../i18n/index.ts';
+import { formatFixed, formatNumber } from '../../i18n/format.ts';
+
 /** A run is interactive while the remaining steps take at most this long. */
 export const INTERACTIVE_MS = 90_000;
 /** Or while a step takes at most this long (the bar visibly moves). */
@@ -10,9 +13,9 @@ const SLOW_STEP_MS = 3_000;
 
 function duration(ms: number): string {
   const s = ms / 1000;
-  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 90) return t('lora:pace.seconds', { value: formatNumber(Math.round(s)) });
   const min = s / 60;
-  return min < 90 ? `${Math.round(min)} min` : `${(min / 60).toFixed(1)} h`;
+  return min < 90 ? t('lora:pace.minutes', { value: formatNumber(Math.round(min)) }) : t('lora:pace.hours', { value: formatFixed(min / 60, 1) });
 }
 
 /**
@@ -27,9 +30,11 @@ export function paceNote(stepMs: readonly number[], plannedSteps: number, backen
   const left = Math.max(0, plannedSteps - stepMs.length);
   const remaining = perStep * left;
   if (perStep <= SLOW_STEP_MS && remaining <= INTERACTIVE_MS) return null;
-  const on = backend ? ` on ${backend}` : '';
-  return (
-    `Each step takes about ${duration(perStep)} with this model${on}, so the remaining ${left.toLocaleString('en')} step${left === 1 ? '' : 's'} ` +
-    `need about ${duration(remaining)}. That is too slow to watch: stop and train fewer steps, try another backend, or use a smaller model.`
-  );
+  return t('lora:pace.note', {
+    count: left,
+    steps: formatNumber(left),
+    perStep: duration(perStep),
+    on: backend ? t('lora:pace.on', { backend }) : '',
+    remaining: duration(remaining),
+  });
 }

@@ -4,6 +4,7 @@
 // `model` value, so every panel runs on it and a copied link names it.
 
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeModelRef, parseModelRef } from '../../state/modelRef.ts';
 import { useCachedFolders, useEmbeddedModels } from './catalog.ts';
 import { ModelsDialog } from './ModelsDialog.tsx';
@@ -13,6 +14,7 @@ const OPEN = '__open__';
 
 export function ModelPicker(props: { model: string; onChoose: (ref: string) => void; disabled: boolean }) {
   const { model, onChoose, disabled } = props;
+  const { t } = useTranslation('models');
   const embedded = useEmbeddedModels();
   const stored = useStoredEntries('model');
   const [dialogOpen, setDialogOpen] = useState(false);
@@ -25,7 +27,7 @@ export function ModelPicker(props: { model: string; onChoose: (ref: string) => v
   return (
     <div className="model-picker">
       <label className="field">
-        <span className="field-label">Model</span>
+        <span className="field-label">{t('picker.label')}</span>
         <select
           value={model}
           disabled={disabled}
@@ -33,7 +35,7 @@ export function ModelPicker(props: { model: string; onChoose: (ref: string) => v
           onChange={(e) => (e.target.value === OPEN ? setDialogOpen(true) : onChoose(e.target.value))}
         >
           {current !== null && <option value={model}>{current}</option>}
-          <optgroup label="Embedded">
+          <optgroup label={t('picker.embedded')}>
             {embedded.map((m) => (
               <option key={m.name} value={m.name} title={m.description}>
                 {m.label}
@@ -41,7 +43,7 @@ export function ModelPicker(props: { model: string; onChoose: (ref: string) => v
             ))}
           </optgroup>
           {stored.entries.length > 0 && (
-            <optgroup label="Kept in this browser">
+            <optgroup label={t('picker.kept')}>
               {stored.entries.map((e) => (
                 <option key={e.id} value={`stored:${e.id}`}>
                   {e.name}
@@ -50,7 +52,7 @@ export function ModelPicker(props: { model: string; onChoose: (ref: string) => v
             </optgroup>
           )}
           {cached.folders.length > 0 && (
-            <optgroup label="Downloaded (kept for offline use)">
+            <optgroup label={t('picker.downloaded')}>
               {cached.folders.map((f) => (
                 <option key={f.baseUrl} value={f.baseUrl}>
                   {describeModelRef({ kind: 'url', url: f.baseUrl })}
@@ -58,11 +60,11 @@ export function ModelPicker(props: { model: string; onChoose: (ref: string) => v
               ))}
             </optgroup>
           )}
-          <option value={OPEN}>Open a model…</option>
+          <option value={OPEN}>{t('picker.open')}</option>
         </select>
       </label>
       <button type="button" data-testid="open-models" onClick={() => setDialogOpen(true)}>
-        Models…
+        {t('picker.models')}
       </button>
       {dialogOpen && (
         <ModelsDialog

@@ -4,6 +4,8 @@
 // rename, download or delete.
 
 import { useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { currentTag, t as translate } from '../../i18n/index.ts';
 import { formatModelRef, refFromUserInput } from '../../state/modelRef.ts';
 import { MODEL_FILE_NAMES } from '../../store/store.ts';
 import { changeStore } from './workStore.ts';
@@ -12,6 +14,7 @@ import { CachedModels, KeptModels } from './StoredModels.tsx';
 
 export function ModelsDialog(props: { current: string; onChoose: (ref: string) => void; onClose: () => void }) {
   const { current, onChoose, onClose } = props;
+  const { t } = useTranslation('models');
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = dialog.current;
@@ -21,9 +24,9 @@ export function ModelsDialog(props: { current: string; onChoose: (ref: string) =
   return (
     <dialog ref={dialog} className="models-dialog card" aria-labelledby="models-dialog-title" data-testid="models-dialog" onClose={onClose} onCancel={onClose}>
       <div className="dialog-head">
-        <h2 id="models-dialog-title">Models</h2>
+        <h2 id="models-dialog-title">{t('dialog.title')}</h2>
         <button type="button" className="link" data-testid="models-dialog-close" onClick={onClose}>
-          Close
+          {t('dialog.close')}
         </button>
       </div>
       <OpenByAddress onChoose={onChoose} />
@@ -35,21 +38,20 @@ export function ModelsDialog(props: { current: string; onChoose: (ref: string) =
 }
 
 function OpenByAddress({ onChoose }: { onChoose: (ref: string) => void }) {
+  const { t } = useTranslation('models');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const open = () => {
     const parsed = refFromUserInput(text);
     if (!parsed.ok) return setError(parsed.message);
-    if (parsed.ref.kind !== 'url') return setError('Give the address of a model folder (https://…/), or a Hugging Face repo id such as distilgpt2.');
+    if (parsed.ref.kind !== 'url') return setError(t('byAddress.notAFolder'));
     onChoose(formatModelRef(parsed.ref));
   };
   return (
     <section aria-labelledby="open-url-title">
-      <h3 id="open-url-title">Open a model by address</h3>
+      <h3 id="open-url-title">{t('byAddress.title')}</h3>
       <p className="muted small">
-        A Hugging Face GPT-2-family folder: <code>config.json</code>, <code>model.safetensors</code> and <code>tokenizer.json</code> are read
-        from it. A Hub repo id works too: <code>gpt2</code> (124M, 548 MB), <code>distilgpt2</code> (82M, 353 MB) or an address such as{' '}
-        <code>https://huggingface.co/gpt2/resolve/main/</code>. The page says the size before a large download.
+        <Trans t={t} i18nKey="byAddress.intro" components={{ c: <code /> }} />
       </p>
       <form
         className="controls"
@@ -59,11 +61,11 @@ function OpenByAddress({ onChoose }: { onChoose: (ref: string) => void }) {
         }}
       >
         <label className="field grow">
-          <span className="field-label">Address or repo id</span>
+          <span className="field-label">{t('byAddress.label')}</span>
           <input type="text" value={text} data-testid="open-url" placeholder="distilgpt2" onChange={(e) => setText(e.target.value)} />
         </label>
         <button type="submit" className="primary" data-testid="open-url-button" disabled={!text.trim()}>
-          Open
+          {t('byAddress.open')}
         </button>
       </form>
       {error && (
@@ -80,23 +82,24 @@ async function keepFiles(files: File[], onChoose: (ref: string) => void): Promis
   const byName = new Map(files.map((f) => [f.name, f]));
   const missing = MODEL_FILE_NAMES.filter((n) => !byName.has(n));
   if (missing.length > 0) {
-    return `Missing ${missing.join(', ')}: choose the files of a Hugging Face GPT-2 folder together (config.json, model.safetensors, tokenizer.json).`;
+    return translate('models:files.missing', { files: missing.join(', ') });
   }
   const weights = byName.get('model.safetensors')!;
-  const name = (weights.webkitRelativePath.split('/').at(-2) || `opened ${new Date().toLocaleString('en-GB')}`).slice(0, 80);
+  const name = (weights.webkitRelativePath.split('/').at(-2) || translate('models:files.openedName', { date: new Date().toLocaleString(currentTag() === 'en' ? 'en-GB' : currentTag()) })).slice(0, 80);
   const chosen = Object.fromEntries(MODEL_FILE_NAMES.map((n) => [n, byName.get(n)!] as const));
   try {
     const bytes = Object.fromEntries(await Promise.all(MODEL_FILE_NAMES.map(async (n) => [n, new Uint8Array(await chosen[n].arrayBuffer())] as const)));
-    const entry = await changeStore((s) => s.save({ kind: 'model', name, baseModel: 'opened from files', files: bytes }));
+    const entry = await changeStore((s) => s.save({ kind: 'model', name, baseModel: translate('models:files.openedFrom'), files: bytes }));
     onChoose(`stored:${entry.id}`);
     return null;
   } catch (e) {
     onChoose(`local:${holdOpenedFiles({ name, files: chosen })}`);
-    return `${(e as Error).message} The model is open for this visit only.`;
+    return translate('models:files.thisVisitOnly', { message: (e as Error).message });
   }
 }
 
 function OpenFiles({ onChoose }: { onChoose: (ref: string) => void }) {
+  const { t } = useTranslation('models');
   const [message, setMessage] = useState<string | null>(null);
   const [over, setOver] = useState(false);
   const take = async (list: FileList | null) => {
@@ -105,7 +108,7 @@ function OpenFiles({ onChoose }: { onChoose: (ref: string) => void }) {
   };
   return (
     <section aria-labelledby="open-files-title">
-      <h3 id="open-files-title">Open model files from your computer</h3>
+      <h3 id="open-files-title">{t('files.title')}</h3>
       <div
         className={`drop-zone${over ? ' over' : ''}`}
         data-testid="model-drop"
@@ -121,10 +124,10 @@ function OpenFiles({ onChoose }: { onChoose: (ref: string) => void }) {
         }}
       >
         <label className="field">
-          <span className="field-label">Choose config.json, model.safetensors and tokenizer.json together, or drop them here</span>
+          <span className="field-label">{t('files.label')}</span>
           <input type="file" multiple accept=".json,.safetensors" data-testid="open-files" onChange={(e) => void take(e.target.files)} />
         </label>
-        <p className="muted small">They are kept in this browser (listed below), so a reload finds them. Nothing is uploaded.</p>
+        <p className="muted small">{t('files.note')}</p>
       </div>
       {message && (
         <p className="alert error" role="alert" data-testid="open-files-error">

@@ -3,6 +3,7 @@
 // delete. Trained adapters are kept automatically (AdaptersSection).
 
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { ImportResult } from '../../engine/loraProtocol.ts';
 import type { StoredEntry } from '../../store/store.ts';
@@ -12,6 +13,7 @@ import { changeStore, describeEntry, useStoredEntries, workStore } from './workS
 
 export function SavedAdapters(props: { client: EngineClient; model: string; probe: string; disabled: boolean; onImported: (r: ImportResult) => void }) {
   const { client, model, probe, disabled, onImported } = props;
+  const { t } = useTranslation('models');
   const { entries, damaged, error } = useStoredEntries('adapter');
   const [problem, setProblem] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
@@ -40,9 +42,9 @@ export function SavedAdapters(props: { client: EngineClient; model: string; prob
 
   return (
     <div className="lora-saved" data-testid="saved-adapters">
-      <span className="field-label">Kept in this browser</span>
+      <span className="field-label">{t('adapters.kept')}</span>
       {error && <p className="alert warning small">{error}</p>}
-      {!error && entries.length === 0 && <p className="muted small">No adapter kept yet: adapters you train are kept here automatically.</p>}
+      {!error && entries.length === 0 && <p className="muted small">{t('adapters.empty')}</p>}
       {sorted.length > 0 && (
         <ul className="stored-list">
           {sorted.map((e) => (
@@ -55,34 +57,34 @@ export function SavedAdapters(props: { client: EngineClient; model: string; prob
                     act(() => changeStore((s) => s.rename(e.id, renaming.name)).then(() => setRenaming(null)));
                   }}
                 >
-                  <input aria-label={`New name for ${e.name}`} value={renaming.name} onChange={(ev) => setRenaming({ id: e.id, name: ev.target.value })} />
-                  <button type="submit">Save</button>
+                  <input aria-label={t('kept.newName', { name: e.name })} value={renaming.name} onChange={(ev) => setRenaming({ id: e.id, name: ev.target.value })} />
+                  <button type="submit">{t('kept.save')}</button>
                 </form>
               ) : (
                 <strong>{e.name}</strong>
               )}{' '}
               <span className="muted small">
-                {describeEntry(e, formatBytes)} · for {e.baseModel === model ? 'this model' : e.baseModel}
+                {describeEntry(e, formatBytes)} · {e.baseModel === model ? t('adapters.forThis') : t('adapters.forOther', { model: e.baseModel })}
               </span>
               <span className="buttons">
                 <button type="button" data-testid="saved-adapter-load" disabled={disabled} onClick={() => load(e)}>
-                  Load
+                  {t('adapters.load')}
                 </button>
                 <button type="button" onClick={() => setRenaming({ id: e.id, name: e.name })}>
-                  Rename
+                  {t('kept.rename')}
                 </button>
                 <button type="button" onClick={() => download(e)}>
-                  Download
+                  {t('kept.download')}
                 </button>
-                <button type="button" onClick={() => window.confirm(`Delete the adapter “${e.name}” from this browser?`) && act(() => changeStore((s) => s.delete(e.id)))}>
-                  Delete
+                <button type="button" onClick={() => window.confirm(t('adapters.confirmDelete', { name: e.name })) && act(() => changeStore((s) => s.delete(e.id)))}>
+                  {t('kept.delete')}
                 </button>
               </span>
             </li>
           ))}
         </ul>
       )}
-      {damaged.length > 0 && <p className="alert warning small">Some saved records are damaged; the Models… dialog lists them with a Delete button.</p>}
+      {damaged.length > 0 && <p className="alert warning small">{t('adapters.damaged')}</p>}
       {problem && (
         <p className="alert error" role="alert" data-testid="saved-adapters-error">
           {problem}

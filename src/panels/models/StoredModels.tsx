@@ -3,6 +3,7 @@
 // delete — and the downloads kept for offline use, with their sizes.
 
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { StoredEntry } from '../../store/store.ts';
 import { describeModelRef } from '../../state/modelRef.ts';
 import { formatBytes } from '../format.ts';
@@ -12,6 +13,7 @@ import { changeStore, describeEntry, useStoredEntries, workStore } from './workS
 
 export function KeptModels(props: { current: string; onChoose: (ref: string) => void }) {
   const { current, onChoose } = props;
+  const { t } = useTranslation('models');
   const { entries, damaged, error, loaded } = useStoredEntries('model');
   const [problem, setProblem] = useState<string | null>(null);
   const act = (work: () => Promise<unknown>) => {
@@ -20,13 +22,13 @@ export function KeptModels(props: { current: string; onChoose: (ref: string) => 
   };
   return (
     <section aria-labelledby="kept-models-title">
-      <h3 id="kept-models-title">Kept in this browser</h3>
+      <h3 id="kept-models-title">{t('kept.title')}</h3>
       {error && (
         <p className="alert warning" role="status" data-testid="store-error">
           {error}
         </p>
       )}
-      {loaded && !error && entries.length === 0 && <p className="muted small">Nothing yet: models you train in “Your own text” or open from files appear here.</p>}
+      {loaded && !error && entries.length === 0 && <p className="muted small">{t('kept.empty')}</p>}
       {entries.length > 0 && (
         <ul className="stored-list" data-testid="kept-models">
           {entries.map((e) => (
@@ -38,7 +40,7 @@ export function KeptModels(props: { current: string; onChoose: (ref: string) => 
         <p key={d.id} className="alert warning small" data-testid="damaged-entry">
           {d.problem}{' '}
           <button type="button" onClick={() => act(() => changeStore((s) => s.delete(d.id)))}>
-            Delete it
+            {t('kept.deleteIt')}
           </button>
         </p>
       ))}
@@ -53,6 +55,7 @@ export function KeptModels(props: { current: string; onChoose: (ref: string) => 
 
 function KeptModel(props: { entry: StoredEntry; inUse: boolean; onChoose: (ref: string) => void; act: (work: () => Promise<unknown>) => void }) {
   const { entry: e, inUse, onChoose, act } = props;
+  const { t } = useTranslation('models');
   const [renaming, setRenaming] = useState<string | null>(null);
   const download = async () => {
     const { files } = await (await workStore()).readFiles(e.id);
@@ -70,35 +73,35 @@ function KeptModel(props: { entry: StoredEntry; inUse: boolean; onChoose: (ref: 
             act(() => changeStore((s) => s.rename(e.id, renaming)).then(() => setRenaming(null)));
           }}
         >
-          <input aria-label={`New name for ${e.name}`} data-testid="rename-input" value={renaming} onChange={(ev) => setRenaming(ev.target.value)} autoFocus />
+          <input aria-label={t('kept.newName', { name: e.name })} data-testid="rename-input" value={renaming} onChange={(ev) => setRenaming(ev.target.value)} autoFocus />
           <button type="submit" data-testid="rename-save">
-            Save
+            {t('kept.save')}
           </button>
           <button type="button" onClick={() => setRenaming(null)}>
-            Cancel
+            {t('kept.cancel')}
           </button>
         </form>
       )}{' '}
       <span className="muted small">
         {describeEntry(e, formatBytes)} · {e.baseModel}
       </span>
-      {inUse && <span className="chip">in use</span>}
+      {inUse && <span className="chip">{t('kept.inUse')}</span>}
       <span className="buttons">
         <button type="button" data-testid="kept-use" disabled={inUse} onClick={() => onChoose(`stored:${e.id}`)}>
-          Use
+          {t('kept.use')}
         </button>
         <button type="button" data-testid="kept-rename" onClick={() => setRenaming(e.name)}>
-          Rename
+          {t('kept.rename')}
         </button>
         <button type="button" data-testid="kept-download" onClick={() => act(download)}>
-          Download
+          {t('kept.download')}
         </button>
         <button
           type="button"
           data-testid="kept-delete"
-          onClick={() => window.confirm(`Delete “${e.name}” (${formatBytes(e.sizeBytes)}) from this browser? Download it first to keep a copy.`) && act(() => changeStore((s) => s.delete(e.id)))}
+          onClick={() => window.confirm(t('kept.confirmDelete', { name: e.name, size: formatBytes(e.sizeBytes) })) && act(() => changeStore((s) => s.delete(e.id)))}
         >
-          Delete
+          {t('kept.delete')}
         </button>
       </span>
     </li>
@@ -106,19 +109,20 @@ function KeptModel(props: { entry: StoredEntry; inUse: boolean; onChoose: (ref: 
 }
 
 export function CachedModels({ current }: { current: string }) {
+  const { t } = useTranslation('models');
   const { folders, remove } = useCachedFolders(current);
   const [problem, setProblem] = useState<string | null>(null);
   if (folders.length === 0) return null;
   return (
     <section aria-labelledby="cached-models-title">
-      <h3 id="cached-models-title">Downloaded, kept for the next visit</h3>
+      <h3 id="cached-models-title">{t('cached.title')}</h3>
       <ul className="stored-list" data-testid="cached-models">
         {folders.map((f) => (
           <li key={f.baseUrl} data-testid="cached-model" data-url={f.baseUrl}>
             <strong>{describeModelRef({ kind: 'url', url: f.baseUrl })}</strong> <span className="muted small">{formatBytes(f.sizeBytes)} · {f.baseUrl}</span>
             <span className="buttons">
               <button type="button" data-testid="cached-remove" onClick={() => remove(f.baseUrl).catch((e: Error) => setProblem(e.message))}>
-                Remove
+                {t('cached.remove')}
               </button>
             </span>
           </li>

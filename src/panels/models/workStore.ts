@@ -3,6 +3,7 @@
 // change bumps a version, so each list showing saved work redraws.
 
 import { useEffect, useState } from 'react';
+import { currentTag, t } from '../../i18n/index.ts';
 import { type DamagedEntry, type StoredEntry, type StoredKind, StoreError, WorkStore } from '../../store/store.ts';
 
 let opened: Promise<WorkStore> | null = null;
@@ -45,7 +46,7 @@ export function useStoredEntries(kind: StoredKind): StoredList {
     workStore()
       .then((s) => s.list(kind))
       .then((r) => alive && setList({ ...r, error: null, loaded: true }))
-      .catch((e: Error) => alive && setList({ entries: [], damaged: [], error: e instanceof StoreError ? e.message : `The browser storage could not be read: ${e.message}`, loaded: true }));
+      .catch((e: Error) => alive && setList({ entries: [], damaged: [], error: e instanceof StoreError ? e.message : t('models:kept.unreadable', { message: e.message }), loaded: true }));
     return () => {
       alive = false;
     };
@@ -55,6 +56,6 @@ export function useStoredEntries(kind: StoredKind): StoredList {
 
 /** "2.3 MB · 30 Nov 2026, 10:41" */
 export function describeEntry(e: StoredEntry, formatBytes: (n: number) => string): string {
-  const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(e.createdAt));
+  const date = new Intl.DateTimeFormat(currentTag() === 'en' ? 'en-GB' : currentTag(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(e.createdAt));
   return `${formatBytes(e.sizeBytes)} · ${date}`;
 }

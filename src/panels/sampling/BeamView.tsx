@@ -3,9 +3,14 @@
 // log-probabilities and by that sum / length^length_penalty, which decides.
 
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { createBeamTree, type BeamTreeData } from '../../charts/beamTree.ts';
 import type { BeamResultData } from '../../engine/samplingProtocol.ts';
 import { ChartView } from '../ChartView.tsx';
+import { formatFixed, formatNumber } from '../format.ts';
+
+/** Short headings stay on one line: Chinese would otherwise break between any two characters. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 const shorten = (s: string) => (s.length > 9 ? s.slice(0, 8) + '…' : s);
 
@@ -29,25 +34,31 @@ export function beamTreeData(r: BeamResultData, vocab: readonly string[]): BeamT
 export function BeamView({ result, vocab, lengthPenalty }: { result: BeamResultData; vocab: readonly string[]; lengthPenalty: number }) {
   const data = useMemo(() => beamTreeData(result, vocab), [result, vocab]);
   const byRaw = result.hypotheses.slice().sort((a, b) => b.sumLogprobs - a.sumLogprobs);
+  const { t, i18n } = useTranslation('sampling');
   return (
     <div className="beam-view" data-testid="beam-view">
       <p className="hint">
-        Each column is one step. Solid nodes became the next beams, ringed ones ended a hypothesis with the end token, faint ones
-        were pruned. The accent path is the winning hypothesis. Search stopped because{' '}
-        {result.stoppedBecause === 'done' ? 'enough hypotheses had finished (early_stopping)' : 'it reached the length limit'}.
+        {t('beam.hint', { reason: result.stoppedBecause === 'done' ? t('beam.stoppedDone') : t('beam.stoppedLength') })}
       </p>
-      <ChartView create={(el) => createBeamTree(el, 'Beam search tree')} data={data} data-testid="beam-tree" className="chart beam-tree-wrap" />
+      <ChartView
+        create={(el) => createBeamTree(el, t('beam.treeTitle'))}
+        recreate={[i18n.language]}
+        data={data}
+        data-testid="beam-tree"
+        className="chart beam-tree-wrap"
+      />
       <table className="hypotheses" data-testid="hypotheses">
         <thead>
           <tr>
-            <th>rank</th>
-            <th>hypothesis</th>
-            <th>sum log p</th>
-            <th>length</th>
-            <th>
-              score = sum / length<sup>{lengthPenalty}</sup>
+            <th style={NO_WRAP}>{t('beam.rank')}</th>
+            <th>{t('beam.hypothesis')}</th>
+            <th style={NO_WRAP}>{t('beam.sumLogp')}</th>
+            <th style={NO_WRAP}>{t('beam.length')}</th>
+            <th style={NO_WRAP}>
+              {t('beam.score')}
+              <sup>{formatNumber(lengthPenalty)}</sup>
             </th>
-            <th>rank by raw sum</th>
+            <th style={NO_WRAP}>{t('beam.rankByRaw')}</th>
           </tr>
         </thead>
         <tbody>
@@ -55,12 +66,12 @@ export function BeamView({ result, vocab, lengthPenalty }: { result: BeamResultD
             <tr key={i} className={i === 0 ? 'best' : ''}>
               <td>{i + 1}</td>
               <td className="hyp-text">{h.text.replace(/\n/g, '↵')}</td>
-              <td>{h.sumLogprobs.toFixed(2)}</td>
+              <td>{formatFixed(h.sumLogprobs, 2)}</td>
               <td>
                 {h.length}
-                {h.endedBy === 'eos' ? ' (end)' : ''}
+                {h.endedBy === 'eos' ? t('beam.ended') : ''}
               </td>
-              <td>{h.score.toFixed(3)}</td>
+              <td>{formatFixed(h.score, 3)}</td>
               <td>{byRaw.indexOf(h) + 1}</td>
             </tr>
           ))}

@@ -2,8 +2,10 @@
 // their value; a setting that does nothing in the current strategy is dimmed
 // with a note rather than hidden, so the learner sees what exists.
 
+import { useTranslation } from 'react-i18next';
 import type { PlaygroundState, SettingKey } from '../../state/schema.ts';
 import { EARLY_STOPPING, STRATEGIES } from '../../state/schema.ts';
+import { formatFixed, formatNumber } from '../format.ts';
 
 type Set = <K extends SettingKey>(key: K, value: PlaygroundState[K]) => void;
 
@@ -19,7 +21,7 @@ function Slider(props: {
   inactive?: boolean;
   format?: (v: number) => string;
 }) {
-  const shown = props.off !== undefined && isOff(props) ? props.off : (props.format ?? String)(props.value);
+  const shown = props.off !== undefined && isOff(props) ? props.off : (props.format ?? ((v: number) => formatNumber(v)))(props.value);
   return (
     <label className={props.inactive ? 'slider inactive' : 'slider'}>
       <span className="slider-head">
@@ -57,14 +59,14 @@ function isOff(p: { hfName: string; value: number }): boolean {
   }
 }
 
-const STRATEGY_LABELS: Record<(typeof STRATEGIES)[number], string> = { sample: 'Sample', greedy: 'Greedy', beam: 'Beam search' };
-
 export function Controls({ state, set }: { state: PlaygroundState; set: Set }) {
+  const { t } = useTranslation('sampling');
+  const off = t('controls.off');
   const sampling = state.strategy === 'sample';
   const beam = state.strategy === 'beam';
   return (
     <div className="sampling-controls">
-      <div className="segmented" role="radiogroup" aria-label="Decoding strategy">
+      <div className="segmented" role="radiogroup" aria-label={t('strategy.label')}>
         {STRATEGIES.map((s) => (
           <button
             key={s}
@@ -75,27 +77,27 @@ export function Controls({ state, set }: { state: PlaygroundState; set: Set }) {
             className={state.strategy === s ? 'active' : ''}
             onClick={() => set('strategy', s)}
           >
-            {STRATEGY_LABELS[s]}
+            {t(`strategy.${s}`)}
           </button>
         ))}
       </div>
       <div className="slider-grid">
-        <Slider label="Temperature" hfName="temperature" value={state.temperature} min={0} max={2} step={0.05} onChange={(v) => set('temperature', v)} inactive={!sampling} format={(v) => (v === 0 ? '0 (greedy)' : v.toFixed(2))} />
-        <Slider label="Top-k" hfName="top_k" value={state.topK} min={0} max={100} step={1} off="off" onChange={(v) => set('topK', v)} inactive={!sampling} />
-        <Slider label="Top-p (nucleus)" hfName="top_p" value={state.topP} min={0} max={1} step={0.01} off="off" onChange={(v) => set('topP', v)} inactive={!sampling} />
-        <Slider label="Min-p" hfName="min_p" value={state.minP} min={0} max={0.5} step={0.01} off="off" onChange={(v) => set('minP', v)} inactive={!sampling} />
-        <Slider label="Repetition penalty" hfName="repetition_penalty" value={state.repetitionPenalty} min={1} max={2} step={0.05} off="off" onChange={(v) => set('repetitionPenalty', v)} />
-        <Slider label="No-repeat n-gram size" hfName="no_repeat_ngram_size" value={state.noRepeatNgram} min={0} max={6} step={1} off="off" onChange={(v) => set('noRepeatNgram', v)} />
-        <Slider label="Frequency penalty" hfName="frequency_penalty" value={state.frequencyPenalty} min={0} max={2} step={0.1} off="off" onChange={(v) => set('frequencyPenalty', v)} inactive={beam} />
-        <Slider label="Presence penalty" hfName="presence_penalty" value={state.presencePenalty} min={0} max={2} step={0.1} off="off" onChange={(v) => set('presencePenalty', v)} inactive={beam} />
+        <Slider label={t('controls.temperature')} hfName="temperature" value={state.temperature} min={0} max={2} step={0.05} onChange={(v) => set('temperature', v)} inactive={!sampling} format={(v) => (v === 0 ? t('controls.greedyTemperature', { value: formatNumber(0) }) : formatFixed(v, 2))} />
+        <Slider label={t('controls.topK')} hfName="top_k" value={state.topK} min={0} max={100} step={1} off={off} onChange={(v) => set('topK', v)} inactive={!sampling} />
+        <Slider label={t('controls.topP')} hfName="top_p" value={state.topP} min={0} max={1} step={0.01} off={off} onChange={(v) => set('topP', v)} inactive={!sampling} />
+        <Slider label={t('controls.minP')} hfName="min_p" value={state.minP} min={0} max={0.5} step={0.01} off={off} onChange={(v) => set('minP', v)} inactive={!sampling} />
+        <Slider label={t('controls.repetitionPenalty')} hfName="repetition_penalty" value={state.repetitionPenalty} min={1} max={2} step={0.05} off={off} onChange={(v) => set('repetitionPenalty', v)} />
+        <Slider label={t('controls.noRepeatNgram')} hfName="no_repeat_ngram_size" value={state.noRepeatNgram} min={0} max={6} step={1} off={off} onChange={(v) => set('noRepeatNgram', v)} />
+        <Slider label={t('controls.frequencyPenalty')} hfName="frequency_penalty" value={state.frequencyPenalty} min={0} max={2} step={0.1} off={off} onChange={(v) => set('frequencyPenalty', v)} inactive={beam} />
+        <Slider label={t('controls.presencePenalty')} hfName="presence_penalty" value={state.presencePenalty} min={0} max={2} step={0.1} off={off} onChange={(v) => set('presencePenalty', v)} inactive={beam} />
       </div>
       {beam && (
         <div className="slider-grid beam-controls">
-          <Slider label="Beams" hfName="num_beams" value={state.numBeams} min={1} max={8} step={1} onChange={(v) => set('numBeams', v)} />
-          <Slider label="Length penalty" hfName="length_penalty" value={state.lengthPenalty} min={-2} max={2} step={0.1} onChange={(v) => set('lengthPenalty', v)} />
+          <Slider label={t('controls.numBeams')} hfName="num_beams" value={state.numBeams} min={1} max={8} step={1} onChange={(v) => set('numBeams', v)} />
+          <Slider label={t('controls.lengthPenalty')} hfName="length_penalty" value={state.lengthPenalty} min={-2} max={2} step={0.1} onChange={(v) => set('lengthPenalty', v)} />
           <label className="select">
             <span className="slider-head">
-              <span>Early stopping</span>
+              <span>{t('controls.earlyStopping')}</span>
             </span>
             <code className="hf-name">early_stopping</code>
             <select value={state.earlyStopping} data-testid="early-stopping" onChange={(e) => set('earlyStopping', e.target.value as PlaygroundState['earlyStopping'])}>
@@ -108,19 +110,19 @@ export function Controls({ state, set }: { state: PlaygroundState; set: Set }) {
           </label>
           <label className="select">
             <span className="slider-head">
-              <span>End token</span>
+              <span>{t('controls.eos')}</span>
             </span>
             <code className="hf-name">eos_token_id</code>
             <select value={state.eosText} data-testid="eos" onChange={(e) => set('eosText', e.target.value)}>
-              <option value="">none (run to the length)</option>
-              <option value={'\n'}>line break ↵</option>
-              <option value=".">full stop .</option>
+              <option value="">{t('controls.eosNone')}</option>
+              <option value={'\n'}>{t('controls.eosLineBreak')}</option>
+              <option value=".">{t('controls.eosFullStop')}</option>
             </select>
           </label>
         </div>
       )}
       <label className="seed">
-        <span>Seed</span>
+        <span>{t('controls.seed')}</span>
         <input type="number" min={0} value={state.seed} data-testid="sampling-seed" onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
       </label>
     </div>

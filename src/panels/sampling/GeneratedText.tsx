@@ -1,11 +1,13 @@
 // Generated text, token by token, with every token that completes an n-gram
 // seen earlier (prompt included) highlighted: repetition made visible as it happens.
 
+import { useTranslation } from 'react-i18next';
 import { repeatedNgramMask } from '../../sampling/repetition.ts';
 import type { TokenPiece } from '../../engine/protocol.ts';
 import { WithNewlineMarks } from '../TokenText.tsx';
 
 export function GeneratedText(props: { prompt: TokenPiece[]; tokens: TokenPiece[]; n: number; testId?: string }) {
+  const { t } = useTranslation('sampling');
   const mask = repeatedNgramMask(
     props.tokens.map((t) => t.id),
     props.n,
@@ -16,9 +18,9 @@ export function GeneratedText(props: { prompt: TokenPiece[]; tokens: TokenPiece[
       <span className="prompt-text">
         <WithNewlineMarks text={props.prompt.map((t) => t.text).join('')} />
       </span>
-      {props.tokens.map((t, i) => (
-        <span key={i} className={mask[i] ? 'tok repeated' : 'tok'} title={mask[i] ? `completes a ${props.n}-gram already in the text` : undefined}>
-          {/^ +$/.test(t.text) ? '·'.repeat(t.text.length) : <WithNewlineMarks text={t.text} />}
+      {props.tokens.map((token, i) => (
+        <span key={i} className={mask[i] ? 'tok repeated' : 'tok'} title={mask[i] ? t('generate.completesNgram', { n: props.n }) : undefined}>
+          {/^ +$/.test(token.text) ? '·'.repeat(token.text.length) : <WithNewlineMarks text={token.text} />}
         </span>
       ))}
     </pre>

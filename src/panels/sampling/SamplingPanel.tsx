@@ -4,10 +4,12 @@
 // prompt and seed, open the beam tree, and run the repetition sweep.
 
 import { useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { BeamResultData, DecodeResultData, PromptLogitsResult, SampledToken } from '../../engine/samplingProtocol.ts';
 import type { TokenPiece } from '../../engine/protocol.ts';
 import type { Notice } from '../../sampling/notices.ts';
-import { REPETITION } from '../../lessons/explanations.ts';
+import { explanationFor } from '../../lessons/explanationsByLocale.ts';
+import { isLocale } from '../../i18n/index.ts';
 import { createDistributionChart } from '../../charts/distributionBars.ts';
 import { PROCESSOR_ORDER } from '../../sampling/processors.ts';
 import { checkSettings, SettingsError, type SamplingSettings } from '../../sampling/settings.ts';
@@ -22,11 +24,14 @@ import { distributionView } from './distribution.ts';
 import { GeneratedText } from './GeneratedText.tsx';
 import { BeamView } from './BeamView.tsx';
 import { SweepView } from './SweepView.tsx';
-import { beamSettingsFrom, COMPARE_LABELS, describeSettings, presetSettings, samplingSettingsFrom } from '../../state/samplingSettings.ts';
+import { beamSettingsFrom, presetSettings, samplingSettingsFrom } from '../../state/samplingSettings.ts';
+import { formatFixed, formatNumber } from '../format.ts';
+import { compareLabel, noticeText, settingsSummary } from './words.ts';
 
 /** One decoded continuation, whichever way it was produced. */
 interface Outcome {
-  label: string;
+  /** What was decoded, named when shown (so it follows the locale): the learner's settings or a preset. */
+  source: { settings: SamplingSettings } | { preset: ComparePreset };
   promptTokens: TokenPiece[];
   tokens: (TokenPiece & Partial<SampledToken>)[];
   report: DecodeResultData['report'] | null;
@@ -35,6 +40,8 @@ interface Outcome {
 }
 
 export function SamplingPanel({ client, state, set, model }: PanelProps) {
+  const { t, i18n } = useTranslation('sampling');
+  const locale = isLocale(i18n.language) ? i18n.language : 'en';
   const [vocab, setVocab] = useState<string[]>([]);
   const [prompt, setPrompt] = useState<PromptLogitsResult | null>(null);
   const [promptError, setPromptError] = useState<string | null>(null);
@@ -60,7 +67,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
   useEffect(() => {
     if (!client || !model) return;
     let live = true;
-    const t = setTimeout(() => {
+    const timer = setTimeout(() => {
       client
         .call('promptLogits', { slot: 'active', prompt: state.prompt })
         .result.then((r) => live && (setPrompt(r), setPromptError(null)))
@@ -68,7 +75,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
     }, 250);
     return () => {
       live = false;
-      clearTimeout(t);
+      clearTimeout(timer);
     };
   }, [client, model?.name, state.prompt]);
 
@@ -87,8 +94,8 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
     [prompt, vocab, checked, state.seed],
   );
 
-  const decodeInto = (s: SamplingSettings, label: string, job: EngineJob<Outcome>) => {
-    const initial: Outcome = { label, promptTokens: [], tokens: [], report: null, beam: null, notices: [] };
+  const decodeInto = (s: SamplingSettings, source: Outcome['source'], job: EngineJob<Outcome>) => {
+    const initial: Outcome = { source, promptTokens: [], tokens: [], report: null, beam: null, notices: [] };
     if (s.num_beams > 1) {
       const beamSettings = { ...beamSettingsFrom(state), num_beams: s.num_beams, no_repeat_ngram_size: s.no_repeat_ngram_size, repetition_penalty: s.repetition_penalty, length_penalty: s.length_penalty, early_stopping: s.early_stopping };
       job.start('beam', { slot: 'active', prompt: state.prompt, settings: beamSettings, eosText: state.eosText }, initial, {
@@ -103,8 +110,8 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
   };
   const generate = () => {
     if (checked.error) return;
-    decodeInto(checked.settings, describeSettings(checked.settings), mainJob);
-    decodeInto(presetSettings(state.compare), COMPARE_LABELS[state.compare], otherJob);
+    decodeInto(checked.settings, { settings: checked.settings }, mainJob);
+    decodeInto(presetSettings(state.compare), { preset: state.compare }, otherJob);
   };
   const stop = () => {
     mainJob.stop();
@@ -117,20 +124,21 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
     if (!toks.length || toks[0].repeatMass === undefined) return null;
     return {
       series: [
-        { id: 'raw', label: "the model's own P(continue a repeated 3-gram)", color: 'var(--orange)', points: toks.map((t, i) => ({ x: i + 1, y: t.rawRepeatMass ?? 0 })), faint: true },
-        { id: 'processed', label: 'after the processors (what was sampled from)', color: 'var(--accent)', points: toks.map((t, i) => ({ x: i + 1, y: t.repeatMass ?? 0 })) },
+        { id: 'raw', label: t('repeat.raw'), color: 'var(--orange)', points: toks.map((tok, i) => ({ x: i + 1, y: tok.rawRepeatMass ?? 0 })), faint: true },
+        { id: 'processed', label: t('repeat.processed'), color: 'var(--accent)', points: toks.map((tok, i) => ({ x: i + 1, y: tok.repeatMass ?? 0 })) },
       ],
       xMax: state.maxNewTokens,
     };
-  }, [main?.tokens, state.maxNewTokens]);
+  }, [main?.tokens, state.maxNewTokens, t]);
+  const outcomeLabel = (o: Outcome) => ('preset' in o.source ? compareLabel(o.source.preset) : settingsSummary(o.source.settings));
 
   return (
     <Panel
       id="sampling"
-      title="Sampling & repetition"
+      title={t('title')}
       explanation={
         <>
-          {REPETITION.paragraphs.map((p) => (
+          {explanationFor('repetition', locale).paragraphs.map((p) => (
             <p key={p.slice(0, 24)}>{p}</p>
           ))}
         </>
@@ -140,13 +148,13 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
       {checked.error && <div className="alert error" data-testid="settings-error">{checked.error}</div>}
       {checked.notices.map((n) => (
         <div key={n.message} className="alert warning">
-          {n.message}
+          {noticeText(n)}
         </div>
       ))}
 
       <section className="subsection">
-        <h3>Next token after the prompt</h3>
-        <ol className="processor-order" data-testid="processor-order" aria-label="Processors, in the order they run">
+        <h3>{t('next.heading')}</h3>
+        <ol className="processor-order" data-testid="processor-order" aria-label={t('next.processorOrder')}>
           {(dist?.processors ?? PROCESSOR_ORDER.map((name) => ({ name, active: false, removed: 0 }))).map((p) => (
             <li key={p.name} className={p.active ? 'active' : ''} data-active={p.active}>
               <code>{p.name}</code>
@@ -157,47 +165,51 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
         {promptError && <div className="alert error">{promptError}</div>}
         {prompt?.notices.map((n) => (
           <div key={n.message} className="alert warning">
-            {n.message}
+            {noticeText(n)}
           </div>
         ))}
         {dist ? (
           <>
-            <ChartView create={(el) => createDistributionChart(el, 'Next-token distribution')} data={dist.chart} data-testid="distribution" />
+            <ChartView create={(el) => createDistributionChart(el, t('next.chartTitle'))} recreate={[locale]} data={dist.chart} data-testid="distribution" />
             <p className="hint" data-testid="distribution-summary">
-              Faint bars: the model's own probabilities. Solid: after the processors above. {dist.allowed} of {vocab.length} tokens remain
-              allowed; the seeded draw picks <strong>{(vocab[dist.chosen] ?? '').replace(/ /g, '␣')}</strong> — the first token Generate will write.
+              <Trans
+                t={t}
+                i18nKey="next.summary"
+                values={{ allowed: formatNumber(dist.allowed), total: formatNumber(vocab.length), token: (vocab[dist.chosen] ?? '').replace(/ /g, '␣') }}
+                components={{ token: <strong /> }}
+              />
             </p>
-            {dist.error && <div className="alert warning">{dist.error}</div>}
+            {dist.allBanned && <div className="alert warning">{t('next.allBanned')}</div>}
           </>
         ) : (
-          !promptError && <p className="hint">{ready ? 'Computing…' : 'Waiting for the model…'}</p>
+          !promptError && <p className="hint">{ready ? t('next.computing') : t('next.waiting')}</p>
         )}
       </section>
 
       <section className="subsection">
         <div className="row">
           <button type="button" className="primary" data-testid="sampling-generate" disabled={!ready || busy || Boolean(checked.error)} onClick={generate}>
-            Generate
+            {t('generate.generate')}
           </button>
           <button type="button" data-testid="sampling-stop" disabled={!busy} onClick={stop}>
-            Stop
+            {t('generate.stop')}
           </button>
           <label className="inline">
-            side by side with{' '}
+            {t('generate.compareWith')}{' '}
             <select value={state.compare} data-testid="compare" onChange={(e) => set('compare', e.target.value as ComparePreset)}>
               {COMPARE_PRESETS.map((p) => (
                 <option key={p} value={p}>
-                  {COMPARE_LABELS[p]}
+                  {compareLabel(p)}
                 </option>
               ))}
             </select>
           </label>
           <label className="inline">
-            highlight repeated{' '}
+            {t('generate.highlight')}{' '}
             <select value={ngram} onChange={(e) => setNgram(Number(e.target.value))} data-testid="highlight-n">
               {[2, 3, 4].map((n) => (
                 <option key={n} value={n}>
-                  {n}-grams
+                  {t('generate.ngrams', { n })}
                 </option>
               ))}
             </select>
@@ -207,11 +219,11 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
           {[main, other].map((o, i) =>
             o ? (
               <div key={i} className="outcome" data-testid={i === 0 ? 'outcome-main' : 'outcome-compare'} data-status={o.status}>
-                <h4>{i === 0 ? `Your setting: ${o.label}` : `Compared with: ${o.label}`}</h4>
+                <h4>{i === 0 ? t('generate.yours', { label: outcomeLabel(o) }) : t('generate.compared', { label: outcomeLabel(o) })}</h4>
                 {o.error && <div className="alert error" role="alert">{o.error}</div>}
                 {o.notices.map((n) => (
                   <div key={n.message} className="alert warning">
-                    {n.message}
+                    {noticeText(n)}
                   </div>
                 ))}
                 <GeneratedText prompt={o.promptTokens} tokens={o.tokens} n={ngram} testId={i === 0 ? 'text-main' : 'text-compare'} />
@@ -222,19 +234,21 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
         </div>
         {repeatChart && (
           <>
-            <h4>Probability of repeating, step by step</h4>
-            <ChartView create={(el) => createLineChart(el, { xLabel: 'generated token', yLabel: 'P(repeat)', title: 'Probability of continuing a repeated 3-gram', height: 180 })} data={repeatChart} data-testid="repeat-chart" />
-            <p className="hint">
-              The probability mass on tokens that would complete a 3-gram already in the text. In a loop it climbs towards 1: each repetition
-              makes the next one likelier.
-            </p>
+            <h4>{t('repeat.heading')}</h4>
+            <ChartView
+              create={(el) => createLineChart(el, { xLabel: t('repeat.xLabel'), yLabel: t('repeat.yLabel'), title: t('repeat.title'), height: 180 })}
+              recreate={[locale]}
+              data={repeatChart}
+              data-testid="repeat-chart"
+            />
+            <p className="hint">{t('repeat.hint')}</p>
           </>
         )}
         {main?.beam && <BeamView result={main.beam} vocab={vocab} lengthPenalty={state.lengthPenalty} />}
       </section>
 
       <section className="subsection">
-        <h3>Sweep: how much does each strategy repeat?</h3>
+        <h3>{t('sweep.heading')}</h3>
         <SweepView client={client} prompt={state.prompt} seed={state.seed} ready={ready} />
       </section>
     </Panel>
@@ -242,27 +256,28 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
 }
 
 function Measures({ report, testId }: { report: NonNullable<Outcome['report']>; testId: string }) {
+  const { t } = useTranslation('sampling');
   return (
     <dl className="measures-inline" data-testid={testId} data-seq-rep-4={report.seqRep[4]} data-seq-rep-2={report.seqRep[2]}>
       <div>
-        <dt>seq-rep-4</dt>
-        <dd>{report.seqRep[4].toFixed(3)}</dd>
+        <dt>{t('measures.seqRep4')}</dt>
+        <dd>{formatFixed(report.seqRep[4], 3)}</dd>
       </div>
       <div>
-        <dt>seq-rep-2</dt>
-        <dd>{report.seqRep[2].toFixed(3)}</dd>
+        <dt>{t('measures.seqRep2')}</dt>
+        <dd>{formatFixed(report.seqRep[2], 3)}</dd>
       </div>
       <div>
-        <dt>distinct-2</dt>
-        <dd>{report.distinct[2].toFixed(3)}</dd>
+        <dt>{t('measures.distinct2')}</dt>
+        <dd>{formatFixed(report.distinct[2], 3)}</dd>
       </div>
       <div>
-        <dt>rep/16</dt>
-        <dd>{report.repWindow16.toFixed(3)}</dd>
+        <dt>{t('measures.rep16')}</dt>
+        <dd>{formatFixed(report.repWindow16, 3)}</dd>
       </div>
       <div>
-        <dt>longest loop</dt>
-        <dd>{report.longestLoop} tokens</dd>
+        <dt>{t('measures.longestLoop')}</dt>
+        <dd>{t('measures.tokens', { count: report.longestLoop })}</dd>
       </div>
     </dl>
   );

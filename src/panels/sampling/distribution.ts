@@ -17,7 +17,8 @@ export interface DistributionView {
   chosen: number;
   /** Tokens still allowed after every processor. */
   allowed: number;
-  error: string | null;
+  /** no_repeat_ngram_size banned every token here, so the view (as generation would) ignores the ban. */
+  allBanned: boolean;
 }
 
 export function distributionView(
@@ -31,9 +32,8 @@ export function distributionView(
   const raw = softmax(logits);
   const greedyish = settings.num_beams > 1 ? { ...settings, do_sample: false } : settings;
   let { scores, steps } = processLogits(logits, promptIds, promptIds.length, greedyish);
-  let error: string | null = null;
-  if (scores.every((x) => x === -Infinity)) {
-    error = 'Every token is banned by no_repeat_ngram_size here; generation ignores the ban for such a step.';
+  const allBanned = scores.every((x) => x === -Infinity);
+  if (allBanned) {
     ({ scores, steps } = processLogits(logits, promptIds, promptIds.length, { ...greedyish, no_repeat_ngram_size: 0 }));
   }
   const draw = drawToken(scores, isGreedy(greedyish), new Rng(seed));
@@ -58,6 +58,6 @@ export function distributionView(
     processors: PROCESSOR_ORDER.map((name) => ({ name, active: removed.has(name), removed: removed.get(name) ?? 0 })),
     chosen: draw.id,
     allowed: scores.filter((x) => x > -Infinity).length,
-    error,
+    allBanned,
   };
 }

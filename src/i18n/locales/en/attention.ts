@@ -1,3 +1,277 @@
 // English messages of the "attention" namespace. Keys are grouped by where they appear.
 export default {
+  panel: {
+    /** Between two sentences written one after the other (none in Chinese). */
+    gap: ' ',
+    title: 'Attention',
+    /** <layer> and <head> wrap the numbers (they carry data-testids). */
+    showing: 'Showing layer <layer>{{layer}}</layer>, head <head>{{head}}</head>',
+    ofModel: ' of {{nLayer}} layers × {{nHead}} heads (head size {{headSize}}). Tokens are chosen by {{how}}, as set in the Sampling panel.',
+    waiting: 'The attention panel starts once the model has loaded.',
+    layer: 'Layer',
+    head: 'Head',
+    layerOption: 'layer {{layer}}',
+    headOption: 'head {{head}}',
+    view: 'View',
+    views: {
+      heatmap: 'Heatmap & stages',
+      lines: 'Lines',
+      grid: 'All heads',
+      masks: 'Masks & teacher forcing',
+    },
+    progress: 'Generating the {{total}} tokens of this link: {{done}} done…',
+    running: 'Running the prompt through the model…',
+    emptyPrompt: 'The prompt is empty: type a prompt in the box above to see where its tokens look.',
+    longInputs: 'Long inputs: memory, the context window, chunking',
+    thisModel: 'This model: {{nLayer}} layers, {{nHead}} heads each with head size {{headSize}}, a context window of {{blockSize}} tokens.',
+  },
+  stepping: {
+    greedy: 'greedy (always the most likely token)',
+    sampling: 'sampling, temperature {{value}}',
+    topK: 'top-k {{value}}',
+    topP: 'top-p {{value}}',
+    minP: 'min-p {{value}}',
+    repetitionPenalty: 'repetition penalty {{value}}',
+    noRepeat: 'no-repeat {{value}}-grams',
+    seed: 'seed {{value}}',
+    separator: ', ',
+    beamNote: 'Beam search keeps several candidate sequences at once; this panel steps through one sequence, so here it decodes greedily.',
+  },
+  notices: {
+    promptCut: 'The prompt has {{tokens}} tokens; only the last {{blockSize}} fit the context window, so the start was cut.',
+    windowSlid: 'The context window ({{blockSize}} tokens) filled up; it slid forward and the oldest tokens were dropped.',
+    windowFull: 'The context window ({{blockSize}} tokens) filled up; only the last {{blockSize}} tokens are read.',
+    ngramBanLifted: 'Every token was banned by no_repeat_ngram_size at some step; that step ignored the ban.',
+    topKClamped: 'top_k {{topK}} is larger than the vocabulary ({{vocab}}); it keeps every token.',
+    fallbackLead: 'Not in the vocabulary as whole tokens:',
+    listSeparator: ', ',
+    fallbackBody:
+      '. The byte-level tokenizer never fails: a character it learned no token for is written as its UTF-8 bytes, one token each (shown as <0x…>). The model saw such bytes rarely or never in training, so its attention to them says little.',
+  },
+  step: {
+    group: 'Step through generation',
+    start: '⇤ Start',
+    startTitle: 'Back to the prompt alone',
+    back: '◀ Back',
+    backTitle: 'One token back (nothing is recomputed)',
+    play: '▶ Play',
+    pause: '⏸ Pause',
+    next: 'Step ▶',
+    nextTitle: 'Generate one token with the KV cache',
+    speed: 'Speed',
+    speeds: { slow: 'slow', normal: 'normal', fast: 'fast' },
+    generatingAria: 'Generating {{step}} tokens',
+    failed: 'Step {{step}}: not generated (see the message below)',
+    runningPrompt: 'Step 0: running the prompt through the model…',
+    generating_one: 'Step {{step}}: generating — {{done}} of {{step}} token so far…',
+    generating_other: 'Step {{step}}: generating — {{done}} of {{step}} tokens so far…',
+    promptAlone: 'Step 0: the prompt alone',
+    generated_one: 'Step {{step}}: {{step}} token generated',
+    generated_other: 'Step {{step}}: {{step}} tokens generated',
+  },
+  token: {
+    title: 'position {{position}}, token {{id}} “{{text}}”',
+    chosen: ' — chosen with probability {{prob}} (model: {{raw}})',
+    prompt: ' — prompt',
+    dropped: ' — out of the context window now',
+  },
+  heatmap: {
+    chartTitle: 'Attention weights of the chosen head',
+    caption:
+      'Layer {{layer}}, head {{head}}: each row is a query token, each column a key token it may read. Hatched cells are the future, blocked by the causal mask. The last row is the newest token: its query is the one that produces the next token. Click a row, or a token in the text above (with the keyboard: Tab to it and press Enter), to select it.',
+    rowOf: 'Row of <tok>{{token}}</tok> (position {{position}})',
+    stagesHeading: 'How this row was computed, stage by stage',
+    stagesNote:
+      'The trace keeps the scores after scaling; Q·Kᵀ is shown as those scores × √d_head (d_head = {{headSize}}). Scaling keeps the scores from growing with the head size, so the softmax does not saturate; the mask sets later keys to −∞, so their weight is exactly 0.',
+    stagesShort:
+      ' Only the keys up to this token are shown: later ones did not exist yet when its row was computed (the KV cache only holds earlier tokens), or, in a prompt longer than {{dense}} tokens, their scores are not kept (the mask sets them to −∞ anyway).',
+    stages: {
+      qk: '1. Q·Kᵀ',
+      qkNote: 'query · each key',
+      scaled: '2. × 1/√d',
+      scaledNote: '÷ √{{headSize}} = ÷ {{root}}',
+      masked: '3. mask',
+      maskedNote: 'later keys → −∞',
+      softmax: '4. softmax',
+      softmaxNote: 'weights sum to 1',
+    },
+    lensHeading: 'Logit lens at this position',
+    lensNote:
+      'The residual stream after each block, read through the final LayerNorm and the output layer: what the model would guess next if it stopped there.',
+    lensNext: 'The token that came next, <tok>{{token}}</tok>, is marked.',
+    lensNotYet: 'The next token has not been generated yet: step to see it.',
+    lensMissing:
+      'On a model this large the logit lens is read out only for the last tokens of a long prompt and for every generated token (for each token, every stage multiplies by the whole vocabulary): select one of those to see it.',
+    lensEmbeddings: 'embeddings',
+    lensOutput: 'block {{block}} = output',
+    lensAfter: 'after block {{block}}',
+    legendWeight: 'weight 0',
+    legendMasked: 'masked',
+  },
+  lines: {
+    caption:
+      "Layer {{layer}}: each line joins a query token (left) to a key token (right) it reads, as opaque as the weight (each query's strongest line the most opaque). Hover a token to keep only its lines. Lines under {{min}} are left out.",
+    window:
+      ' Of the {{n}} tokens, the {{size}} around the selected query (positions {{from}}…{{to}}) are drawn, and only the lines between them; select another token in the text above to move the window.',
+    allHeads: 'all heads of the layer',
+    headGroup: 'Head',
+    head: 'head {{head}}',
+  },
+  grid: {
+    caption:
+      'All {{count}} heads at this step, a row per layer. Heads in the same layer read the same tokens with different projections, and settle into different habits; the caption is only where the weight mostly goes, not what the head is for. Click one to open it.',
+    averaged: ' Each thumbnail averages the {{n}} × {{n}} weights into {{cells}} × {{cells}} blocks.',
+    reading: 'Reading every head…',
+    habit: {
+      previous: 'previous token {{weight}}',
+      self: 'itself {{weight}}',
+      first: 'first token {{weight}}',
+      spread: 'spread out',
+    },
+  },
+  masks: {
+    titles: {
+      causal: 'Causal — GPT, LLaMA',
+      prefix: 'Prefix LM — GLM, the first ChatGLM-6B',
+      bidirectional: 'Bidirectional — BERT',
+    },
+    suited: {
+      causal:
+        'Each token reads itself and the tokens before it. Training predicts every next token in one pass; generation appends one token at a time and keeps the keys and values already computed (the KV cache). Suited for generation: GPT, LLaMA and most large language models.',
+      prefix_one:
+        "The first {{count}} token — the prompt — read each other in both directions; the tokens after them are generated causally. GLM and the first ChatGLM-6B used this prefix decoder (ChatGLM2's maintainers say its chat model trains causally), as does T5 used as a prefix LM: the input is understood as a whole, the answer written one token at a time.",
+      prefix_other:
+        "The first {{count}} tokens — the prompt — read each other in both directions; the tokens after them are generated causally. GLM and the first ChatGLM-6B used this prefix decoder (ChatGLM2's maintainers say its chat model trains causally), as does T5 used as a prefix LM: the input is understood as a whole, the answer written one token at a time.",
+      bidirectional:
+        'Every token reads every token, later ones included. BERT is trained with this mask to fill in hidden words, which suits understanding tasks: classification, tagging, retrieval. It cannot generate one token at a time: a new token would change every earlier token, so nothing can be cached, and it was never trained to predict the next token.',
+    },
+    /** After the mask's name, before what it suits. */
+    titleEnd: '.',
+    pairs: '{{allowed}} of {{total}} query–key pairs allowed',
+    intro:
+      'The {{n}} tokens on screen, run once under each mask (layer {{layer}}, head {{head}}). This model was trained with the causal mask only, so under the other two it reads in a way it never learned: the maps show what each mask allows, not how a model trained with it would attend.',
+    allPrompt: ' At this step every token is prompt, so the prefix-LM mask equals the bidirectional one: step forward to see them differ.',
+    noPrompt: ' The prompt has slid out of the window, so the prefix is empty and the prefix-LM mask equals the causal one.',
+    running: 'Running the three masks…',
+    whyHeading: 'Why decoder-only models dominate generation',
+    why: {
+      autoregressiveLead: 'Generation is autoregressive.',
+      autoregressive: "A decoder's training task — predict the next token from the ones before — is exactly what writing text asks for.",
+      distributionLead: 'Every step is a distribution.',
+      distribution: 'Sampling, temperature, top-k and top-p work on it, so the same model decodes greedily or with variety without retraining.',
+      parallelLead: "Training is parallel, and its arithmetic is inference's.",
+      parallel:
+        'With teacher forcing, one pass over a training sequence predicts every position at once; stepping through the same tokens with a KV cache computes the same numbers, as the table below checks on this model. The difference is what the model reads: in training the true previous tokens, in generation its own (exposure bias). Encoder–decoders train with teacher forcing too, so this is a convenience of decoders, not something only they have.',
+    },
+    forcingHeading: 'Teacher forcing: one pass gives what stepping gives',
+    forcingRunning: 'Running one pass and {{n}} cached steps…',
+    forcing: {
+      passes: 'One causal pass over all {{n}} tokens ({{fullMs}} ms) and {{n}} single-token steps with the KV cache ({{stepMs}} ms)',
+      same: 'give the same logits at every position: the largest difference is <b>{{diff}}</b>, float rounding.',
+      differ: 'differ by up to <b>{{diff}}</b> — more than float rounding, which should not happen.',
+      agree: 'Top guesses agree at {{agree}} of {{n}} positions.',
+      loss: " The pass's loss on this sequence is {{loss}} nats per token — the number training would minimise.",
+      cache: 'The cache held {{total}} at the end ({{perToken}} per token).',
+      columns: {
+        pos: 'pos',
+        token: 'token',
+        next: 'next token',
+        passTop: 'one pass: top guess',
+        stepTop: 'stepping: top guess',
+        nextProb: 'P(next) in one pass',
+        diff: 'max |Δ logit|',
+      },
+    },
+  },
+  long: {
+    chartTitle: 'Attention memory against sequence length',
+    squareHeading: 'Time grows with the square of the length; memory need not',
+    square:
+      "Attention compares every token with every other: for n tokens each head of each layer computes an n × n matrix of scores, so time grows with n². Memory grows with n² only when that matrix is stored whole (dashed lines: slope 2 on these log axes), as a plain implementation does and as this playground does so that the heatmap can draw it.",
+    squareFlash:
+      "FlashAttention computes the same result in tiles that fit in the GPU's on-chip memory and never stores the matrix: it keeps one softmax statistic per token and head (green line, slope 1), {{flash}} for a full {{contextLength}}-token window of {{model}} against {{matrix}} for the matrix, so its memory grows linearly while its time stays quadratic. The KV cache keeps every earlier token's keys and values so a new token costs one row, not a whole pass — and it grows by a fixed amount per token (blue and orange solid lines).",
+    thisModelColumn: 'this model ({{nLayer}} layers × {{nHead}} heads, width {{nEmbd}}, fp32)',
+    bigModelColumn: '{{model}} (32 layers × 32 heads, width 4096, fp16)',
+    kvPerToken: 'KV cache per token: 2 × layers × width × bytes',
+    kvWindow: 'KV cache of a full window',
+    tokens: '{{bytes}} ({{n}} tokens)',
+    matrix: 'Attention matrix of one layer, full window, stored whole',
+    flash: 'What FlashAttention keeps instead: one fp32 statistic per token and head',
+    notUsed: 'not used here',
+    windowHeading: 'Past the context window',
+    window:
+      'This model, like GPT-2, learned a table of position embeddings for {{n}} positions (0–{{last}}); position {{n}} has no embedding, so the model cannot be run on it. LLaMA has no such table: its rotary position encoding (RoPE) can be computed for any position, but {{model}} was trained on at most {{contextLength}} tokens and, without position interpolation and further training, works poorly beyond them. This panel <b>slides</b> rather than refuses: a prompt longer than {{n}} tokens is cut from the left, keeping its last {{n}}; when generation fills the window, the oldest tokens are dropped, the newest {{kept}} are kept and their cache is computed again (cached keys carry positions that no longer hold). Dropped tokens are struck through in the text above, and the heatmap shows only the window.',
+    chunkHeading: 'Chunking with overlap',
+    chunkExample: 'A text of {{length}} tokens (an example: the prompt fits the window)',
+    chunkPrompt: "Your prompt's {{length}} tokens",
+    chunk:
+      ' cut into windows of {{n}} tokens that overlap by {{overlap}}: every window after the first starts with {{overlap}} tokens of context carried over (light) and is responsible for the rest (dark), so no token is predicted without context at a boundary. Each window is one forward pass; summaries of chunks can be combined the same way.',
+    series: {
+      thisModel: 'this model',
+      kvSmall: '{{model}}: KV cache, all layers (fp32)',
+      attnSmall: '{{model}}: attention matrix, one layer (fp32)',
+      kv7b: '{{model}}: KV cache, all layers (fp16)',
+      attn7b: '{{model}}: attention matrix, one layer (fp16)',
+      flash7b: '{{model}} with FlashAttention: softmax statistics, one layer (fp32)',
+      onScreen: 'on screen: {{n}}',
+      thisWindow: "this model's window: {{n}}",
+      bigWindow: '7B window: {{n}}',
+    },
+  },
+  charts: {
+    /** Between the strongest weights of a row: "“the” 0.52, “cat” 0.2". */
+    strongestSeparator: ', ',
+    heatmap: {
+      size: '{{rows}} query tokens by {{cols}} key tokens',
+      masked: '; {{masked}} of {{cells}} cells are masked',
+      end: '.',
+      reads: 'The query “{{query}}” reads most from {{strongest}}.',
+      shown: ' Shown cell by cell: tokens {{from}}…{{to}} of {{n}}; the overview above draws all of them.',
+      where: '<b>{{query}}</b> (query {{q}}) → <b>{{key}}</b> (key {{k}})',
+      maskedTip: 'masked: weight 0',
+      weightTip: 'weight {{value}}',
+      overview: 'Query row (the whole matrix; the window below follows it)',
+      overviewValue: 'query {{row}}: “{{label}}”; tokens {{from}}…{{to}} shown below',
+    },
+    rowBars: {
+      title: 'Attention of {{query}} over earlier tokens',
+      summary: 'Largest weights: {{strongest}}.',
+    },
+    stages: {
+      title: 'The four stages of attention for the query {{query}}',
+      stage: '{{label}}: {{strongest}}',
+      separator: '. ',
+      end: '.',
+    },
+    grid: {
+      layer: 'layer {{layer}}',
+      open: 'Layer {{layer}}, head {{head}}: open it',
+    },
+    lens: {
+      came: ' — the token that came next',
+    },
+    lines: {
+      title: 'Attention as lines between tokens',
+      empty: 'Nothing to draw yet.',
+      one: 'Head {{head}}: the newest token “{{token}}” reads most from {{strongest}}.',
+      many: '{{count}} heads; head {{head}}: the newest token “{{token}}” reads most from {{strongest}}.',
+      head: 'head {{head}}',
+    },
+    cost: {
+      xLabel: 'tokens in the sequence (log scale)',
+      yLabel: 'memory (log scale)',
+      line: '{{label}}: {{first}} at {{firstX}} tokens, {{last}} at {{lastX}}',
+      mark: '{{label}} at {{x}}',
+      summary: 'Memory against tokens, both on log scales. {{lines}}.',
+      marked: ' Marked: {{marks}}.',
+    },
+    chunks: {
+      title: 'Windows over a long text',
+      window: 'window {{n}}',
+      reads: 'window {{n}} reads tokens {{start}}–{{end}} and predicts {{from}}–{{end}}',
+      summary: '{{length}} tokens in {{count}} windows: {{windows}}.',
+      tip: 'tokens {{start}}–{{end}}; predicts {{from}}–{{end}}',
+      overlap: ' with {{overlap}} tokens of overlap as context',
+    },
+  },
 };
