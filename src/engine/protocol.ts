@@ -107,6 +107,29 @@ export interface GenerateResult {
   tokensPerSecond: number;
 }
 
+// ---- countTokens -----------------------------------------------------------
+
+export interface CountTokensParams {
+  slot: ModelSlot;
+  text: string;
+}
+
+export interface CountTokensResult {
+  /** Tokens the whole text costs under the model's tokenizer (as generate encodes it). */
+  tokens: number;
+  /** Characters of the Han script (`\p{Script=Han}`: 汉字, kanji, hanja), counted in code points. */
+  hanCharacters: number;
+  /**
+   * Tokens the Han characters cost on their own: each run of consecutive Han
+   * characters is encoded alone and the counts summed. A merge across a run's
+   * edge (汉字 glued to a neighbouring space or punctuation mark) is not counted,
+   * so this can differ from the whole text's count by a token or two per run.
+   */
+  hanTokens: number;
+  /** The model's context window (blockSize, GPT-2's n_positions). */
+  contextWindow: number;
+}
+
 // ---- train -----------------------------------------------------------------
 
 export type TrainSource = { kind: 'file'; file: Blob & { name?: string } } | { kind: 'text'; text: string };
@@ -170,6 +193,8 @@ export interface CoreMethods {
   loadModel: { params: LoadParams; event: LoadEvent; result: ModelInfo };
   /** Greedy continuation of a prompt, one token event at a time. */
   generate: { params: GenerateParams; event: GenerateEvent; result: GenerateResult };
+  /** What a text costs in tokens under a slot's tokenizer, and what its 汉字 cost: the prompt box's count. */
+  countTokens: { params: CountTokensParams; event: never; result: CountTokensResult };
   /**
    * Fits a tokenizer and trains a small model from scratch on a text, in the training slot; the active
    * model is never touched. Ends with the model's files, and frees it (and everything a failed run made).

@@ -11,6 +11,7 @@ import { type Handler, type JobContext, initBackend } from './runtime.ts';
 import { loadModel } from './handlers/load.ts';
 import { generateHandler } from './handlers/generate.ts';
 import { train } from './handlers/train.ts';
+import { countTokensHandler } from './handlers/tokens.ts';
 import { samplingHandlers } from './handlers/sampling.ts';
 import { attentionHandlers } from './handlers/attention.ts';
 import { loraHandlers } from './handlers/lora.ts';
@@ -78,6 +79,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   },
   loadModel,
   generate: generateHandler,
+  countTokens: countTokensHandler,
   train,
   ...samplingHandlers,
   ...attentionHandlers,

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { EngineClient } from '../engine/client.ts';
-import type { GenerateResult, ModelInfo, ModelSlot, TokenPiece } from '../engine/protocol.ts';
+import type { CountTokensResult, GenerateResult, ModelInfo, ModelSlot, TokenPiece } from '../engine/protocol.ts';
 import type { Notice } from '../sampling/notices.ts';
 import type { PlaygroundState, SettingKey } from '../state/schema.ts';
 import { NumberInput } from './NumberInput.tsx';
@@ -13,6 +13,7 @@ import { Panel } from './Panel.tsx';
 import { WithNewlineMarks } from './TokenText.tsx';
 import { formatFixed, formatNumber } from './format.ts';
 import { type JobRun, useEngineJob } from './useEngineJob.ts';
+import { useEngineCall } from './useEngineCall.ts';
 
 interface Run {
   slot: ModelSlot;
@@ -38,6 +39,25 @@ export function PromptBox(props: {
   // A model trained here appears as a choice; pick it the moment it exists.
   useEffect(() => setSlot(custom ? 'training' : 'active'), [custom?.name]);
   const model = slot === 'training' ? custom : embedded;
+
+  // The prompt's cost in tokens, counted by the engine a moment after typing stops.
+  const [counted, setCounted] = useState(state.prompt);
+  useEffect(() => {
+    const timer = setTimeout(() => setCounted(state.prompt), 250);
+    return () => clearTimeout(timer);
+  }, [state.prompt]);
+  const count = useEngineCall(
+    client,
+    'countTokens',
+    model ? { slot, text: counted } : null,
+    `${slot}\u0000${model?.name ?? ''}\u0000${model?.ref ?? ''}\u0000${counted}`,
+  );
+  // The last count stays on screen while the next one runs, so the line does not flicker as one types.
+  const [shown, setShown] = useState<CountTokensResult | null>(null);
+  useEffect(() => {
+    if (count.status === 'done') setShown(count.result);
+    else if (count.status === 'error') setShown(null);
+  }, [count]);
 
   const start = () => {
     if (!client || !model || running) return;
@@ -76,6 +96,11 @@ export function PromptBox(props: {
           }}
         />
       </label>
+      {model && count.status !== 'idle' && count.status !== 'error' && (
+        <p className="gen-meta" data-testid="prompt-token-count" data-state={count.status} style={{ margin: '4px 0 10px' }}>
+          {shown ? <TokenCount result={shown} /> : t('prompt.tokenCount.counting')}
+        </p>
+      )}
       <div className="controls">
         <NumberInput
           label={t('prompt.newTokens')}
@@ -108,6 +133,42 @@ export function PromptBox(props: {
       {!model && <p className="muted">{t('prompt.unavailable')}</p>}
       {run && <Output run={run} />}
     </Panel>
+  );
+}
+
+/** "12 tokens of 128 in the window", and for text with 汉字 what each one costs. */
+function TokenCount({ result }: { result: CountTokensResult }) {
+  const { t } = useTranslation();
+  const windowSize = formatNumber(result.contextWindow);
+  const { hanCharacters, hanTokens } = result;
+  return (
+    <>
+      <span data-tokens={result.tokens} data-window={result.contextWindow}>
+        {t('prompt.tokenCount.window', { count: result.tokens, n: formatNumber(result.tokens), window: windowSize })}
+        {result.tokens > result.contextWindow && t('prompt.tokenCount.overWindow', { window: windowSize })}
+        {t('load.end')}
+      </span>
+      {hanCharacters > 0 && (
+        <>
+          {t('prompt.tokenCount.between')}
+          <span
+            data-testid="tokens-per-han"
+            data-han={hanCharacters}
+            data-han-tokens={hanTokens}
+            data-per-han={(hanTokens / hanCharacters).toFixed(2)}
+            title={t('prompt.tokenCount.perHanTitle')}
+          >
+            {t('prompt.tokenCount.perHan', {
+              count: hanTokens,
+              perHan: formatFixed(hanTokens / hanCharacters, 1),
+              hanTokens: formatNumber(hanTokens),
+              han: formatNumber(hanCharacters),
+            })}
+            {t('load.end')}
+          </span>
+        </>
+      )}
+    </>
   );
 }
 

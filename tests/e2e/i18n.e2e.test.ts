@@ -85,6 +85,29 @@ describe('the playground in Chinese', () => {
     await close();
   });
 
+  it('counts a Chinese prompt’s tokens under the prompt: 3 per 汉字 for a byte-level tokenizer that learned only English', async () => {
+    const { page, errors, close } = await open(`model=${MODEL}&lang=zh`);
+    await ready(page);
+    // 5 汉字: three UTF-8 bytes each, and the model's 1,024 tokens are all ASCII.
+    await page.fill('[data-testid=prompt]', '床前明月光');
+    const perHan = '[data-testid=tokens-per-han][data-han="5"]';
+    await page.waitForSelector(perHan, { timeout: 30_000 });
+    expect(await page.getAttribute(perHan, 'data-per-han')).toBe('3.00');
+    const count = '[data-testid=prompt-token-count][data-state=done]';
+    expect(await text(page, count)).toBe('共 15 个词元，上下文窗口可容纳 128 个。平均每个汉字 3.0 个词元（5 个汉字用了 15 个词元）。');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'i18n-zh-prompt-token-count.png') });
+
+    await page.click('[data-testid=lang-en]');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await text(page, count)).toBe('15 tokens of 128 in the window. 3.0 tokens per 汉字 (15 tokens for 5 汉字).');
+    // English text has no 汉字, so no per-汉字 figure.
+    await page.fill('[data-testid=prompt]', 'To be');
+    await page.waitForSelector(`${count} [data-tokens]:not([data-tokens="15"])`, { timeout: 30_000 });
+    expect(await page.$('[data-testid=tokens-per-han]')).toBeNull();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('follows the browser when the link names no language', async () => {
     for (const [locale, lang, title] of [
       ['zh-CN', 'zh-CN', 'Transformer 演练场'],

@@ -93,6 +93,18 @@ export default {
     runningCount_other: '{{count}} tokens…',
     done: '{{n}} tokens, greedy, {{speed}} tokens/s',
     stopped: ' — stopped',
+    tokenCount: {
+      counting: 'Counting tokens…',
+      window_one: '{{n}} token of {{window}} in the window',
+      window_other: '{{n}} tokens of {{window}} in the window',
+      /** Between the window line and the 汉字 line: a space in English, none after a Chinese full stop. */
+      between: ' ',
+      overWindow: ' — only the last {{window}} are read',
+      perHan_one: '{{perHan}} tokens per 汉字 ({{hanTokens}} token for {{han}} 汉字)',
+      perHan_other: '{{perHan}} tokens per 汉字 ({{hanTokens}} tokens for {{han}} 汉字)',
+      perHanTitle:
+        'Tokens the Chinese characters (Han script) cost under this model’s tokenizer, each run of them counted on its own. A byte-level tokenizer that learned no Chinese spends 3 tokens per 汉字 (its UTF-8 bytes); one trained on Chinese spends about 1, so the same window holds about three times as much Chinese.',
+    },
   },
   notices: {
     promptCut: 'The prompt has {{a}} tokens; only the last {{b}} fit the context window, so the start was cut.',

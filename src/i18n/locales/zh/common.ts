@@ -93,6 +93,18 @@ const zh: Messages<typeof en> = {
     runningCount_other: '已生成 {{count}} 个词元……',
     done: '共 {{n}} 个词元，贪心解码，{{speed}} 词元/秒',
     stopped: '（已停止）',
+    tokenCount: {
+      counting: '正在统计词元……',
+      window_one: '共 {{n}} 个词元，上下文窗口可容纳 {{window}} 个',
+      window_other: '共 {{n}} 个词元，上下文窗口可容纳 {{window}} 个',
+      /** Between the window line and the 汉字 line: a space in English, none after a Chinese full stop. */
+      between: '',
+      overWindow: '——超出窗口，模型只读取最后 {{window}} 个',
+      perHan_one: '平均每个汉字 {{perHan}} 个词元（{{han}} 个汉字用了 {{hanTokens}} 个词元）',
+      perHan_other: '平均每个汉字 {{perHan}} 个词元（{{han}} 个汉字用了 {{hanTokens}} 个词元）',
+      perHanTitle:
+        '按当前模型的分词器，文本中的汉字花掉的词元数（每段连续汉字单独编码后相加）。没学过中文的字节级分词器，每个汉字要花 3 个词元（即它的 3 个 UTF-8 字节）；在中文语料上训练的分词器大约只花 1 个。所以同样大小的上下文窗口能装下约三倍的中文——这正是「词表扩增」要解决的问题。',
+    },
   },
   notices: {
     promptCut: '提示词有 {{a}} 个词元，上下文窗口只装得下最后 {{b}} 个，开头部分被截掉了。',
