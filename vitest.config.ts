@@ -13,6 +13,10 @@ const chromiumArgs = [
 
 export default defineConfig({
   test: {
+    // Vitest's default on a 2-core machine is one worker (cores − 1), which runs every file one after
+    // another although the browser and e2e files mostly wait on Chromium. Two workers let Node files run
+    // meanwhile: the whole run took 253 s instead of 315 s here (three workers: 251 s).
+    maxWorkers: 2,
     projects: [
       {
         test: {
