@@ -10,6 +10,7 @@ import { LoraAdapter } from '../src/lora/lora.ts';
 import { DEFAULT_LORA } from '../src/lora/config.ts';
 import { Rng } from '../src/util/random.ts';
 import { forwardFlopsPerToken, trainingStepFlops } from './flops.ts';
+import { median, timeMs } from './timing.ts';
 
 export interface MatmulRates {
   /** [1024,128]×[128,512], the playground bench's baseline (compute-bound). */
@@ -24,22 +25,6 @@ export interface GPT2Figures {
   tokensPerSecondAt1000: number | null;
   loraStepMs: number;
   rates: MatmulRates;
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function timeMs(f: () => void, n: number, warmup = 1): number {
-  for (let i = 0; i < warmup; i++) f();
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
 }
 
 export function matmulRates(): MatmulRates {

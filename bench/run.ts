@@ -17,6 +17,7 @@ import { generate } from '../src/sampling/generate.ts';
 import { Trainer } from '../src/train/trainer.ts';
 import { Rng } from '../src/util/random.ts';
 import { forwardFlopsPerToken, trainingStepFlops } from './flops.ts';
+import { median, timeMs } from './timing.ts';
 import { LoraAdapter } from '../src/lora/lora.ts';
 import { DEFAULT_LORA } from '../src/lora/config.ts';
 import { benchGPT2 } from './gpt2.ts';
@@ -40,21 +41,8 @@ if (only === 'gpt2') {
   process.exit(0);
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function timeMs(f: () => void, n = repeats, warmup = 2): number {
-  for (let i = 0; i < warmup; i++) f();
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
+/** The playground-size default: `repeats` runs after two warm-ups. */
+const time = (f: () => void, n = repeats, warmup = 2) => timeMs(f, n, warmup);
 
 const choice = await selectBackend([backend], path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
 const config = makeConfig('playground');
@@ -65,7 +53,7 @@ console.log(`backend: ${choice.backend}; model: vocab ${config.vocabSize}, conte
 const a = tf.randomNormal([1024, 128]) as tf.Tensor2D;
 const b = tf.randomNormal([128, 512]) as tf.Tensor2D;
 // (Read inside the tidy, not returned from it: tidy walks a returned typed array element by element.)
-const mmMs = timeMs(() => tf.tidy(() => void tf.matMul(a, b).dataSync()), 20, 3);
+const mmMs = time(() => tf.tidy(() => void tf.matMul(a, b).dataSync()), 20, 3);
 const mmGflops = (2 * 1024 * 128 * 512) / mmMs / 1e6;
 tf.dispose([a, b]);
 console.log(`plain 2D matmul [1024,128]x[128,512]: ${mmMs.toFixed(2)} ms, ${mmGflops.toFixed(1)} GFLOP/s (baseline)`);
@@ -75,13 +63,13 @@ const rng = new Rng(7);
 const prompt128 = Array.from({ length: 128 }, () => rng.int(config.vocabSize));
 const fraction = (flops: number, ms: number) => `${((flops / ms / 1e6 / mmGflops) * 100).toFixed(0)}% of baseline`;
 
-const prefillMs = timeMs(() => model.run(prompt128));
+const prefillMs = time(() => model.run(prompt128));
 console.log(`prefill 128 tokens: ${prefillMs.toFixed(1)} ms (${fraction(128 * forwardFlopsPerToken(config, 128), prefillMs)})`);
 
 // Peers' measure: greedy, 64 new tokens after a 16-token prompt.
 const prompt16 = prompt128.slice(0, 16);
 for (const useCache of [true, false]) {
-  const ms = timeMs(() => generate(model, prompt16, { maxNewTokens: 64, useCache }), 3, 1);
+  const ms = time(() => generate(model, prompt16, { maxNewTokens: 64, useCache }), 3, 1);
   console.log(`generate 64 tokens after 16, ${useCache ? 'KV cache ' : 'recompute'}: ${((64 * 1000) / ms).toFixed(1)} tokens/s`);
 }
 
