@@ -2,13 +2,22 @@
  * Prepares the Tang poetry corpus (唐诗) for the second embedded model and prints
  * its counts, the n-gram baselines and a tokenizer comparison.
  *
- *   npx tsx scripts/prepare-tang.ts [--cache .cache/chinese-poetry] [--no-tokenizers]
+ *   npx tsx scripts/prepare-tang.ts [--cache .cache/chinese-poetry] [--script simplified|traditional] [--no-tokenizers]
  *
  * The poems come from the `chinese-poetry` npm package (MIT), whose tarball is
  * 85 MB, so it is not a dependency: the first run fetches it with
  * `npm pack chinese-poetry@2.0.1` into the git-ignored cache folder and unpacks
  * it there; later runs reuse it. The prepared text is written to
- * <cache>/tang.txt, with the counts and tables in <cache>/tang-summary.json.
+ * <cache>/tang.txt, with the counts and tables in <cache>/tang-summary.json
+ * (tang-traditional.* with --script traditional).
+ *
+ * The package prints the poems in traditional characters. By default the text is
+ * converted to simplified characters (opencc-js, Taiwan-standard traditional →
+ * mainland simplified, character by character and phrase by phrase) after the
+ * poems are chosen, so the model reads and writes the characters our Chinese
+ * readers type; the selection, the split and the baselines are computed the same
+ * way on the converted text. `--script traditional` keeps the original characters
+ * and reproduces the reference counts (7,964 distinct; unigram 6.46, trigram 5.43).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +26,7 @@ import { assembleTang, distinctCharacters, regularPoems, splitTang, tangFilesInO
 import { ngramBaselines } from '../src/data/ngram.ts';
 import { corpusHash } from '../src/data/corpus.ts';
 import { ByteLevelBPE } from '../src/tokenizer/bpe.ts';
+import * as OpenCC from 'opencc-js';
 
 const PACKAGE = 'chinese-poetry@2.0.1';
 const TARBALL = 'chinese-poetry-2.0.1.tgz';
@@ -26,6 +36,8 @@ const arg = (name: string, fallback: string) => {
 };
 const cache = path.resolve(arg('cache', '.cache/chinese-poetry'));
 const withTokenizers = !process.argv.includes('--no-tokenizers');
+const script = arg('script', 'simplified');
+if (script !== 'simplified' && script !== 'traditional') throw new Error(`--script must be simplified or traditional, not ${script}`);
 
 function fetchPackage(): string {
   const poemDir = path.join(cache, 'package', 'dist', 'quantangshi');
@@ -46,18 +58,22 @@ const poemDir = fetchPackage();
 const files = tangFilesInOrder(fs.readdirSync(poemDir));
 const poems: TangPoem[] = files.flatMap((name) => JSON.parse(fs.readFileSync(path.join(poemDir, name), 'utf8')) as TangPoem[]);
 const kept = regularPoems(poems);
-const text = assembleTang(kept);
+const original = assembleTang(kept);
+const text = script === 'simplified' ? OpenCC.Converter({ from: 't', to: 'cn' })(original) : original;
+if ([...text].length !== [...original].length) throw new Error('the conversion to simplified characters changed the length of the text');
 const { train, val } = splitTang(text);
 const characters = [...text].length;
 const distinct = distinctCharacters(text).length;
 
-fs.writeFileSync(path.join(cache, 'tang.txt'), text);
+const stem = script === 'simplified' ? 'tang' : 'tang-traditional';
+fs.writeFileSync(path.join(cache, `${stem}.txt`), text);
 const hash = await corpusHash(text);
 console.log(`files: ${files.length} (poet.tang.0 … poet.tang.${files.at(-1)?.match(/\d+/)?.[0]}), poems: ${poems.length}`);
 console.log(`kept (every paragraph a regular 5- or 7-character couplet): ${kept.length}`);
-console.log(`text: ${characters} characters (code points), ${distinct} distinct; sha256 ${hash}`);
+console.log(`text (${script} characters): ${characters} characters (code points), ${distinct} distinct; sha256 ${hash}`);
+if (script === 'simplified') console.log(`  (traditional, as published: ${distinctCharacters(original).length} distinct)`);
 console.log(`split: train ${[...train].length}, validation ${[...val].length} characters`);
-console.log(`written: ${path.relative(process.cwd(), path.join(cache, 'tang.txt'))}`);
+console.log(`written: ${path.relative(process.cwd(), path.join(cache, `${stem}.txt`))}`);
 
 const started = performance.now();
 const baselines = ngramBaselines(train, val);
@@ -102,7 +118,7 @@ if (withTokenizers) {
   }
 }
 
-fs.writeFileSync(path.join(cache, 'tang-summary.json'), `${JSON.stringify({
-  source: PACKAGE, files: files.length, poems: poems.length, kept: kept.length, characters, distinct, sha256: hash,
+fs.writeFileSync(path.join(cache, `${stem}-summary.json`), `${JSON.stringify({
+  source: PACKAGE, script, files: files.length, poems: poems.length, kept: kept.length, characters, distinct, sha256: hash,
   trainCharacters: [...train].length, valCharacters: valChars.length, valHan, baselines, charTokenizer: charRows, bpe: bpeRows,
 }, null, 2)}\n`);

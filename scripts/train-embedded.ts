@@ -5,6 +5,13 @@
  * on a 2-core machine).
  *
  *   npx tsx scripts/train-embedded.ts [--corpus PATH|URL] [--steps 2000] [--minutes 60] [--name shakespeare]
+ *   npx tsx scripts/train-embedded.ts --recipe tang [--min-count 10] [--steps 3000] [--minutes 60]
+ *
+ * The tang recipe trains the Tang poetry model (唐诗) on the text that
+ * scripts/prepare-tang.ts writes to .cache/chinese-poetry/tang.txt (it is run
+ * first if that file is missing), with a character tokenizer cut at --min-count
+ * training occurrences, and records the unigram and trigram baselines, computed
+ * on the same split, beside the model's loss.
  *
  * --corpus (or the CORPUS environment variable) names a local copy or a URL;
  * without either the whole corpus is downloaded from its public address. The
@@ -22,16 +29,30 @@ import { prepareCorpus, validationReport } from '../src/train/pipeline.ts';
 import { loadCorpus, corpusHash, heldOutSample, TINY_SHAKESPEARE_URL } from '../src/data/corpus.ts';
 import { chooseCorpus } from '../src/data/corpusSource.ts';
 import { saveGPTToDirectory } from '../src/io/checkpoint.ts';
-import { ByteLevelBPE } from '../src/tokenizer/bpe.ts';
 import { generate } from '../src/sampling/generate.ts';
+import { CharTokenizer } from '../src/tokenizer/char.ts';
+import type { Tokenizer } from '../src/tokenizer/tokenizer.ts';
+import { splitTang } from '../src/data/tang.ts';
+import { ngramBaselines, unknownCharacterNats, type NgramBaselines } from '../src/data/ngram.ts';
+import { execFileSync } from 'node:child_process';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
-const name = arg('name', 'shakespeare');
-const corpus = chooseCorpus({ explicit: arg('corpus', process.env.CORPUS ?? ''), size: 'full', root: process.cwd() });
+const recipe = arg('recipe', 'shakespeare');
+if (recipe !== 'shakespeare' && recipe !== 'tang') throw new Error(`--recipe must be shakespeare or tang, not ${recipe}`);
+const tang = recipe === 'tang';
+const name = arg('name', recipe);
+const TANG_TEXT = path.resolve('.cache/chinese-poetry/tang.txt');
+const corpus = tang
+  ? { source: arg('corpus', TANG_TEXT), why: 'scripts/prepare-tang.ts output (simplified characters)' }
+  : chooseCorpus({ explicit: arg('corpus', process.env.CORPUS ?? ''), size: 'full', root: process.cwd() });
 const corpusSource = corpus.source;
+if (tang && corpusSource === TANG_TEXT && !fs.existsSync(TANG_TEXT)) {
+  execFileSync('npx', ['tsx', 'scripts/prepare-tang.ts', '--no-tokenizers'], { stdio: 'inherit' });
+}
+const minCount = Number(arg('min-count', '10'));
 const vocabSize = Number(arg('vocab', '1024'));
 const minutes = Number(arg('minutes', 'Infinity'));
 const evalEvery = Number(arg('eval-every', '100'));
@@ -55,11 +76,29 @@ const hash = await corpusHash(text);
 
 // The tokenizer is deterministic, so a resumed run refits the same one.
 const t0 = performance.now();
-const prepared = prepareCorpus(text, { vocabSize });
-const tokenizer = prepared.tokenizer as ByteLevelBPE;
-const { trainIds, valIds } = prepared;
+let tokenizer: Tokenizer;
+let trainIds: Int32Array;
+let valIds: Int32Array;
+let trainChars: number;
+let unknownNats: Float64Array | undefined;
+let baselines: NgramBaselines | undefined;
+if (tang) {
+  // Split by code points as the baselines are, so model and baselines see the same validation characters.
+  const { train, val } = splitTang(text);
+  const chars = CharTokenizer.withFrequencyCut(train, minCount);
+  tokenizer = chars;
+  trainIds = Int32Array.from(chars.encode(train));
+  valIds = Int32Array.from(chars.encode(val));
+  trainChars = trainIds.length;
+  unknownNats = unknownCharacterNats(train, val, (c) => chars.unknownCharacters(c).length === 0);
+  baselines = ngramBaselines(train, val);
+  console.log(`baselines (nats/char): unigram ${baselines.unigramNats.toFixed(4)}, trigram ${baselines.trigramNats.toFixed(4)}`);
+} else {
+  const prepared = prepareCorpus(text, { vocabSize });
+  ({ tokenizer, trainIds, valIds, trainChars } = prepared);
+}
 console.log(`tokenizer: ${tokenizer.vocabSize} tokens in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
-  `train ${trainIds.length} tokens (${(prepared.trainChars / trainIds.length).toFixed(2)} chars/token), val ${valIds.length}`);
+  `train ${trainIds.length} tokens (${(trainChars / trainIds.length).toFixed(2)} chars/token), val ${valIds.length}`);
 
 const ckptPath = path.join(runDir, 'checkpoint.safetensors');
 const evalPath = path.join(runDir, 'evals.json');
@@ -110,17 +149,36 @@ if (trainer.step < trainer.settings.steps) {
   process.exit(0);
 }
 
-const report = validationReport(trainer, valIds, tokenizer);
+const report = validationReport(trainer, valIds, tokenizer, Infinity, unknownNats);
 console.log(`final validation: ${report.lossPerToken.toFixed(4)} nats/token, ${report.lossPerChar.toFixed(4)} nats/char ` +
   `(${report.charsPerToken.toFixed(3)} chars/token), perplexity ${report.perplexity.toFixed(2)}`);
 await saveGPTToDirectory(trainer.model, outDir, { dtype: 'F16' });
 fs.writeFileSync(path.join(outDir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
 // A few KB of the validation split, for the LoRA panel's forgetting curve (the corpus itself is not shipped).
 fs.writeFileSync(path.join(outDir, 'original-sample.txt'), heldOutSample(text));
-const sample = generate(trainer.model, tokenizer.encode('ROMEO:\n'), { maxNewTokens: 80 });
+const samplePrompt = tang ? '静夜思\n床前明月光，' : 'ROMEO:\n';
+const sample = generate(trainer.model, tokenizer.encode(samplePrompt), { maxNewTokens: 80 });
 const training = {
-  corpus: { name: 'Tiny Shakespeare', source: corpusSource === TINY_SHAKESPEARE_URL ? TINY_SHAKESPEARE_URL : path.basename(corpusSource), sha256: hash, characters: text.length, train_fraction: 0.9 },
-  tokenizer: { kind: 'byte-level BPE', vocab_size: tokenizer.vocabSize, fitted_on: 'training split' },
+  corpus: tang
+    ? {
+      name: 'Tang poetry (全唐诗), regular five- and seven-character poems, simplified characters',
+      source: 'chinese-poetry@2.0.1 (npm, MIT), dist/quantangshi/poet.tang.*.json, prepared by scripts/prepare-tang.ts',
+      sha256: hash, characters: [...text].length, train_fraction: 0.9,
+    }
+    : { name: 'Tiny Shakespeare', source: corpusSource === TINY_SHAKESPEARE_URL ? TINY_SHAKESPEARE_URL : path.basename(corpusSource), sha256: hash, characters: text.length, train_fraction: 0.9 },
+  tokenizer: tang
+    ? { kind: 'character, frequency cut', vocab_size: tokenizer.vocabSize, min_count: minCount, unknown_token: 'U+FFFD (id 0)', fitted_on: 'training split' }
+    : { kind: 'byte-level BPE', vocab_size: tokenizer.vocabSize, fitted_on: 'training split' },
+  ...(baselines ? {
+    baselines_nats_per_char: {
+      unigram_add_one: baselines.unigramNats, interpolated_trigram: baselines.trigramNats, trigram_weights: baselines.trigramWeights,
+      symbols: baselines.vocabSize, computed_by: 'src/data/ngram.ts ngramBaselines, on the same split',
+    },
+    unknown_characters: {
+      rule: 'a validation character behind the unknown token is charged −log q(c) on top of the model\'s loss, q = add-one over the training counts of the characters under the cut plus one never-seen symbol (src/data/ngram.ts unknownCharacterNats)',
+      nats_added: report.unknownNatsAdded,
+    },
+  } : {}),
   settings: trainer.settings,
   backend: tf.getBackend(),
   steps: trainer.step,
@@ -131,6 +189,7 @@ const training = {
   chars_per_token: report.charsPerToken,
   val_perplexity: report.perplexity,
   val_tokens_evaluated: report.tokensEvaluated,
+  greedy_prompt: samplePrompt,
   greedy_sample: tokenizer.decode(sample.tokens),
   step_ms_median: median(trainer.history.map((h) => h.ms)),
 };

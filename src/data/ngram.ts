@@ -166,3 +166,28 @@ export function ngramBaselines(train: string, val: string, heldOutFraction = 0.1
     trigramWeights: weights,
   };
 }
+
+/**
+ * What a character model with an unknown token must still pay to name each
+ * held-out character it can only call "unknown": −log q(c), where q is add-one
+ * over the training counts of the characters under the vocabulary's cut, plus one
+ * symbol for characters never seen in training (the baselines' own "unknown").
+ * Returns one value per character (code point) of `val`: 0 for characters in the
+ * vocabulary. Added to the model's loss, it puts the model on the baselines'
+ * footing: every character is predicted, not just the frequent ones.
+ */
+export function unknownCharacterNats(train: string, val: string, inVocabulary: (char: string) => boolean): Float64Array {
+  const rare = new Map<string, number>();
+  for (const c of train) if (!inVocabulary(c)) rare.set(c, (rare.get(c) ?? 0) + 1);
+  let total = 1; // the never-seen symbol, counted once
+  for (const n of rare.values()) total += n + 1;
+  const unseen = Math.log(total);
+  const chars = [...val];
+  const out = new Float64Array(chars.length);
+  chars.forEach((c, i) => {
+    if (inVocabulary(c)) return;
+    const n = rare.get(c);
+    out[i] = n === undefined ? unseen : Math.log(total / (n + 1));
+  });
+  return out;
+}

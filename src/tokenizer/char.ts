@@ -10,7 +10,16 @@ export interface CharTokenizerJSON {
   version: 1;
   /** Token id i is chars[i]. */
   chars: string[];
+  /**
+   * The entry of `chars` that stands for every character outside the vocabulary
+   * (a frequency-cut vocabulary keeps rare characters out). Without it, `encode`
+   * refuses unknown characters.
+   */
+  unknown?: string;
 }
+
+/** The unknown token's text in a frequency-cut vocabulary: U+FFFD, the replacement character. */
+export const UNKNOWN_CHAR = '\uFFFD';
 
 export interface UnknownCharacter {
   char: string;
@@ -41,10 +50,12 @@ const byCodePoint = (a: string, b: string) => (a.codePointAt(0) as number) - (b.
 export class CharTokenizer implements Tokenizer {
   readonly kind = 'char';
   readonly chars: readonly string[];
+  /** The id every out-of-vocabulary character encodes to, or null when they are refused. */
+  readonly unknownId: number | null;
   private readonly idOfChar: Map<string, number>;
 
-  /** `chars` must be distinct single code points; id i is chars[i]. */
-  constructor(chars: readonly string[]) {
+  /** `chars` must be distinct single code points; id i is chars[i]. `unknown`, if given, must be one of them. */
+  constructor(chars: readonly string[], unknown?: string) {
     this.idOfChar = new Map();
     chars.forEach((char, id) => {
       if ([...char].length !== 1) throw new TokenizerJSONError(`char tokenizer: entry ${id} (${JSON.stringify(char)}) is not a single character`);
@@ -52,6 +63,26 @@ export class CharTokenizer implements Tokenizer {
       this.idOfChar.set(char, id);
     });
     this.chars = [...chars];
+    if (unknown === undefined) this.unknownId = null;
+    else {
+      const id = this.idOfChar.get(unknown);
+      if (id === undefined) throw new TokenizerJSONError(`char tokenizer: the unknown token ${JSON.stringify(unknown)} is not in "chars"`);
+      this.unknownId = id;
+    }
+  }
+
+  /**
+   * The characters of `text` seen at least `minCount` times, in code point order,
+   * after an unknown token (id 0) that every other character encodes to: the
+   * usual vocabulary for a character model of Chinese, whose rarest characters are
+   * too rare to learn.
+   */
+  static withFrequencyCut(text: string, minCount: number): CharTokenizer {
+    if (!(Number.isInteger(minCount) && minCount >= 1)) throw new RangeError(`minCount must be a whole number ≥ 1, got ${minCount}`);
+    const counts = new Map<string, number>();
+    for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const kept = [...counts].filter(([c, n]) => n >= minCount && c !== UNKNOWN_CHAR).map(([c]) => c).sort(byCodePoint);
+    return new CharTokenizer([UNKNOWN_CHAR, ...kept], UNKNOWN_CHAR);
   }
 
   /** The vocabulary of `text`: its distinct characters in code point order. */
@@ -63,16 +94,34 @@ export class CharTokenizer implements Tokenizer {
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw new TokenizerJSONError('char tokenizer: expected a JSON object');
     }
-    const { type, chars } = obj as Record<string, unknown>;
+    const { type, chars, unknown } = obj as Record<string, unknown>;
     if (type !== 'char') throw new TokenizerJSONError(`char tokenizer: "type" should be "char", not ${JSON.stringify(type)}`);
     if (!Array.isArray(chars) || !chars.every((c) => typeof c === 'string')) {
       throw new TokenizerJSONError('char tokenizer: "chars" should be an array of strings');
     }
-    return new CharTokenizer(chars);
+    if (unknown !== undefined && typeof unknown !== 'string') throw new TokenizerJSONError('char tokenizer: "unknown" should be a string');
+    return new CharTokenizer(chars, unknown);
   }
 
   toJSON(): CharTokenizerJSON {
-    return { type: 'char', version: 1, chars: [...this.chars] };
+    const json: CharTokenizerJSON = { type: 'char', version: 1, chars: [...this.chars] };
+    if (this.unknownId !== null) json.unknown = this.chars[this.unknownId];
+    return json;
+  }
+
+  /** The characters of `text` outside the vocabulary, with their positions (what `encode` maps to the unknown token, or refuses). */
+  unknownCharacters(text: string): UnknownCharacter[] {
+    const unknown = new Map<string, number[]>();
+    let position = 0;
+    for (const char of text) {
+      if (!this.idOfChar.has(char) || this.idOfChar.get(char) === this.unknownId) {
+        let positions = unknown.get(char);
+        if (positions === undefined) unknown.set(char, (positions = []));
+        positions.push(position);
+      }
+      position++;
+    }
+    return [...unknown].map(([char, positions]) => ({ char, positions }));
   }
 
   get vocabSize(): number {
@@ -86,6 +135,7 @@ export class CharTokenizer implements Tokenizer {
     for (const char of text) {
       const id = this.idOfChar.get(char);
       if (id !== undefined) ids.push(id);
+      else if (this.unknownId !== null) ids.push(this.unknownId);
       else {
         let positions = unknown.get(char);
         if (positions === undefined) unknown.set(char, (positions = []));

@@ -6,6 +6,8 @@ export interface Batch {
   blockSize: number;
   x: Int32Array; // [batchSize · blockSize]
   y: Int32Array; // [batchSize · blockSize]
+  /** Where each window starts in the token stream (evaluation batches only): y[b·blockSize + t] is token starts[b] + t + 1. */
+  starts?: number[];
 }
 
 /**
@@ -44,14 +46,16 @@ export function evaluationBatches(tokens: ArrayLike<number>, batchSize: number, 
     const n = Math.min(batchSize, count - i);
     const x = new Int32Array(n * blockSize);
     const y = new Int32Array(n * blockSize);
+    const starts: number[] = [];
     for (let b = 0; b < n; b++) {
       const start = (i + b) * stride;
+      starts.push(start);
       for (let t = 0; t < blockSize; t++) {
         x[b * blockSize + t] = tokens[start + t];
         y[b * blockSize + t] = tokens[start + t + 1];
       }
     }
-    batches.push({ batchSize: n, blockSize, x, y });
+    batches.push({ batchSize: n, blockSize, x, y, starts });
   }
   return batches;
 }

@@ -34,6 +34,8 @@ export interface ValidationReport {
   charsPerToken: number;
   perplexity: number;
   tokensEvaluated: number;
+  /** Nats added for characters behind the unknown token (see `unknownNats`), included in lossPerChar; 0 without it. */
+  unknownNatsAdded: number;
 }
 
 /**
@@ -41,7 +43,16 @@ export interface ValidationReport {
  * stream, reported per token and per character, since a per-token loss from a
  * 1k-token BPE and one from a character model are not on the same scale.
  */
-export function validationReport(trainer: Trainer, valIds: ArrayLike<number>, tokenizer: Tokenizer, maxBatches = Infinity): ValidationReport {
+export function validationReport(
+  trainer: Trainer, valIds: ArrayLike<number>, tokenizer: Tokenizer, maxBatches = Infinity,
+  /**
+   * For a vocabulary with an unknown token: the further cost, in nats, of naming
+   * which character the target at each position of `valIds` is (0 where it is a
+   * known character). Without it, predicting "some rare character" would count as
+   * predicting the character, and the per-character loss would flatter the model.
+   */
+  unknownNats?: ArrayLike<number>,
+): ValidationReport {
   const { batchSize, blockSize } = trainer.settings;
   const batches = evaluationBatches(valIds, batchSize, blockSize, maxBatches);
   const charLength = new Map<number, number>();
@@ -51,6 +62,7 @@ export function validationReport(trainer: Trainer, valIds: ArrayLike<number>, to
     return n;
   };
   let nats = 0;
+  let extra = 0;
   let tokens = 0;
   let chars = 0;
   for (const b of batches) {
@@ -58,7 +70,15 @@ export function validationReport(trainer: Trainer, valIds: ArrayLike<number>, to
     nats += trainer.batchLoss(b) * n;
     tokens += n;
     for (let i = 0; i < n; i++) chars += charsOf(b.y[i]);
+    if (unknownNats && b.starts) {
+      b.starts.forEach((start) => {
+        for (let t = 0; t < b.blockSize; t++) extra += unknownNats[start + t + 1];
+      });
+    }
   }
   const lossPerToken = nats / tokens;
-  return { lossPerToken, lossPerChar: nats / chars, charsPerToken: chars / tokens, perplexity: Math.exp(lossPerToken), tokensEvaluated: tokens };
+  return {
+    lossPerToken, lossPerChar: (nats + extra) / chars, charsPerToken: chars / tokens, perplexity: Math.exp(lossPerToken),
+    tokensEvaluated: tokens, unknownNatsAdded: extra,
+  };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  AddOneUnigram, CharIds, TrigramCounts, fitTrigramWeights, ngramBaselines, trigramNats, unigramNats,
+  AddOneUnigram, CharIds, TrigramCounts, fitTrigramWeights, ngramBaselines, trigramNats, unigramNats, unknownCharacterNats,
 } from '../../src/data/ngram.ts';
 import { splitTang } from '../../src/data/tang.ts';
 
@@ -52,5 +52,23 @@ describe('the baselines on the shipped Tang excerpt', () => {
     const b = ngramBaselines(train, val);
     expect(b.vocabSize).toBe(new Set(train).size + 1);
     expect(b.trigramNats).toBeLessThan(b.unigramNats);
+  });
+});
+
+describe('the cost of naming a character behind the unknown token', () => {
+  it('is −log q(c), q = add-one over the training counts under the cut plus one never-seen symbol', () => {
+    // Under the cut: x (3 times), y (1 time); total = (3+1) + (1+1) + 1 = 7.
+    const known = (c: string) => c === 'a';
+    const nats = unknownCharacterNats('aaaaxxxy', 'axyz', known);
+    expect(nats[0]).toBe(0);
+    expect(nats[1]).toBeCloseTo(Math.log(7 / 4), 12);
+    expect(nats[2]).toBeCloseTo(Math.log(7 / 2), 12);
+    expect(nats[3]).toBeCloseTo(Math.log(7), 12);
+    // q sums to one over the characters under the cut and the never-seen symbol.
+    expect(4 / 7 + 2 / 7 + 1 / 7).toBeCloseTo(1, 12);
+  });
+
+  it('counts code points, so a character outside the BMP is one position', () => {
+    expect(unknownCharacterNats('a', '𠀀a', (c) => c === 'a').length).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer, TokenizerJSONError, UnknownCharacterError, tokenizerFromJSON } from '../../src/tokenizer/index.ts';
+import { UNKNOWN_CHAR } from '../../src/tokenizer/char.ts';
 
 import { corpusExcerpt } from '../helpers/fixtures.ts';
 
@@ -64,5 +65,33 @@ describe('CharTokenizer', () => {
     expect(() => CharTokenizer.fromJSON({ type: 'char', chars: ['a', 'a'] })).toThrow(/"a" appears twice/);
     expect(() => CharTokenizer.fromJSON({ type: 'char', chars: ['ab'] })).toThrow(TokenizerJSONError);
     expect(() => CharTokenizer.fromJSON({ type: 'bpe', chars: [] })).toThrow(/"type" should be "char"/);
+  });
+});
+
+describe('CharTokenizer with a frequency cut and an unknown token (the Tang model)', () => {
+  const text = '床前明月光，疑是地上霜。\n举头望明月，低头思故乡。\n';
+  it('keeps characters seen at least minCount times, after U+FFFD at id 0, and maps the rest to it', () => {
+    const chars = CharTokenizer.withFrequencyCut(text, 2);
+    // Code point order: "。" is U+3002, "，" the full-width U+FF0C.
+    expect(chars.chars).toEqual([UNKNOWN_CHAR, '\n', '。', '头', '明', '月', '，']);
+    expect(chars.unknownId).toBe(0);
+    expect(chars.encode('明月霜')).toEqual([4, 5, 0]);
+    expect(chars.decode(chars.encode('明月霜'))).toBe('明月\uFFFD');
+    expect(chars.unknownCharacters('明霜月霜')).toEqual([{ char: '霜', positions: [1, 3] }]);
+  });
+
+  it('minCount 1 keeps every character, and the vocabulary round-trips through JSON with its unknown token', () => {
+    const chars = CharTokenizer.withFrequencyCut(text, 1);
+    expect(chars.vocabSize).toBe(new Set(text).size + 1);
+    const again = tokenizerFromJSON(JSON.parse(JSON.stringify(chars.toJSON()))) as CharTokenizer;
+    expect(again.unknownId).toBe(0);
+    expect(again.encode('月亮')).toEqual([chars.encode('月')[0], 0]);
+  });
+
+  it('without an unknown token it still refuses unknown characters; a bad unknown entry is a clear error', () => {
+    expect(() => CharTokenizer.fromText('ab').encode('abc')).toThrow(UnknownCharacterError);
+    expect(() => CharTokenizer.fromJSON({ type: 'char', chars: ['a'], unknown: 'z' })).toThrow(/unknown token "z" is not in "chars"/);
+    expect(() => CharTokenizer.fromJSON({ type: 'char', chars: ['a'], unknown: 3 })).toThrow(TokenizerJSONError);
+    expect(() => CharTokenizer.withFrequencyCut(text, 0)).toThrow(RangeError);
   });
 });
