@@ -1,6 +1,7 @@
 // From the link's settings to the core's SamplingSettings (Hugging Face names),
 // and the presets a learner can decode side by side with their own setting.
 
+import { modelDefaults } from './modelDefaults.ts';
 import { DEFAULT_SAMPLING, type SamplingSettings } from '../sampling/settings.ts';
 import { DEFAULT_BEAM, type BeamSettings } from '../sampling/beam.ts';
 import type { ComparePreset, PlaygroundState } from './schema.ts';
@@ -85,8 +86,8 @@ export function describeSettings(s: SamplingSettings): string {
   return parts.join(', ');
 }
 
-/** Prompts the sweep decodes: speaker names from the corpus's own format, and the learner's prompt. */
-export const SWEEP_PROMPTS = ['ROMEO:\n', 'JULIET:\n', 'First Citizen:\n', 'KING RICHARD III:\n', 'MENENIUS:\n', 'DUKE VINCENTIO:\n'];
+/** Prompts the sweep decodes on the Shakespeare model: speaker names from the corpus's own format (other models: `modelDefaults(model).sweepPrompts`). */
+export const SWEEP_PROMPTS = modelDefaults('shakespeare').sweepPrompts;
 
 /** Published seq-rep-4 (Welleck et al. 2019, GPT-2-size models on wikitext-103) for the sweep's reference ticks. */
 export const PUBLISHED_SEQ_REP_4: Record<string, number> = {

@@ -5,6 +5,7 @@
 
 import { type Field, enumField, floatField, intField, modelField, textField } from './fields.ts';
 import { TARGET_MODULES } from '../lora/config.ts';
+import { modelDefaults } from './modelDefaults.ts';
 
 export const PANELS = ['sampling', 'attention', 'lora', 'own-text'] as const;
 export type PanelId = (typeof PANELS)[number];
@@ -94,9 +95,12 @@ export type PlaygroundState = { readonly [K in SettingKey]: ValueOf<Schema[K]> }
 
 const KEYS = Object.keys(schema) as SettingKey[];
 
-export function defaultState(): PlaygroundState {
+/** The settings a link without any gives, for `model` (whose own defaults, such as its prompt, apply). */
+export function defaultState(model: string = schema.model.default): PlaygroundState {
   const state = {} as Record<SettingKey, unknown>;
   for (const k of KEYS) state[k] = schema[k].default;
+  state.model = model;
+  state.prompt = modelDefaults(model).prompt;
   return state as PlaygroundState;
 }
 
@@ -117,6 +121,7 @@ export function decodeHash(hash: string): DecodedState {
   const byUrlKey = new Map<string, SettingKey>(KEYS.map((k) => [schema[k].key, k]));
   const body = hash.startsWith('#') ? hash.slice(1) : hash;
   const seen = new Set<string>();
+  const given = new Set<SettingKey>();
   for (const pair of body.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
@@ -135,6 +140,7 @@ export function decodeHash(hash: string): DecodedState {
       problems.push(`Unknown setting "${key}" ignored.`);
       continue;
     }
+    given.add(name);
     if (seen.has(key)) problems.push(`${key} appears more than once; the last value counts.`);
     seen.add(key);
     const parsed = (schema[name] as Field<unknown>).parse(raw);
@@ -146,6 +152,9 @@ export function decodeHash(hash: string): DecodedState {
       problems.push(parsed.message);
     }
   }
+  // Settings the link leaves out take the chosen model's defaults (its prompt).
+  const forModel = defaultState(state.model as string);
+  for (const k of KEYS) if (!given.has(k)) state[k] = forModel[k];
   return { state: state as PlaygroundState, problems };
 }
 
@@ -163,7 +172,13 @@ export function encodeHash(state: PlaygroundState): string {
  */
 export function setSetting<K extends SettingKey>(state: PlaygroundState, key: K, value: PlaygroundState[K]): PlaygroundState {
   const clamped = (schema[key] as Field<PlaygroundState[K]>).clamp(value);
-  return Object.is(state[key], clamped) ? state : { ...state, [key]: clamped };
+  if (Object.is(state[key], clamped)) return state;
+  // A prompt left at the old model's default follows the model (a Chinese poem's first line for the Tang model);
+  // a prompt the learner wrote stays.
+  if (key === 'model' && state.prompt === modelDefaults(state.model).prompt) {
+    return { ...state, model: clamped as string, prompt: modelDefaults(clamped as string).prompt };
+  }
+  return { ...state, [key]: clamped };
 }
 
 /** The layer and head the attention panel can show in a model of this shape. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type PlaygroundState, clampToModel, decodeHash, defaultState, encodeHash, schema, setSetting,
 } from '../../src/state/schema.ts';
+import { modelDefaults } from '../../src/state/modelDefaults.ts';
 
 const custom: PlaygroundState = {
   ...defaultState(),
@@ -142,5 +143,40 @@ describe('state changes', () => {
     expect(clampToModel(s, { nLayer: 4, nHead: 4 })).toEqual({ ...s, layer: 3, head: 1 });
     const fits = { ...defaultState(), layer: 2, head: 3 };
     expect(clampToModel(fits, { nLayer: 4, nHead: 4 })).toBe(fits);
+  });
+});
+
+describe('per-model defaults (src/state/modelDefaults.ts)', () => {
+  it('a link naming the Tang model without a prompt opens on a poem, not on ROMEO', () => {
+    const { state, problems } = decodeHash('#model=tang');
+    expect(problems).toEqual([]);
+    expect(state.prompt).toBe(modelDefaults('tang').prompt);
+    expect(state.prompt).toMatch(/^[\u4E00-\u9FFF]+\n[\u4E00-\u9FFF]{5}，$/);
+    expect(decodeHash('').state.prompt).toBe('ROMEO:\n');
+  });
+
+  it("a prompt in the link wins over the model's default", () => {
+    expect(decodeHash('#model=tang&prompt=' + encodeURIComponent('春望\n')).state.prompt).toBe('春望\n');
+    expect(decodeHash('#prompt=abc&model=tang').state.prompt).toBe('abc');
+  });
+
+  it("switching model carries a default prompt over to the new model's, but keeps one the learner wrote", () => {
+    const start = defaultState();
+    const tang = setSetting(start, 'model', 'tang');
+    expect(tang.prompt).toBe(modelDefaults('tang').prompt);
+    expect(setSetting(tang, 'model', 'shakespeare').prompt).toBe('ROMEO:\n');
+    const own = setSetting(start, 'prompt', 'my own text');
+    expect(setSetting(own, 'model', 'tang').prompt).toBe('my own text');
+  });
+
+  it('round-trips through the link', () => {
+    const tang = setSetting(defaultState(), 'model', 'tang');
+    expect(decodeHash(encodeHash(tang)).state).toEqual(tang);
+  });
+
+  it('the sweep decodes titles on the Tang model and speaker names elsewhere', () => {
+    expect(modelDefaults('tang').sweepPrompts.every((p) => /^[\u4E00-\u9FFF]+\n$/.test(p))).toBe(true);
+    expect(modelDefaults('https://example.org/gpt2/').sweepPrompts[0]).toBe('ROMEO:\n');
+    expect(modelDefaults('constructor').prompt).toBe('ROMEO:\n');
   });
 });

@@ -249,7 +249,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
 
       <section className="subsection">
         <h3>{t('sweep.heading')}</h3>
-        <SweepView client={client} prompt={state.prompt} seed={state.seed} ready={ready} />
+        <SweepView client={client} model={state.model} prompt={state.prompt} seed={state.seed} ready={ready} />
       </section>
     </Panel>
   );

@@ -9,14 +9,17 @@ import { createBarChart, type Bar } from '../../charts/barChart.ts';
 import { ChartView } from '../ChartView.tsx';
 import { createLineChart } from '../../charts/lineChart.ts';
 import { useEngineJob } from '../useEngineJob.ts';
-import { PUBLISHED_SEQ_REP_4, SWEEP_PROMPTS } from '../../state/samplingSettings.ts';
+import { PUBLISHED_SEQ_REP_4 } from '../../state/samplingSettings.ts';
+import { modelDefaults } from '../../state/modelDefaults.ts';
 import { formatFixed, formatNumber } from '../format.ts';
 import { SWEEP_LABELS, sweepLabel } from './words.ts';
 
 const TEMPERATURES = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5];
 const NEW_TOKENS = 48;
 
-export function SweepView({ client, prompt, seed, ready }: { client: EngineClient | null; prompt: string; seed: number; ready: boolean }) {
+export function SweepView({ client, model, prompt, seed, ready }: { client: EngineClient | null; model: string; prompt: string; seed: number; ready: boolean }) {
+  // The model's own format: speaker names for the play models, poem titles for the Tang model.
+  const sweepPrompts = modelDefaults(model).sweepPrompts;
   const { t, i18n } = useTranslation('sampling');
   const locale = i18n.language;
   // The last sweep's table stays on screen while the next one runs.
@@ -28,7 +31,7 @@ export function SweepView({ client, prompt, seed, ready }: { client: EngineClien
 
   const start = () => {
     if (running) return;
-    const prompts = prompt && !SWEEP_PROMPTS.includes(prompt) ? [prompt, ...SWEEP_PROMPTS.slice(0, 5)] : SWEEP_PROMPTS;
+    const prompts = prompt && !sweepPrompts.includes(prompt) ? [prompt, ...sweepPrompts.slice(0, 5)] : [...sweepPrompts];
     job.start('sweep', { slot: 'active', prompts, maxNewTokens: NEW_TOKENS, seed, temperatures: TEMPERATURES }, { progress: { done: 0, total: 1 }, result }, {
       event: (r, e) => ({ ...r, progress: { done: e.done, total: e.total } }),
       result: (r, next) => ({ ...r, result: next }),
@@ -59,7 +62,7 @@ export function SweepView({ client, prompt, seed, ready }: { client: EngineClien
           </>
         )}
         <span className="hint">
-          {t('sweep.plan', { prompts: SWEEP_PROMPTS.length, strategies: SWEEP_LABELS.length, temperatures: TEMPERATURES.length, tokens: NEW_TOKENS, seed })}
+          {t('sweep.plan', { prompts: sweepPrompts.length, strategies: SWEEP_LABELS.length, temperatures: TEMPERATURES.length, tokens: NEW_TOKENS, seed })}
         </span>
       </div>
       {error && <div className="alert error" role="alert">{error}</div>}
