@@ -15,6 +15,7 @@ import { SamplingPanel } from './panels/sampling/SamplingPanel.tsx';
 import { AttentionPanel } from './panels/attention/AttentionPanel.tsx';
 import { LoraPanel } from './panels/lora/LoraPanel.tsx';
 import { LanguageSwitch, useLocale } from './panels/LanguageSwitch.tsx';
+import { LinkProblems } from './panels/LinkProblems.tsx';
 
 export function App() {
   const { state, problems, set, dismissProblems } = useHashState();
@@ -50,19 +51,7 @@ export function App() {
       </header>
 
       <main>
-      {problems.length > 0 && (
-        <div className="alert warning" role="status" data-testid="link-problems">
-          <strong>{t('linkProblems.title')}</strong>
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-          <button type="button" className="link" onClick={dismissProblems}>
-            {t('linkProblems.dismiss')}
-          </button>
-        </div>
-      )}
+      <LinkProblems problems={problems} onDismiss={dismissProblems} />
 
       <LoadStatus
         load={engine.load}

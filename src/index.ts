@@ -36,8 +36,16 @@ export { DecodeSession, type DecodeStep } from './sampling/session.ts';
 export { drawToken, type Draw } from './sampling/draw.ts';
 export { type Notice, type NoticeCode } from './sampling/notices.ts';
 export { beamSearch, modelLogits, cachedModelLogits, DEFAULT_BEAM, type BeamSettings, type BeamResult, type BeamStep, type Hypothesis } from './sampling/beam.ts';
-export { seqRepN, distinctN, repWindow, repeatedNgramMask, repetitionReport, type RepetitionReport } from './sampling/repetition.ts';
-export { runSweep, temperatureSweep, continueWith, SWEEP_STRATEGIES, type SweepRow, type Strategy } from './sampling/sweep.ts';
+export { groupBeamSearch, searchBeams, applyHammingDiversity, type GroupBeamResult, type GroupHypothesis } from './sampling/diverseBeam.ts';
+export { ContrastiveSearch, contrastiveSession, modelContrastiveLM, rankCandidates, isContrastive, type ContrastiveLM, type ContrastiveStep } from './sampling/contrastive.ts';
+export { applyTypicalP, applyEpsilonCutoff, applyEtaCutoff } from './sampling/processors.ts';
+export { seqRepN, distinctN, repWindow, repeatedNgramMask, repetitionReport, copyShares, type CopyShares, type RepetitionReport } from './sampling/repetition.ts';
+export { type HeadRef, parseHeadList, formatHeadList } from './model/ablation.ts';
+export {
+  scanHeads, inductionScore, previousTokenScore, repeatedRandomTokens, meanLogProb, probeLogProbs, copyingScore, type HeadScore, type HeadScan,
+} from './model/heads.ts';
+export { greedyRun, type GreedyRun } from './sampling/headAblation.ts';
+export { runSweep, temperatureSweep, beamWidthSweep, continueWith, SWEEP_STRATEGIES, BEAM_WIDTHS, type SweepRow, type BeamWidthRow, type Strategy } from './sampling/sweep.ts';
 export { type LoraConfig, type TargetModule, TARGET_MODULES, DEFAULT_LORA, loraScaling, LoraError } from './lora/config.ts';
 export { LoraAdapter, LoraLayer } from './lora/lora.ts';
 export { exportPeft, importPeft, type PeftAdapterConfig } from './lora/peft.ts';

@@ -3,7 +3,7 @@
 // (a published figure) drawn as a tick.
 
 import { axisLeft, scaleBand, scaleLinear, select } from 'd3';
-import { type Chart, describe, listed, spoken } from './chart.ts';
+import { type Chart, describe, labelWidth, listed, spoken } from './chart.ts';
 import { t } from '../i18n/index.ts';
 import { formatFixed } from '../i18n/format.ts';
 
@@ -20,6 +20,10 @@ export interface Bar {
 const key = (b: Bar) => b.id ?? b.label;
 
 const M = { top: 12, right: 12, bottom: 44, left: 46 };
+/** The labels' font size (styles.css .bar-chart text.label), for measuring them before drawing. */
+const LABEL_PX = 11.5;
+/** Labels wider than their bar's slot are slanted by this much, so that many bars (or long 汉字 labels) do not overlap. */
+const SLANT_DEG = 35;
 
 /** Each bar's value in words, with its reference figure where it has one. */
 export function describeBars(bars: readonly Bar[], yLabel: string): string {
@@ -45,9 +49,14 @@ export function createBarChart(container: HTMLElement, opts: { title: string; yL
     const width = Math.max(260, container.clientWidth || 480);
     const innerW = width - M.left - M.right;
     const innerH = height - M.top - M.bottom;
-    svg.attr('width', width).attr('viewBox', `0 0 ${width} ${height}`);
-    const top = opts.yMax ?? Math.max(0.05, ...bars.map((b) => Math.max(b.value, b.reference ?? 0))) * 1.1;
     const x = scaleBand().domain(bars.map(key)).range([0, innerW]).padding(0.25);
+    // Slanted labels hang below the axis: the chart grows by what they need, the bars keep their height.
+    const widest = Math.max(0, ...bars.map((b) => labelWidth(b.label, LABEL_PX)));
+    const slant = widest > x.step() - 4;
+    const below = slant ? 12 + Math.ceil(widest * Math.sin((SLANT_DEG * Math.PI) / 180)) + 10 : M.bottom;
+    const extra = Math.max(0, below - M.bottom);
+    svg.attr('width', width).attr('height', height + extra).attr('viewBox', `0 0 ${width} ${height + extra}`);
+    const top = opts.yMax ?? Math.max(0.05, ...bars.map((b) => Math.max(b.value, b.reference ?? 0))) * 1.1;
     const y = scaleLinear().domain([0, top]).range([innerH, 0]).nice();
     yAxis.call(axisLeft(y).ticks(5));
     yLabel.attr('transform', `translate(12,${M.top + innerH / 2}) rotate(-90)`);
@@ -59,7 +68,7 @@ export function createBarChart(container: HTMLElement, opts: { title: string; yL
         e.append('rect');
         e.append('line').attr('class', 'reference');
         e.append('text').attr('class', 'value').attr('text-anchor', 'middle');
-        e.append('text').attr('class', 'label').attr('text-anchor', 'middle');
+        e.append('text').attr('class', 'label').attr('font-size', LABEL_PX);
         return e;
       })
       .attr('data-label', key)
@@ -77,7 +86,12 @@ export function createBarChart(container: HTMLElement, opts: { title: string; yL
       .attr('y1', (b) => y(b.reference ?? 0))
       .attr('y2', (b) => y(b.reference ?? 0));
     g.select('text.value').attr('x', (b) => x(key(b))! + x.bandwidth() / 2).attr('y', (b) => y(b.value) - 4).text((b) => formatFixed(b.value, 3));
-    g.select('text.label').attr('x', (b) => x(key(b))! + x.bandwidth() / 2).attr('y', innerH + 18).text((b) => b.label);
+    g.select<SVGTextElement>('text.label')
+      .attr('x', null)
+      .attr('y', null)
+      .attr('transform', (b) => `translate(${x(key(b))! + x.bandwidth() / 2},${innerH + (slant ? 12 : 18)})${slant ? ` rotate(-${SLANT_DEG})` : ''}`)
+      .attr('text-anchor', slant ? 'end' : 'middle')
+      .text((b) => b.label);
   }
 
   return {

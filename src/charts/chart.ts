@@ -39,3 +39,16 @@ export function listed(items: readonly string[], kind: 'items' | 'clauses' = 'it
     kind === 'items' ? [t('charts:words.listSeparator'), t('charts:words.listLastSeparator')] : [t('charts:words.clauseSeparator'), t('charts:words.clauseLastSeparator')];
   return `${items.slice(0, -1).join(between)}${last}${items[items.length - 1]}`;
 }
+
+/** East Asian wide characters (汉字, kana, hangul, CJK and fullwidth punctuation): about one em each. */
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA960-\uA97F\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u;
+
+/**
+ * A label's width in px before it is drawn, for laying out axes: about 0.6 em
+ * per Latin character and 1 em per wide one (a 汉字 is nearly twice a letter).
+ */
+export function labelWidth(text: string, fontPx: number): number {
+  let em = 0;
+  for (const c of text) em += WIDE.test(c) ? 1 : 0.6;
+  return em * fontPx;
+}

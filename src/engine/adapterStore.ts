@@ -5,7 +5,7 @@
 // an adapter is merged.
 
 import * as tf from '@tensorflow/tfjs';
-import type { AdapterSummary, LoraStatus } from './loraProtocol.ts';
+import type { AdapterSummary, DefaultNewText, LoraStatus } from './loraProtocol.ts';
 import type { ModelInfo } from './protocol.ts';
 import type { GPT } from '../model/gpt.ts';
 import type { LoraAdapter } from '../lora/lora.ts';
@@ -30,6 +30,8 @@ export class AdapterStore {
   busy = false;
   /** The model's original-corpus sample, read or written once (the forgetting curve's yardstick). */
   originalSample: OriginalSample | null = null;
+  /** The model's default new text (its folder's new-text.txt, or the explanations), read once. */
+  defaultNewText: DefaultNewText | null = null;
   /** Singular values of each base weight by module name (W never changes except while merged). */
   readonly baseSpectra = new Map<string, number[]>();
   private nextId = 1;

@@ -11,7 +11,10 @@
 // 1.2 GB, far too much to copy to the page. Stepping back, or moving between
 // layers and heads, never reruns the model.
 
-import type { ModelSlot } from './protocolCommon.ts';
+import type { ModelSlot, TokenPiece } from './protocolCommon.ts';
+import type { HeadRef } from '../model/ablation.ts';
+import type { CopyLogProbs, HeadScore } from '../model/heads.ts';
+import type { CopyShares } from '../sampling/repetition.ts';
 import type { Notice } from '../sampling/notices.ts';
 import type { SamplingSettings } from '../sampling/settings.ts';
 import type { MaskMode } from '../model/masks.ts';
@@ -264,6 +267,53 @@ export interface OpenEvent {
   total: number;
 }
 
+// ---- heads that copy, and switching heads off (model/heads.ts, model/ablation.ts) ----------
+
+export interface HeadScoresParams {
+  slot: ModelSlot;
+  /** Seeds the random tokens of the probe. */
+  seed: number;
+}
+
+export interface HeadScoresResult {
+  seed: number;
+  /** Length L of one copy of the random tokens, and how many sequences were averaged. */
+  length: number;
+  samples: number;
+  /** Mean log-probability (nats) of the first copy's tokens and of the repeated ones: what seeing them once is worth. */
+  logProbs: CopyLogProbs;
+  /** Every head, by layer then head; `copying` is null for heads the ablation did not reach. */
+  heads: HeadScore[];
+  /** Heads whose copying was measured by ablation (those with the highest induction scores). */
+  copyingMeasured: number;
+  stopped: boolean;
+}
+
+export interface AblationParams {
+  slot: ModelSlot;
+  prompt: string;
+  ablate: HeadRef[];
+  maxNewTokens: number;
+}
+
+/** One greedy continuation and its measures. */
+export interface AblationRun {
+  ablate: HeadRef[];
+  tokens: TokenPiece[];
+  seqRep4: number;
+  /** Mean P(repeat): the model's probability on tokens that complete a 3-gram already in the text. */
+  meanRepeatMass: number;
+  copying: CopyShares;
+}
+
+export interface AblationResult {
+  promptTokens: TokenPiece[];
+  /** Every head on, then the chosen heads off. */
+  plain: AblationRun;
+  ablated: AblationRun;
+  notices: Notice[];
+}
+
 export interface AttentionMethods {
   /** Starts a sequence (closing the previous one): prefill the prompt, then `steps` tokens. */
   attentionOpen: { params: OpenParams; event: OpenEvent; result: SequenceResult };
@@ -281,4 +331,8 @@ export interface AttentionMethods {
   attentionMasks: { params: MaskLessonParams; event: never; result: MaskLessonResult };
   /** One forward pass over a sequence against stepping through it with the KV cache. */
   teacherForcing: { params: TeacherForcingParams; event: never; result: TeacherForcingResult };
+  /** Induction, previous-token and copying scores of every head, on seeded repeated random tokens. */
+  headScores: { params: HeadScoresParams; event: OpenEvent; result: HeadScoresResult };
+  /** Greedy text from the prompt with every head on and with the chosen heads switched off. */
+  ablationCompare: { params: AblationParams; event: never; result: AblationResult };
 }

@@ -3,12 +3,21 @@
 // and whose `stop()` asks the worker to end the work early.
 
 import type { EngineErrorData, EngineMemory, EventOf, FromWorker, MethodName, ParamsOf, ResultOf, ToWorker } from './protocol.ts';
+import type { MessageParams } from '../util/codes.ts';
 
-/** An error raised in the worker, with its kind kept (`name`), so the page can branch on it. */
+/**
+ * An error raised in the worker, with its kind kept (`name`), so the page can
+ * branch on it, and its code and values (when it had them), so the page can say
+ * it in the reader's language (src/panels/errorText.ts).
+ */
 export class EngineError extends Error {
+  readonly code: string | undefined;
+  readonly params: MessageParams | undefined;
   constructor(data: EngineErrorData) {
     super(data.message);
     this.name = data.name;
+    this.code = data.code;
+    this.params = data.params;
   }
 }
 

@@ -11,11 +11,21 @@ import type { AdaptationPoint } from '../lora/experiment.ts';
 import type { PeftAdapterConfig } from '../lora/peft.ts';
 import type { QloraReport } from '../lora/qlora.ts';
 
-/** The new text to adapt to: the playground's own explanations, pasted text, or a file. */
+/** The new text to adapt to: the model's default (DefaultNewText), pasted text, or a file. */
 export type LoraTextSource =
   | { kind: 'default' }
   | { kind: 'text'; text: string }
   | { kind: 'file'; file: Blob & { name?: string } };
+
+/**
+ * The new text a model adapts to unless the learner gives another: the
+ * `new-text.txt` of its folder when it ships one (the Tang poetry model's Song
+ * ci), else the playground's own explanations (modern English prose).
+ */
+export interface DefaultNewText {
+  source: 'folder' | 'explanations';
+  text: string;
+}
 
 export interface AdapterSummary {
   id: number;
@@ -72,7 +82,7 @@ export interface LoraTrainParams {
   /** Train over an NF4-quantised copy of the base weights. */
   qlora: boolean;
   seed: number;
-  /** The embedded model's folder URL: original-sample.txt is read from it when present. */
+  /** The embedded model's folder URL: new-text.txt and original-sample.txt are read from it when present. */
   modelBaseUrl: string | null;
 }
 
@@ -214,6 +224,8 @@ export interface ImportResult {
 }
 
 export interface LoraMethods {
+  /** The new text the 'default' source stands for with this model (read once per model). */
+  loraDefaultText: { params: { modelBaseUrl: string | null }; event: never; result: DefaultNewText };
   /** The adapters held for the embedded model. */
   loraStatus: { params: Record<string, never>; event: never; result: LoraStatus };
   /** Trains a new adapter, or continues one, on the new text; streams steps and evaluations. */

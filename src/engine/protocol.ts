@@ -21,6 +21,7 @@ import type { SamplingMethods } from './samplingProtocol.ts';
 import type { AttentionMethods } from './attentionProtocol.ts';
 import type { LoraMethods } from './loraProtocol.ts';
 import type { TokenizerKind } from '../tokenizer/tokenizer.ts';
+import type { MessageParams } from '../util/codes.ts';
 
 export type { ModelSlot, TokenPiece };
 
@@ -213,10 +214,16 @@ export type CallMessage = { [M in MethodName]: { kind: 'call'; id: number; metho
 export type StopMessage = { kind: 'stop'; id: number };
 export type ToWorker = CallMessage | StopMessage;
 
-/** An error as plain data: `name` says which kind (InputError, SourceError, TrainingInputError…). */
+/**
+ * An error as plain data: `name` says which kind (InputError, SourceError,
+ * TrainingInputError…), `message` says it in English, and `code` with `params`
+ * (when the error has them) let the page say it in the reader's language.
+ */
 export interface EngineErrorData {
   name: string;
   message: string;
+  code?: string;
+  params?: MessageParams;
 }
 
 /** TensorFlow.js memory in the worker, as `tf.memory()` reports it. */

@@ -136,7 +136,9 @@ export function clearSlot(slot: ModelSlot): void {
 export function modelIn(slot: ModelSlot): LoadedModel {
   const loaded = models.get(slot);
   if (!loaded) {
-    throw new InputError(slot === 'training' ? 'No model is training on your text right now.' : 'The model has not finished loading.');
+    throw slot === 'training'
+      ? new InputError('No model is training on your text right now.', 'no-training-model')
+      : new InputError('The model has not finished loading.', 'model-loading');
   }
   return loaded;
 }

@@ -8,7 +8,7 @@ import type { Notice } from '../sampling/notices.ts';
 import type { SamplingSettings } from '../sampling/settings.ts';
 import type { BeamSettings, BeamStep, Hypothesis } from '../sampling/beam.ts';
 import type { RepetitionReport } from '../sampling/repetition.ts';
-import type { SweepRow } from '../sampling/sweep.ts';
+import type { BeamWidthRow, SweepRow } from '../sampling/sweep.ts';
 
 export interface VocabularyResult {
   /** Display form of every token id (whitespace made visible). */
@@ -79,15 +79,52 @@ export interface SweepParams {
   maxNewTokens: number;
   seed: number;
   temperatures: number[];
+  /** num_beams values for the beam-width sweep (plain beam search); empty for none. */
+  beamWidths: number[];
 }
 
-export type SweepEvent = { type: 'progress'; done: number; total: number; phase: 'strategies' | 'temperatures' };
+export type SweepEvent = { type: 'progress'; done: number; total: number; phase: 'strategies' | 'temperatures' | 'widths' };
 
 export interface SweepResultData {
   rows: SweepRow[];
   temperatures: { temperature: number; seqRep4: number }[];
+  beamWidths: BeamWidthRow[];
   stopped: boolean;
   seconds: number;
+}
+
+export interface PostFilterParams {
+  slot: ModelSlot;
+  prompt: string;
+  /** The continuation to filter, as token ids (the panel's own output). */
+  generated: number[];
+  /** The setting that wrote it: re-rank draws its samples with these (as sampling, even when they were greedy). */
+  settings: SamplingSettings;
+  maxNewTokens: number;
+  seed: number;
+  /** Samples re-rank draws (seeds seed … seed + samples − 1). */
+  samples: number;
+}
+
+/** One version of the output: as generated, or after a filter. */
+export interface FilteredText {
+  method: 'original' | 'cut-at-loop' | 'drop-repeats' | 'rerank';
+  text: string;
+  /** Tokens of this text (the drop filter's text re-tokenized). */
+  tokens: number;
+  seqRep4: number;
+  distinct2: number;
+}
+
+export interface PostFilterResultData {
+  rows: FilteredText[];
+  /** Where cut-at-loop cut (index in the continuation), or null when no 4-gram repeated. */
+  cutAt: number | null;
+  /** Sentences and lines the drop filter removed. */
+  dropped: number;
+  /** Re-rank: each sample's seq-rep-4 and mean log-probability per token, and the one kept. */
+  samples: { seqRep4: number; meanLogProb: number }[];
+  chosen: number;
 }
 
 export interface SamplingMethods {
@@ -99,6 +136,8 @@ export interface SamplingMethods {
   decode: { params: DecodeParams; event: DecodeEvent; result: DecodeResultData };
   /** Beam search with its whole tree. */
   beam: { params: BeamParams; event: never; result: BeamResultData };
-  /** Repetition per strategy and per temperature over a set of prompts. */
+  /** Repetition per strategy, per temperature and per beam width over a set of prompts. */
   sweep: { params: SweepParams; event: SweepEvent; result: SweepResultData };
+  /** Post-processing cures on a finished output: cut at the loop, drop repeated lines, re-rank several samples. */
+  postFilter: { params: PostFilterParams; event: never; result: PostFilterResultData };
 }

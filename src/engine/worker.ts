@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FromWorker, MethodName, ToWorker } from './protocol.ts';
 import { type Handler, type JobContext, initBackend } from './runtime.ts';
+import { errorData } from './errorData.ts';
 import { loadModel } from './handlers/load.ts';
 import { generateHandler } from './handlers/generate.ts';
 import { train } from './handlers/train.ts';
@@ -55,10 +56,7 @@ scope.addEventListener('message', (e: MessageEvent<ToWorker>) => {
   running.set(id, controller);
   handler(params as never, job as never)
     .then((result) => post({ kind: 'result', id, result }))
-    .catch((error: unknown) => {
-      const err = error instanceof Error ? error : new Error(String(error));
-      post({ kind: 'error', id, error: { name: err.name, message: err.message } });
-    })
+    .catch((error: unknown) => post({ kind: 'error', id, error: errorData(error) }))
     .finally(() => {
       running.delete(id);
       stopRequests.delete(id);

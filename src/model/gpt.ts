@@ -3,13 +3,13 @@ import { type GPTConfig, validateConfig, countParameters } from './config.ts';
 import { type MaskMode, CAUSAL, maskBias, describeMask } from './masks.ts';
 import { type GPTParams, type Linear, type BlockParams, type NamedArray, buildParams, initialWeights, namedParameters } from './params.ts';
 import { KVCache } from './kvcache.ts';
-import type { AttentionTrace, ForwardTrace, LayerTrace } from './trace.ts';
+import { type HeadRef, headKeepMasks } from './ablation.ts';
+import type { AttentionTrace, ForwardTrace, LayerTrace, Matrix } from './trace.ts';
 import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d, tiedOutputHead, usePlainProducts } from './ops.ts';
+import { InputError } from './inputError.ts';
 
-/** A problem with the tokens handed to the model: out of vocabulary, too long, empty. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
+/** A problem with the tokens handed to the model: out of vocabulary, too long, empty (codes in inputError.ts). */
+export { InputError, type InputErrorCode, INPUT_ERROR_CODES } from './inputError.ts';
 
 export interface RunOptions {
   /** Attention mask family; causal unless a lesson compares others. */
@@ -18,12 +18,22 @@ export interface RunOptions {
   cache?: KVCache;
   /** Collect the per-layer, per-head trace as plain arrays (costs a device→JS copy). */
   trace?: boolean;
+  /** Heads switched off (zero-ablation, see ablation.ts). With a cache, pass the same heads on every call. */
+  ablate?: readonly HeadRef[];
+  /** Return the logits of every position (`logits`) without the attention trace: teacher-forced scoring. */
+  allLogits?: boolean;
+  /** Return the final hidden state (after ln_f) of every processed position (`hidden`): contrastive search compares them. */
+  hidden?: boolean;
 }
 
 export interface RunResult {
   /** Logits for the next token after the last processed token: [vocabSize]. */
   lastLogits: Float32Array;
   trace?: ForwardTrace;
+  /** With `allLogits` or `trace`: next-token logits at every processed position, [T, vocab]. */
+  logits?: Matrix;
+  /** With `hidden`: the last layer's output after ln_f at every processed position, [T, nEmbd] — Hugging Face's hidden_states[-1] for GPT-2. */
+  hidden?: Matrix;
 }
 
 /** Per-forward context: how to mask, where to cache, what to record. */
@@ -37,6 +47,8 @@ interface PassContext {
   record?: TraceRecord;
   /** Inference only: free each block's intermediates as soon as it is done (a gradient pass needs them). */
   tidyPerLayer?: boolean;
+  /** Per layer, 1 or 0 per head (null: all heads run): the heads switched off. */
+  headKeep?: (Float32Array | null)[];
 }
 
 type TraceRecord = { attention: { scores: Float32Array; probs: Float32Array }[]; hidden: Float32Array[] };
@@ -129,7 +141,10 @@ export class GPT {
     const probs = tf.softmax(tf.add(scores, ctx.maskAdd)); // masked cells → exactly 0
     ctx.record?.attention.push({ scores: scores.dataSync() as Float32Array, probs: probs.dataSync() as Float32Array });
     const y = batchMatMul(probs as tf.Tensor3D, v); // [B·nh, T, hs]
-    const merged = y.reshape([B, nHead, T, hs]).transpose([0, 2, 1, 3]).reshape([B * T, nEmbd]) as tf.Tensor2D;
+    let heads = y.reshape([B, nHead, T, hs]);
+    const keep = ctx.headKeep?.[layer];
+    if (keep) heads = tf.mul(heads, tf.tensor4d(keep, [1, nHead, 1, 1])); // a switched-off head writes zeros
+    const merged = heads.transpose([0, 2, 1, 3]).reshape([B * T, nEmbd]) as tf.Tensor2D;
     return this.linear(merged, block.attn.c_proj);
   }
 
@@ -163,7 +178,7 @@ export class GPT {
    * which is all that decoding needs — the head is the largest product of a
    * step (width × 50,257 for GPT-2).
    */
-  private body(ids: tf.Tensor2D, ctx: PassContext, lastOnly = false): { embeddings: tf.Tensor2D; logits: tf.Tensor2D } {
+  private body(ids: tf.Tensor2D, ctx: PassContext, lastOnly = false, keepHidden = false): { embeddings: tf.Tensor2D; logits: tf.Tensor2D; hidden: tf.Tensor2D | null } {
     const { nEmbd } = this.config;
     const { batch: B, time: T, past } = ctx;
     const tok = embeddingLookup(this.params.wte as tf.Tensor2D, ids.reshape([B * T]) as tf.Tensor1D); // [B·T, C]
@@ -180,27 +195,45 @@ export class GPT {
       // At GPT-2 size a 1,000-token prefill makes ~250 MB of intermediates per block.
       x = ctx.tidyPerLayer ? tf.tidy(step) : step();
     }
+    const hidden = keepHidden ? this.ln(x, this.params.ln_f) : null; // [B·T, C]: every position, after ln_f
     if (lastOnly) x = x.reshape([B, T, nEmbd]).slice([0, T - 1, 0], [B, 1, nEmbd]).reshape([B, nEmbd]) as tf.Tensor2D;
     x = this.ln(x, this.params.ln_f);
     const logits = tiedOutputHead(x, this.params.wte as tf.Tensor2D, this.headWeights()); // [B·T or B, vocab]
-    return { embeddings, logits };
+    return { embeddings, logits, hidden };
   }
 
   private checkIds(ids: ArrayLike<number>, past: number): void {
     const { vocabSize, blockSize } = this.config;
-    if (ids.length === 0) throw new InputError('The input is empty: the model needs at least one token.');
+    if (ids.length === 0) throw new InputError('The input is empty: the model needs at least one token.', 'no-tokens');
     if (past + ids.length > blockSize) {
       throw new InputError(
         `${past + ids.length} tokens do not fit the context window of ${blockSize} positions ` +
           `(the model never learned positions past ${blockSize - 1}); shorten the input or slide the window.`,
+        'too-long',
+        { tokens: past + ids.length, blockSize },
       );
     }
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new InputError(`Token id ${id} at position ${i} is outside the vocabulary (0…${vocabSize - 1}).`);
+        throw new InputError(`Token id ${id} at position ${i} is outside the vocabulary (0…${vocabSize - 1}).`, 'out-of-vocabulary', {
+          id,
+          position: i,
+          maxId: vocabSize - 1,
+        });
       }
     }
+  }
+
+  /** The per-layer keep masks for `ablate`, after checking every head is one of this model's. */
+  private headKeep(ablate: readonly HeadRef[]): (Float32Array | null)[] {
+    const { nLayer, nHead } = this.config;
+    for (const { layer, head } of ablate) {
+      if (!(Number.isInteger(layer) && layer >= 0 && layer < nLayer && Number.isInteger(head) && head >= 0 && head < nHead)) {
+        throw new InputError(`There is no layer ${layer}, head ${head} to switch off: this model has ${nLayer} layers × ${nHead} heads.`);
+      }
+    }
+    return headKeepMasks(ablate, nLayer, nHead);
   }
 
   private checkAlive(): void {
@@ -214,7 +247,9 @@ export class GPT {
   forward(ids: tf.Tensor2D, mask: MaskMode = CAUSAL): tf.Tensor2D {
     this.checkAlive();
     const [B, T] = ids.shape;
-    if (T > this.config.blockSize) throw new InputError(`Sequence length ${T} exceeds the context window ${this.config.blockSize}.`);
+    if (T > this.config.blockSize) {
+      throw new InputError(`Sequence length ${T} exceeds the context window ${this.config.blockSize}.`, 'too-long', { tokens: T, blockSize: this.config.blockSize });
+    }
     const maskAdd = tf.tensor2d(maskBias(mask, 0, T, T), [T, T]);
     return this.body(ids, { batch: B, time: T, past: 0, maskAdd }).logits;
   }
@@ -237,11 +272,14 @@ export class GPT {
     if (cache && past > 0 && mask.kind === 'prefix' && past < mask.prefixLength) {
       throw new InputError(`The prefix (${mask.prefixLength} tokens) must be processed in one pass before extending the cache.`);
     }
+    const headKeep = opts.ablate?.length ? this.headKeep(opts.ablate) : undefined;
     const T = ids.length;
     const K = past + T;
+    const every = Boolean(opts.trace || opts.allLogits);
     let out!: {
       lastLogits: Float32Array;
       embeddings: Float32Array | null;
+      hidden: Float32Array | null;
       record?: TraceRecord;
     };
     tf.tidy(() => {
@@ -254,14 +292,24 @@ export class GPT {
         cache,
         record,
         tidyPerLayer: true,
+        headKeep,
       };
-      const { embeddings, logits } = this.body(tf.tensor2d(Array.from(ids), [1, T], 'int32'), ctx, !opts.trace);
-      const lastLogits = logits; // [T, vocab] with a trace, else [1, vocab]
-      out = { lastLogits: lastLogits.dataSync() as Float32Array, embeddings: opts.trace ? (embeddings.dataSync() as Float32Array) : null, record };
+      const { embeddings, logits, hidden } = this.body(tf.tensor2d(Array.from(ids), [1, T], 'int32'), ctx, !every, Boolean(opts.hidden));
+      const lastLogits = logits; // [T, vocab] with a trace or allLogits, else [1, vocab]
+      out = {
+        lastLogits: lastLogits.dataSync() as Float32Array,
+        embeddings: opts.trace ? (embeddings.dataSync() as Float32Array) : null,
+        hidden: hidden ? (hidden.dataSync() as Float32Array) : null,
+        record,
+      };
     });
     cache?.advance(T);
-    if (!opts.trace || !out.record || !out.embeddings) return { lastLogits: out.lastLogits };
     const { vocabSize, nEmbd, nHead } = this.config;
+    const hidden = out.hidden ? { hidden: { rows: T, cols: nEmbd, data: out.hidden } } : {};
+    if (opts.allLogits && !opts.trace) {
+      return { lastLogits: out.lastLogits.slice((T - 1) * vocabSize), logits: { rows: T, cols: vocabSize, data: out.lastLogits }, ...hidden };
+    }
+    if (!opts.trace || !out.record || !out.embeddings) return { lastLogits: out.lastLogits, ...hidden };
     const layers: LayerTrace[] = out.record.attention.map((a, l) => {
       const attention: AttentionTrace = { numHeads: nHead, queryCount: T, keyCount: K, scores: a.scores, probs: a.probs };
       return { attention, hidden: { rows: T, cols: nEmbd, data: out.record!.hidden[l] } };
@@ -274,7 +322,7 @@ export class GPT {
       layers,
       logits: { rows: T, cols: vocabSize, data: out.lastLogits },
     };
-    return { lastLogits: out.lastLogits.slice((T - 1) * vocabSize), trace };
+    return { lastLogits: out.lastLogits.slice((T - 1) * vocabSize), trace, logits: trace.logits, ...hidden };
   }
 
   /** All positions' logits [T][vocab] in one pass (teacher forcing view), as plain rows. */

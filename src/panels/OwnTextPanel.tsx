@@ -17,6 +17,7 @@ import { formatBytes, formatCount, formatFixed, formatNumber } from './format.ts
 import { type JobRun, useEngineJob } from './useEngineJob.ts';
 import { changeStore } from './models/workStore.ts';
 import { saveFile } from './lora/download.ts';
+import { errorText } from './errorText.ts';
 
 interface StepPoint {
   step: number;
@@ -237,7 +238,7 @@ async function keep(result: TrainResult, source: TrainSource): Promise<Kept> {
     );
     return { ok: true, id: entry.id, name: entry.name, files: result.files };
   } catch (e) {
-    return { ok: false, message: (e as Error).message, files: result.files };
+    return { ok: false, message: errorText(e), files: result.files };
   }
 }
 

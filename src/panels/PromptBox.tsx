@@ -3,12 +3,12 @@
 
 import { useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import type { EngineClient } from '../engine/client.ts';
 import type { CountTokensResult, GenerateResult, ModelInfo, ModelSlot, TokenPiece } from '../engine/protocol.ts';
 import type { Notice } from '../sampling/notices.ts';
 import type { PlaygroundState, SettingKey } from '../state/schema.ts';
 import { NumberInput } from './NumberInput.tsx';
+import { noticeText } from './noticeText.ts';
 import { Panel } from './Panel.tsx';
 import { WithNewlineMarks } from './TokenText.tsx';
 import { formatFixed, formatNumber } from './format.ts';
@@ -193,7 +193,7 @@ function Output({ run }: { run: JobRun<Run> }) {
       </p>
       {run.notices.map((n) => (
         <p key={n.message} className="notice" data-code={n.code}>
-          {noticeText(n, t)}
+          {noticeText(n)}
         </p>
       ))}
       {run.error && (
@@ -203,29 +203,4 @@ function Output({ run }: { run: JobRun<Run> }) {
       )}
     </div>
   );
-}
-
-/**
- * A notice from the core (src/sampling/notices.ts) in the reader's language, by
- * its code; the numbers are the ones its English message quotes, in order. A
- * code this table does not know shows the English message.
- */
-export function noticeText(n: Notice, t: TFunction<'common'>): string {
-  const [a, b] = (n.message.match(/\d+/g) ?? []).map((d) => formatNumber(Number(d)));
-  switch (n.code) {
-    case 'prompt-cut':
-      return n.message.startsWith('The prompt was cut') ? t('notices.beamPromptCut', { a, b }) : t('notices.promptCut', { a, b });
-    case 'window-slid':
-      return t('notices.windowSlid', { a });
-    case 'window-full':
-      return t('notices.windowFull', { a });
-    case 'ngram-ban-lifted':
-      return t('notices.ngramBanLifted');
-    case 'top-k-clamped':
-      return t('notices.topKClamped', { a, b });
-    case 'beams-ignore-sampling':
-      return t('notices.beamsIgnoreSampling');
-    default:
-      return n.message;
-  }
 }

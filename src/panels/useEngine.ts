@@ -13,6 +13,7 @@ import { cacheForOffline } from './offline.ts';
 import { probeDownload } from './models/catalog.ts';
 import { openedFiles } from './models/openedFiles.ts';
 import { workStore } from './models/workStore.ts';
+import { errorText } from './errorText.ts';
 
 /** Above this, the page says the size and waits for a yes before downloading. */
 export const LARGE_DOWNLOAD_BYTES = 50 * 1024 * 1024;
@@ -117,7 +118,7 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
         setBackend(report);
         setClient(engine);
       })
-      .catch((e: Error) => alive && setLoad({ status: 'error', message: () => e.message }));
+      .catch((e: Error) => alive && setLoad({ status: 'error', message: () => errorText(e) }));
     return () => {
       alive = false;
       setClient(null);
@@ -185,7 +186,7 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
         if (alive) setOfflineReady(ok);
       }
     })().catch((e: Error) =>
-      fail(cancelled || e.name === 'LoadCancelled' ? () => t('load.cancelled', { name }) : () => t('load.didNotLoad', { name, message: e.message })),
+      fail(cancelled || e.name === 'LoadCancelled' ? () => t('load.cancelled', { name }) : () => t('load.didNotLoad', { name, message: errorText(e) })),
     );
     return () => {
       alive = false;

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { EngineClient } from '../engine/client.ts';
 import type { MethodName, ParamsOf, ResultOf } from '../engine/protocol.ts';
+import { errorText } from './errorText.ts';
 
 export type CallState<R> =
   | { status: 'idle' }
@@ -26,7 +27,7 @@ export function useEngineCall<M extends MethodName>(
     const job = client.call(method, params);
     job.result.then(
       (result) => alive && setState({ status: 'done', key, result }),
-      (e: Error) => alive && setState({ status: 'error', key, message: e.message }),
+      (e: Error) => alive && setState({ status: 'error', key, message: errorText(e) }),
     );
     return () => {
       alive = false;

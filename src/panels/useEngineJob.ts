@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EngineClient, Job } from '../engine/client.ts';
 import type { EventOf, MethodName, ParamsOf, ResultOf } from '../engine/protocol.ts';
+import { errorText } from './errorText.ts';
 
 export type JobStatus = 'running' | 'done' | 'stopped' | 'error';
 
@@ -69,7 +70,7 @@ export function useEngineJob<S>(client: EngineClient | null): EngineJob<S> {
         setRun((r) => r && { ...(fold ? fold(r, result) : r), status: stoppedEarly(result) ? 'stopped' : 'done', error: null });
         steps.onResult?.(result);
       })
-      .catch((e: Error) => job.current === j && setRun((r) => r && { ...r, status: 'error', error: e.message }))
+      .catch((e: Error) => job.current === j && setRun((r) => r && { ...r, status: 'error', error: errorText(e) }))
       .finally(() => job.current === j && steps.onSettled?.());
   }
 

@@ -26,6 +26,10 @@ export interface BeamSettings {
   repetition_penalty: number;
   /** Token ids that end a hypothesis. Without one, every beam runs to max_new_tokens. */
   eos_token_id?: number | number[];
+  /** Diverse beam search (diverseBeam.ts): groups the beams split into; 1 or absent is plain beam search. */
+  num_beam_groups?: number;
+  /** Diverse beam search: Hamming penalty per earlier group that chose a token at this step. */
+  diversity_penalty?: number;
 }
 
 export const DEFAULT_BEAM: BeamSettings = {
@@ -81,7 +85,7 @@ export interface BeamResult {
 }
 
 /** HF's BeamHypotheses: the num_beams best finished hypotheses. */
-class Hypotheses {
+export class Hypotheses {
   readonly list: Hypothesis[] = [];
   worst = 1e9;
   constructor(private readonly numBeams: number, private readonly lengthPenalty: number) {}
@@ -109,7 +113,7 @@ class Hypotheses {
   }
 }
 
-function logSoftmax(logits: Float32Array): Float32Array {
+export function logSoftmax(logits: Float32Array): Float32Array {
   let max = -Infinity;
   for (const x of logits) if (x > max) max = x;
   let sum = 0;
@@ -120,12 +124,12 @@ function logSoftmax(logits: Float32Array): Float32Array {
 
 export function checkBeamSettings(s: BeamSettings): void {
   if (!Number.isInteger(s.num_beams) || s.num_beams < 1 || s.num_beams > MAX_BEAMS) {
-    throw new SettingsError(`num_beams must be a whole number from 1 to ${MAX_BEAMS}; got ${s.num_beams}.`);
+    throw new SettingsError('beams-out-of-range', 'num_beams', s.num_beams);
   }
-  if (!Number.isInteger(s.max_new_tokens) || s.max_new_tokens < 1) throw new SettingsError(`max_new_tokens must be a whole number ≥ 1; got ${s.max_new_tokens}.`);
-  if (!Number.isFinite(s.length_penalty)) throw new SettingsError(`length_penalty must be a finite number; got ${s.length_penalty}.`);
-  if (!(s.repetition_penalty > 0)) throw new SettingsError(`repetition_penalty must be positive; got ${s.repetition_penalty}.`);
-  if (!Number.isInteger(s.no_repeat_ngram_size) || s.no_repeat_ngram_size < 0) throw new SettingsError(`no_repeat_ngram_size must be a whole number ≥ 0; got ${s.no_repeat_ngram_size}.`);
+  if (!Number.isInteger(s.max_new_tokens) || s.max_new_tokens < 1) throw new SettingsError('not-whole-positive', 'max_new_tokens', s.max_new_tokens);
+  if (!Number.isFinite(s.length_penalty)) throw new SettingsError('not-finite', 'length_penalty', s.length_penalty);
+  if (!(s.repetition_penalty > 0)) throw new SettingsError('not-positive', 'repetition_penalty', s.repetition_penalty);
+  if (!Number.isInteger(s.no_repeat_ngram_size) || s.no_repeat_ngram_size < 0) throw new SettingsError('not-whole-non-negative', 'no_repeat_ngram_size', s.no_repeat_ngram_size);
 }
 
 export function beamSearch(next: NextLogitsFn, prompt: readonly number[], settings: BeamSettings): BeamResult {

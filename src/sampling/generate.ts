@@ -1,5 +1,6 @@
 import type { GPT } from '../model/gpt.ts';
 import type { KVCache } from '../model/kvcache.ts';
+import type { HeadRef } from '../model/ablation.ts';
 import { type Notice, addOnce, promptCut, windowFull, windowSlid } from './notices.ts';
 
 /** Index of the largest logit (ties go to the lowest id, as torch.argmax). */
@@ -19,6 +20,8 @@ export interface GenerateOptions {
   eosTokenId?: number;
   onToken?: (id: number, index: number) => void;
   shouldStop?: () => boolean;
+  /** Heads switched off on every model call (zero-ablation, model/ablation.ts). */
+  ablate?: readonly HeadRef[];
 }
 
 export interface GenerateResult {
@@ -43,6 +46,7 @@ export function generate(model: GPT, prompt: readonly number[], opts: GenerateOp
   const notices: Notice[] = [];
   const pick = opts.pickNext ?? ((l: Float32Array) => argmax(l));
   const useCache = opts.useCache ?? true;
+  const ablate = opts.ablate;
   if (prompt.length === 0) throw new RangeError('The prompt is empty: type at least one character.');
   let tokens = prompt.slice();
   if (tokens.length > blockSize) {
@@ -64,13 +68,13 @@ export function generate(model: GPT, prompt: readonly number[], opts: GenerateOp
           // Keep the last half window when sliding so the next slide is blockSize/2 steps away.
           windowStart = tokens.length > blockSize ? tokens.length - Math.floor(blockSize / 2) : 0;
           cache = model.createCache();
-          logits = model.run(tokens.slice(windowStart), { cache }).lastLogits;
+          logits = model.run(tokens.slice(windowStart), { cache, ablate }).lastLogits;
         } else {
-          logits = model.run([tokens[tokens.length - 1]], { cache }).lastLogits;
+          logits = model.run([tokens[tokens.length - 1]], { cache, ablate }).lastLogits;
         }
       } else {
         if (tokens.length > blockSize) addOnce(notices, windowFull(blockSize));
-        logits = model.run(tokens.slice(Math.max(0, tokens.length - blockSize))).lastLogits;
+        logits = model.run(tokens.slice(Math.max(0, tokens.length - blockSize)), { ablate }).lastLogits;
       }
       const next = pick(logits, tokens);
       tokens.push(next);

@@ -5,8 +5,8 @@ import { softmax } from '../util/softmax.ts';
  * Logits processors: pure functions over plain arrays, applied in the order
  * Hugging Face's `generate` applies them — penalties and bans on the raw
  * scores first, then the sampling warpers temperature → top-k → top-p → min-p
- * (transformers' _get_logits_processor). Each returns new scores; a filtered
- * token gets −∞, so softmax gives it exactly 0.
+ * → typical → ε → η (transformers' _get_logits_processor). Each returns new
+ * scores; a filtered token gets −∞, so softmax gives it exactly 0.
  */
 
 export type ProcessorName =
@@ -17,7 +17,10 @@ export type ProcessorName =
   | 'temperature'
   | 'top_k'
   | 'top_p'
-  | 'min_p';
+  | 'min_p'
+  | 'typical_p'
+  | 'epsilon_cutoff'
+  | 'eta_cutoff';
 
 /** The order processors run in, shown as-is by the panel. */
 export const PROCESSOR_ORDER: readonly ProcessorName[] = [
@@ -29,6 +32,9 @@ export const PROCESSOR_ORDER: readonly ProcessorName[] = [
   'top_k',
   'top_p',
   'min_p',
+  'typical_p',
+  'epsilon_cutoff',
+  'eta_cutoff',
 ];
 
 /** CTRL (Keskar et al. 2019), as HF's RepetitionPenaltyLogitsProcessor: every distinct token
@@ -135,6 +141,77 @@ export function applyMinP(scores: Float32Array, minP: number, minTokensToKeep = 
   return out;
 }
 
+/** log-softmax in float64, −∞ kept (a token an earlier filter removed). */
+function logSoftmax64(scores: ArrayLike<number>): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) max = Math.max(max, scores[i]);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) sum += Math.exp(scores[i] - max);
+  const lse = max + Math.log(sum);
+  return Array.from(scores, (x) => x - lse);
+}
+
+/** Shannon entropy in nats; tokens with p = 0 add nothing (torch's nansum / Categorical.entropy). */
+function entropy(logp: readonly number[]): number {
+  let h = 0;
+  for (const l of logp) if (l > -Infinity) h -= Math.exp(l) * l;
+  return h;
+}
+
+/**
+ * HF's TypicalLogitsWarper (Meister et al. 2022, "Locally Typical Sampling"):
+ * rank tokens by how far their surprisal −log p is from the entropy H, and keep
+ * the closest ones until their probability reaches `mass` (the token that
+ * crosses it, and any tied with it, stay). The likeliest token can be cut. The
+ * first `minTokensToKeep` in that order are always kept.
+ */
+export function applyTypicalP(scores: Float32Array, mass: number, minTokensToKeep = 1): Float32Array {
+  const out = scores.slice();
+  if (mass >= 1) return out;
+  const logp = logSoftmax64(scores);
+  const h = entropy(logp);
+  const shifted = logp.map((l) => Math.abs(-l - h)); // −∞ log-probs give +∞: last in the order
+  const order = Array.from(shifted.keys()).sort((a, b) => shifted[a] - shifted[b] || a - b);
+  let cumulative = 0;
+  let lastInd = 0; // HF: the number of sorted tokens whose cumulative probability is still below `mass`
+  for (const id of order) {
+    cumulative += logp[id] > -Infinity ? Math.exp(logp[id]) : 0;
+    if (cumulative < mass) lastInd++;
+    else break;
+  }
+  const threshold = shifted[order[Math.min(lastInd, order.length - 1)]];
+  order.forEach((id, rank) => {
+    if (rank >= minTokensToKeep && shifted[id] > threshold) out[id] = -Infinity;
+  });
+  return out;
+}
+
+/** Keeps the tokens with p ≥ cutoff, and every token scoring at least the `minTokensToKeep`-th best (HF's rule). */
+function cutBelow(scores: Float32Array, cutoff: number, minTokensToKeep: number): Float32Array {
+  const out = scores.slice();
+  const probs = softmax(scores);
+  const kth = Array.from(scores).sort((a, b) => b - a)[Math.min(minTokensToKeep, scores.length) - 1];
+  for (let i = 0; i < out.length; i++) if (probs[i] < cutoff && scores[i] < kth) out[i] = -Infinity;
+  return out;
+}
+
+/** HF's EpsilonLogitsWarper (Hewitt et al. 2022, "Truncation Sampling as Language Model Desmoothing"): drop p < ε. */
+export function applyEpsilonCutoff(scores: Float32Array, epsilon: number, minTokensToKeep = 1): Float32Array {
+  if (!(epsilon > 0 && epsilon < 1)) return scores.slice();
+  return cutBelow(scores, epsilon, minTokensToKeep);
+}
+
+/**
+ * HF's EtaLogitsWarper (Hewitt et al. 2022): drop p < η with η = min(ε, √ε·e^(−H)),
+ * a cutoff that falls when the distribution is flat (high entropy H) and a
+ * long tail of plausible tokens should survive.
+ */
+export function applyEtaCutoff(scores: Float32Array, epsilon: number, minTokensToKeep = 1): Float32Array {
+  if (!(epsilon > 0 && epsilon < 1)) return scores.slice();
+  const eta = Math.min(epsilon, Math.sqrt(epsilon) * Math.exp(-entropy(logSoftmax64(scores))));
+  return cutBelow(scores, eta, minTokensToKeep);
+}
+
 /** One processor's effect, for the panel: which tokens it removed, how far it moved the rest. */
 export interface ProcessorStep {
   name: ProcessorName;
@@ -185,5 +262,8 @@ export function processLogits(logits: Float32Array, sequence: readonly number[],
   run('top_k', !greedy && s.top_k > 0, (x) => applyTopK(x, s.top_k));
   run('top_p', !greedy && s.top_p < 1, (x) => applyTopP(x, s.top_p));
   run('min_p', !greedy && s.min_p > 0, (x) => applyMinP(x, s.min_p));
+  run('typical_p', !greedy && s.typical_p < 1, (x) => applyTypicalP(x, s.typical_p));
+  run('epsilon_cutoff', !greedy && s.epsilon_cutoff > 0 && s.epsilon_cutoff < 1, (x) => applyEpsilonCutoff(x, s.epsilon_cutoff));
+  run('eta_cutoff', !greedy && s.eta_cutoff > 0 && s.eta_cutoff < 1, (x) => applyEtaCutoff(x, s.eta_cutoff));
   return { scores, steps };
 }

@@ -7,6 +7,10 @@
  * - distinct-n (Li et al. 2016): |unique n-grams| / |n-grams|, i.e. 1 − seq-rep-n.
  * - rep/w (Welleck et al.'s rep/l): the share of tokens that copy a token seen in
  *   the previous w tokens.
+ * - copying the input vs copying itself: of the continuation's n-grams, the
+ *   share that also occur in the prompt (parroting in its classic sense: the
+ *   model repeats what it was given) and the share that occur only earlier in
+ *   the continuation (the model loops on its own words).
  */
 
 function ngramKey(tokens: readonly number[], i: number, n: number): string {
@@ -69,6 +73,40 @@ export function repeatedNgramMask(tokens: readonly number[], n: number, context:
   return out;
 }
 
+export interface CopyShares {
+  /** n-grams of the continuation that also occur in the prompt. */
+  fromInput: number;
+  /** n-grams not in the prompt that occurred earlier in the continuation itself. */
+  fromSelf: number;
+  /** n-grams counted (those wholly inside the continuation, as for seq-rep-n). */
+  total: number;
+}
+
+/**
+ * Where the continuation's repeated n-grams come from. Each n-gram wholly
+ * inside the continuation counts once: as copied from the input when the
+ * prompt holds it anywhere (even if the continuation also said it before: the
+ * input was first), as copied from itself when only an earlier position of the
+ * continuation holds it, and as new otherwise. `fromSelf` counts the same
+ * repeats as seq-rep-n's, less those that the prompt holds.
+ */
+export function copyShares(continuation: readonly number[], prompt: readonly number[], n = 4): CopyShares {
+  const inPrompt = new Set<string>();
+  for (let i = 0; i + n <= prompt.length; i++) inPrompt.add(ngramKey(prompt, i, n));
+  const earlier = new Set<string>();
+  let fromInput = 0;
+  let fromSelf = 0;
+  let total = 0;
+  for (let i = 0; i + n <= continuation.length; i++) {
+    const key = ngramKey(continuation, i, n);
+    if (inPrompt.has(key)) fromInput++;
+    else if (earlier.has(key)) fromSelf++;
+    earlier.add(key);
+    total++;
+  }
+  return total === 0 ? { fromInput: 0, fromSelf: 0, total: 0 } : { fromInput: fromInput / total, fromSelf: fromSelf / total, total };
+}
+
 export interface RepetitionReport {
   tokens: number;
   seqRep: Record<1 | 2 | 3 | 4, number>;
@@ -77,6 +115,8 @@ export interface RepetitionReport {
   repWindow16: number;
   /** Length of the longest run of positions that each complete an already-seen 4-gram: a loop. */
   longestLoop: number;
+  /** 4-grams copied from the prompt and from the continuation itself. */
+  copying: CopyShares;
 }
 
 export function repetitionReport(continuation: readonly number[], context: readonly number[] = []): RepetitionReport {
@@ -93,5 +133,6 @@ export function repetitionReport(continuation: readonly number[], context: reado
     distinct: { 1: distinctN(continuation, 1), 2: distinctN(continuation, 2), 3: distinctN(continuation, 3), 4: distinctN(continuation, 4) },
     repWindow16: repWindow(continuation, 16, context),
     longestLoop: longest,
+    copying: copyShares(continuation, context, 4),
   };
 }

@@ -2,12 +2,13 @@
 // (clamping what is merely out of range, rejecting what is not a value at
 // all) and back. Pure functions: no DOM, no module state.
 
+import { type LinkProblem, linkProblem } from './linkProblems.ts';
 import { formatModelRef, parseModelRef } from './modelRef.ts';
 
 /** The outcome of reading one setting from a link. */
 export type Parsed<T> =
-  | { ok: true; value: T; /** Set when the value was adjusted (clamped, rounded, trimmed). */ note?: string }
-  | { ok: false; message: string };
+  | { ok: true; value: T; /** Set when the value was adjusted (clamped, rounded, trimmed). */ note?: LinkProblem }
+  | { ok: false; problem: LinkProblem };
 
 export interface Field<T> {
   /** The name in the URL hash (`#top_k=40`). */
@@ -34,7 +35,6 @@ function clampNumber(x: number, min: number, max: number): number {
 }
 
 function numberField(spec: NumberSpec, integer: boolean): Field<number> {
-  const kind = integer ? 'a whole number' : 'a number';
   const clamp = (v: number) => {
     const r = integer ? Math.round(v) : v;
     return clampNumber(Number.isFinite(r) ? r : spec.default, spec.min, spec.max);
@@ -49,13 +49,18 @@ function numberField(spec: NumberSpec, integer: boolean): Field<number> {
       const text = raw.trim();
       // Number('') is 0 and Number('0x10') is 16; a link should say what it means.
       if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) {
-        return { ok: false, message: `${spec.key}=${JSON.stringify(raw)} is not ${kind}; using the default ${spec.default}.` };
+        const params = { key: spec.key, value: JSON.stringify(raw), fallback: String(spec.default) };
+        return { ok: false, problem: linkProblem(integer ? 'not-a-whole-number' : 'not-a-number', params) };
       }
       const value = Number(text);
       const clamped = clamp(value);
       if (clamped === value) return { ok: true, value };
-      const why = value < spec.min ? `below the minimum ${spec.min}` : value > spec.max ? `above the maximum ${spec.max}` : 'not a whole number';
-      return { ok: true, value: clamped, note: `${spec.key}=${text} is ${why}; using ${clamped}.` };
+      const [key, used] = [spec.key, String(clamped)];
+      const note =
+        value < spec.min ? linkProblem('below-minimum', { key, value: text, min: String(spec.min), used })
+        : value > spec.max ? linkProblem('above-maximum', { key, value: text, max: String(spec.max), used })
+        : linkProblem('rounded', { key, value: text, used });
+      return { ok: true, value: clamped, note };
     },
   };
 }
@@ -73,7 +78,8 @@ export function enumField<T extends string>(spec: { key: string; default: T; val
     format: (v) => v,
     parse(raw) {
       if (allowed.has(raw)) return { ok: true, value: raw as T };
-      return { ok: false, message: `${spec.key}=${JSON.stringify(raw)} is not one of ${spec.values.join(', ')}; using ${spec.default}.` };
+      const params = { key: spec.key, value: JSON.stringify(raw), allowed: spec.values.join(', '), fallback: spec.default };
+      return { ok: false, problem: linkProblem('not-one-of', params) };
     },
   };
 }
@@ -88,7 +94,7 @@ export function textField(spec: { key: string; default: string; maxLength: numbe
     format: (v) => v,
     parse(raw) {
       if (raw.length <= spec.maxLength) return { ok: true, value: raw };
-      return { ok: true, value: clamp(raw), note: `${spec.key} is ${raw.length} characters long; only the first ${spec.maxLength} are kept.` };
+      return { ok: true, value: clamp(raw), note: linkProblem('too-long', { key: spec.key, length: raw.length, maxLength: spec.maxLength }) };
     },
   };
 }
@@ -111,8 +117,13 @@ export function modelField(spec: { key: string; default: string; describe: strin
     format: (v) => v,
     parse(raw) {
       const parsed = parseModelRef(raw);
-      if (!parsed.ok) return { ok: false, message: `${parsed.message} Using ${spec.default}.` };
-      return { ok: true, value: formatModelRef(parsed.ref), note: parsed.note };
+      if (!parsed.ok) {
+        // parseModelRef fails in two ways: an http(s) address that is not a URL, or anything else that names no model.
+        const params = { key: spec.key, value: JSON.stringify(raw.slice(0, 80)), fallback: spec.default };
+        return { ok: false, problem: linkProblem(/^https?:\/\//i.test(raw.trim()) ? 'bad-address' : 'no-such-model', params) };
+      }
+      const value = formatModelRef(parsed.ref);
+      return { ok: true, value, note: parsed.note === undefined ? undefined : linkProblem('model-folder', { key: spec.key, url: value }) };
     },
   };
 }

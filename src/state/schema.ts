@@ -4,6 +4,7 @@
 // Playground's state.ts does. Everything here is a pure function of its inputs.
 
 import { type Field, enumField, floatField, intField, modelField, textField } from './fields.ts';
+import { type LinkProblem, linkProblem } from './linkProblems.ts';
 import { TARGET_MODULES } from '../lora/config.ts';
 import { modelDefaults } from './modelDefaults.ts';
 
@@ -23,11 +24,13 @@ export type TrainTokenizerSetting = (typeof TRAIN_TOKENIZERS)[number];
 export const TRAIN_SIZES = ['tiny', 'small'] as const;
 export type TrainSizeSetting = (typeof TRAIN_SIZES)[number];
 
-export const STRATEGIES = ['sample', 'greedy', 'beam'] as const;
+export const STRATEGIES = ['sample', 'greedy', 'beam', 'contrastive', 'diverse-beam'] as const;
 export type StrategySetting = (typeof STRATEGIES)[number];
 
 export const EARLY_STOPPING = ['false', 'true', 'never'] as const;
-export const COMPARE_PRESETS = ['greedy', 'beam-4', 'top-k-40', 'top-p-0.9', 'temp-0.7', 'pure', 'no-repeat-3', 'penalty-1.3'] as const;
+export const COMPARE_PRESETS = [
+  'greedy', 'beam-4', 'top-k-40', 'top-p-0.9', 'temp-0.7', 'pure', 'no-repeat-3', 'penalty-1.3', 'typical-0.9', 'eta-0.002', 'contrastive', 'diverse-beam',
+] as const;
 export type ComparePreset = (typeof COMPARE_PRESETS)[number];
 
 export const MASKS = ['causal', 'prefix', 'bidirectional'] as const;
@@ -63,6 +66,12 @@ export const schema = {
   lengthPenalty: floatField({ key: 'length_penalty', default: 1, min: -3, max: 3, describe: 'Beam search: finished score = sum of log-probs / length^length_penalty.' }),
   earlyStopping: enumField({ key: 'early_stopping', default: 'false', values: EARLY_STOPPING, describe: "Beam search's early_stopping, as Hugging Face defines it." }),
   eosText: textField({ key: 'eos', default: '', maxLength: 8, describe: 'Beam search: text whose token ends a hypothesis (empty: none).' }),
+  typicalP: floatField({ key: 'typical_p', default: 1, min: 0.01, max: 1, describe: 'Typical sampling: keep the tokens whose surprisal is nearest the entropy, up to this mass; 1 turns it off.' }),
+  epsilonCutoff: floatField({ key: 'epsilon_cutoff', default: 0, min: 0, max: 0.5, describe: 'ε-sampling: drop tokens with p < this; 0 turns it off.' }),
+  etaCutoff: floatField({ key: 'eta_cutoff', default: 0, min: 0, max: 0.5, describe: 'η-sampling: drop tokens with p < min(η, √η·e^−entropy); 0 turns it off.' }),
+  penaltyAlpha: floatField({ key: 'penalty_alpha', default: 0.6, min: 0, max: 1, describe: 'Contrastive search: weight of the degeneration penalty (with top_k ≥ 2 candidates).' }),
+  numBeamGroups: intField({ key: 'num_beam_groups', default: 2, min: 1, max: 16, describe: 'Diverse beam search: groups the beams split into (must divide num_beams).' }),
+  diversityPenalty: floatField({ key: 'diversity_penalty', default: 1, min: 0, max: 10, describe: 'Diverse beam search: penalty per earlier group that chose the same token.' }),
   compare: enumField({ key: 'compare', default: 'greedy', values: COMPARE_PRESETS, describe: 'The setting decoded side by side with the current one.' }),
   layer: intField({ key: 'layer', default: 0, min: 0, max: 63, describe: 'Transformer block shown by the attention panel (0-based).' }),
   head: intField({ key: 'head', default: 0, min: 0, max: 63, describe: 'Attention head shown by the attention panel (0-based).' }),
@@ -70,6 +79,7 @@ export const schema = {
   query: intField({ key: 'query', default: -1, min: -1, max: 2000, describe: 'Query token whose row is shown; −1 means the newest.' }),
   mask: enumField({ key: 'mask', default: 'causal', values: MASKS, describe: 'Attention mask: GPT (causal), GLM (prefix) or BERT (bidirectional).' }),
   attentionView: enumField({ key: 'view', default: 'heatmap', values: ATTENTION_VIEWS, describe: 'Which attention view is open.' }),
+  ablate: textField({ key: 'ablate', default: '', maxLength: 200, describe: 'Heads switched off, as layer.head pairs: 1.2,3.0' }),
   loraR: intField({ key: 'lora_r', default: 4, min: 1, max: 64, describe: 'LoRA rank r.' }),
   loraAlpha: floatField({ key: 'lora_alpha', default: 8, min: 0.1, max: 256, describe: 'LoRA alpha; the update is scaled by alpha / r.' }),
   loraRslora: enumField({ key: 'lora_rslora', default: 'off', values: ON_OFF, describe: 'rsLoRA: scale by alpha / √r.' }),
@@ -106,8 +116,8 @@ export function defaultState(model: string = schema.model.default): PlaygroundSt
 
 export interface DecodedState {
   state: PlaygroundState;
-  /** One sentence per value that was adjusted or ignored, for the page to show. */
-  problems: string[];
+  /** One per value that was adjusted or ignored (a code, its values, an English sentence), for the page to say. */
+  problems: LinkProblem[];
 }
 
 /**
@@ -117,7 +127,7 @@ export interface DecodedState {
  */
 export function decodeHash(hash: string): DecodedState {
   const state = defaultState() as Record<SettingKey, unknown>;
-  const problems: string[] = [];
+  const problems: LinkProblem[] = [];
   const byUrlKey = new Map<string, SettingKey>(KEYS.map((k) => [schema[k].key, k]));
   const body = hash.startsWith('#') ? hash.slice(1) : hash;
   const seen = new Set<string>();
@@ -132,16 +142,16 @@ export function decodeHash(hash: string): DecodedState {
       key = decodeURIComponent(rawKey);
       raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
     } catch {
-      problems.push(`"${pair.slice(0, 40)}" is not correctly URL-encoded; ignored.`);
+      problems.push(linkProblem('bad-encoding', { text: pair.slice(0, 40) }));
       continue;
     }
     const name = byUrlKey.get(key);
     if (!name) {
-      problems.push(`Unknown setting "${key}" ignored.`);
+      problems.push(linkProblem('unknown-setting', { key }));
       continue;
     }
     given.add(name);
-    if (seen.has(key)) problems.push(`${key} appears more than once; the last value counts.`);
+    if (seen.has(key)) problems.push(linkProblem('repeated', { key }));
     seen.add(key);
     const parsed = (schema[name] as Field<unknown>).parse(raw);
     if (parsed.ok) {
@@ -149,7 +159,7 @@ export function decodeHash(hash: string): DecodedState {
       if (parsed.note) problems.push(parsed.note);
     } else {
       state[name] = schema[name].default;
-      problems.push(parsed.message);
+      problems.push(parsed.problem);
     }
   }
   // Settings the link leaves out take the chosen model's defaults (its prompt).

@@ -7,8 +7,8 @@ import { type PlaygroundState, type SettingKey, decodeHash, encodeHash, sameStat
 
 export interface HashState {
   state: PlaygroundState;
-  /** What the last link read had wrong, in sentences; empty when it was clean. */
-  problems: string[];
+  /** What the last link read had wrong (codes the page translates); empty when it was clean. */
+  problems: ReturnType<typeof decodeHash>['problems'];
   set: <K extends SettingKey>(key: K, value: PlaygroundState[K]) => void;
   dismissProblems: () => void;
 }

@@ -7,6 +7,8 @@
 // Node tests pass fake-indexeddb's. Every failure is a StoreError whose
 // message says what happened and that nothing else was touched.
 
+import { type MessageParams, codesOf } from '../util/codes.ts';
+
 export type StoredKind = 'model' | 'adapter';
 
 export interface StoredEntry {
@@ -29,13 +31,23 @@ export interface DamagedEntry {
   problem: string;
 }
 
-export type StoreErrorCode = 'unavailable' | 'quota' | 'corrupt' | 'not-found' | 'failed';
+/**
+ * The browser refused its storage (`unavailable`), it is full (`quota`), an
+ * entry is damaged (`corrupt`, `name`), not there (`not-found`, `id`), a new
+ * name is empty (`empty-name`), or the browser failed otherwise (`failed`,
+ * `reason` in the browser's words).
+ */
+export type StoreErrorCode = 'unavailable' | 'quota' | 'corrupt' | 'not-found' | 'empty-name' | 'failed';
+export const STORE_ERROR_CODES = codesOf<StoreErrorCode>({ unavailable: 0, quota: 0, corrupt: 0, 'not-found': 0, 'empty-name': 0, failed: 0 });
 
 export class StoreError extends Error {
   override name = 'StoreError';
-  constructor(readonly code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(readonly code: StoreErrorCode, message: string, options?: { cause?: unknown; params?: MessageParams }) {
     super(message, options);
+    this.params = options?.params ?? {};
   }
+  /** The values the page's sentence for `code` needs. */
+  readonly params: MessageParams;
 }
 
 export const MODEL_FILE_NAMES = ['config.json', 'model.safetensors', 'tokenizer.json'] as const;
@@ -76,7 +88,10 @@ function storeError(e: unknown, doing: string): StoreError {
       `The browser refused its storage (${message || name}), so ${doing} failed — private browsing often does this. The page keeps working; download what you want to keep.`,
       { cause: e });
   }
-  return new StoreError('failed', `${doing[0].toUpperCase()}${doing.slice(1)} failed: ${message || name}. Nothing else was changed.`, { cause: e });
+  return new StoreError('failed', `${doing[0].toUpperCase()}${doing.slice(1)} failed: ${message || name}. Nothing else was changed.`, {
+    cause: e,
+    params: { reason: message || name },
+  });
 }
 
 function newId(): string {
@@ -148,8 +163,8 @@ export class WorkStore {
     } catch (e) {
       throw storeError(e, 'reading a saved entry');
     }
-    if (record === undefined) throw new StoreError('not-found', `Nothing is saved under "${id}" in this browser (it was deleted, or saved in another browser or profile).`);
-    if (!isEntry(record)) throw new StoreError('corrupt', `The saved entry "${id}" is damaged and cannot be read. Delete it; the rest is unaffected.`);
+    if (record === undefined) throw new StoreError('not-found', `Nothing is saved under "${id}" in this browser (it was deleted, or saved in another browser or profile).`, { params: { id } });
+    if (!isEntry(record)) throw new StoreError('corrupt', `The saved entry "${id}" is damaged and cannot be read. Delete it; the rest is unaffected.`, { params: { name: id } });
     return record;
   }
 
@@ -201,9 +216,11 @@ export class WorkStore {
     }
     for (const [name, size] of Object.entries(entry.files)) {
       const got = files[name];
-      if (!got) throw new StoreError('corrupt', `"${entry.name}" is damaged: its ${name} is missing. Delete it; the rest is unaffected.`);
+      if (!got) throw new StoreError('corrupt', `"${entry.name}" is damaged: its ${name} is missing. Delete it; the rest is unaffected.`, { params: { name: entry.name } });
       if (got.byteLength !== size) {
-        throw new StoreError('corrupt', `"${entry.name}" is damaged: its ${name} holds ${got.byteLength} bytes, not the ${size} saved. Delete it; the rest is unaffected.`);
+        throw new StoreError('corrupt', `"${entry.name}" is damaged: its ${name} holds ${got.byteLength} bytes, not the ${size} saved. Delete it; the rest is unaffected.`, {
+          params: { name: entry.name },
+        });
       }
     }
     return { entry, files };
@@ -211,7 +228,7 @@ export class WorkStore {
 
   async rename(id: string, name: string): Promise<StoredEntry> {
     const trimmed = name.trim();
-    if (!trimmed) throw new StoreError('failed', 'A name cannot be empty.');
+    if (!trimmed) throw new StoreError('empty-name', 'A name cannot be empty.');
     const entry = await this.get(id);
     const renamed = { ...entry, name: trimmed.slice(0, 120) };
     try {

@@ -49,11 +49,16 @@ export interface StepStats {
 /** Raised when a step's loss or gradient is not finite; the weights are left as they were. */
 export class DivergenceError extends Error {
   override name = 'DivergenceError';
+  /** One code, so the page can say it in the reader's language with `params`. */
+  readonly code = 'diverged';
+  readonly params: { step: number; loss: string; gradNorm: string };
   constructor(readonly step: number, readonly loss: number, readonly gradNorm: number) {
     super(
       `Training diverged at step ${step}: loss ${loss}, gradient norm ${gradNorm}. ` +
         'The update was not applied; the weights are those of the last good step. Try a lower learning rate.',
     );
+    // NaN and Infinity as JavaScript writes them: Intl would write them as "NaN" and "∞".
+    this.params = { step, loss: String(loss), gradNorm: String(gradNorm) };
   }
 }
 

@@ -121,6 +121,19 @@ describe('heatmap', () => {
     );
   });
 
+  it('stands one-character labels (汉字) upright over their columns, and slants longer tokens', () => {
+    const el = container();
+    const chart = createAttentionHeatmap(el, { title: 'test' });
+    const poem = [...'静夜思↵床前'];
+    const { values, masked } = causal(6);
+    chart.update({ rowLabels: poem, colLabels: poem, values, masked });
+    const transforms = () => [...el.querySelectorAll('.col-labels text')].map((t) => t.getAttribute('transform') ?? '');
+    expect(transforms().some((t) => t.includes('rotate'))).toBe(false);
+    expect(el.querySelector('.col-labels text')!.getAttribute('text-anchor')).toBe('middle');
+    chart.update({ rowLabels: tokens, colLabels: tokens, values, masked });
+    expect(transforms().every((t) => t.includes('rotate(-55)'))).toBe(true);
+  });
+
   it('shows the two tokens and the weight on hover, and selects a row on click', () => {
     const el = container();
     const picked: number[] = [];

@@ -163,7 +163,11 @@ describe('a sequence stepped one token at a time', () => {
     const seq = new AttentionSequence(model, tokenizer, { prompt: long, settings: sampled, seed: 1, lensTopK: 2 });
     expect(seq.promptTokenCount).toBeGreaterThan(model.config.blockSize);
     expect(seq.promptLength).toBe(model.config.blockSize);
-    expect(seq.notices).toContainEqual({ code: 'prompt-cut', message: expect.stringMatching(/only the last 32 fit the context window/) });
+    expect(seq.notices).toContainEqual({
+      code: 'prompt-cut',
+      params: { promptTokens: seq.promptTokenCount, blockSize: 32 },
+      message: expect.stringMatching(/only the last 32 fit the context window/),
+    });
     expect(seq.frames[0].queryCount).toBe(32);
     seq.advance(); // the window is full: the next token slides it
     const view = stepView(sequenceData(seq), 1);

@@ -113,9 +113,12 @@ describe(`the sampling panel with "${MODEL}"`, () => {
 
   it('runs the sweep from measured decodes and draws it', async () => {
     await page.click('[data-testid=run-sweep]');
-    await page.waitForSelector('[data-testid=sweep-bars] g.bar', { timeout: 240_000 });
+    await page.waitForSelector('[data-testid=sweep-bars] g.bar', { timeout: 560_000 });
     const labels = await page.$$eval('[data-testid=sweep-bars] g.bar', (b) => b.map((x) => x.getAttribute('data-label')));
-    expect(labels).toEqual(['greedy', 'beam 4', 'top-k 40', 'top-p 0.9', 'T = 0.7', 'pure sampling']);
+    expect(labels).toEqual([
+      'greedy', 'beam 4', 'top-k 40', 'top-p 0.9', 'T = 0.7', 'pure sampling',
+      'typical 0.9', 'typical 0.95', 'epsilon 0.0009', 'eta 0.002', 'contrastive 0.6/4', 'diverse beam 4/2',
+    ]);
     const values = await page.$$eval('[data-testid=sweep-bars] g.bar', (b) => b.map((x) => Number(x.getAttribute('data-value'))));
     values.forEach((v) => expect(v >= 0 && v <= 1).toBe(true));
     // Measured on this model: greedy decoding repeats 4-grams more than pure sampling does (Welleck et al.'s ordering).
@@ -126,7 +129,10 @@ describe(`the sampling panel with "${MODEL}"`, () => {
       rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent ?? '')));
     for (const [label, value] of tableRows.map((c) => [c[0], Number(c[1])] as const)) expect(value).toBeCloseTo(seqRep4[label], 3);
     await page.waitForSelector('[data-testid=sweep-temperature] path[data-series=seq-rep-4]');
+    // The beam-width sweep: num_beams 1, 2, 4, 8, 16 with seq-rep-4 and the mean log-probability per token.
+    const widths = await page.$$eval('[data-testid=sweep-widths-table] tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-beams'))));
+    expect(widths).toEqual([1, 2, 4, 8, 16]);
     await shot('sampling-sweep.png');
     expect(errors).toEqual([]);
-  });
+  }, 600_000);
 });

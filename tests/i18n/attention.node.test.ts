@@ -9,7 +9,7 @@ import { explanationFor } from '../../src/lessons/explanationsByLocale.ts';
 import { i18n } from '../../src/i18n/index.ts';
 import { stepLabel } from '../../src/panels/attention/stepLabel.ts';
 import { describeStepping, steppingSettings } from '../../src/panels/attention/settings.ts';
-import { noticeText } from '../../src/panels/attention/noticeText.ts';
+import { noticeText } from '../../src/panels/noticeText.ts';
 import { costSeries, shapeOf } from '../../src/panels/attention/longInputCosts.ts';
 import { describeHabit } from '../../src/panels/attention/frames.ts';
 import { beamsIgnoreSampling, promptCut, windowSlid } from '../../src/sampling/notices.ts';
@@ -64,10 +64,9 @@ describe('the panel’s sentences', () => {
     expect(stepLabel({ step: 0, generated: 0, shown: 0 })).toBe('第 0 步：只有提示词');
     expect(describeStepping(state('#strategy=sample&temperature=0.7&top_k=40&seed=3'))).toBe('采样，温度 · temperature 0.7，top-k 40，随机种子 3');
     expect(steppingSettings(state('#strategy=beam')).notes[0]).toMatch(/束搜索/);
-    expect(noticeText(promptCut(300, 128))).toBe('提示词共 300 个词元，上下文窗口只容得下最后 128 个，开头部分已被截掉。');
+    expect(noticeText(promptCut(300, 128))).toBe('提示词有 300 个词元，上下文窗口只装得下最后 128 个，开头部分被截掉了。');
     expect(noticeText(windowSlid(128))).toContain('（128 个词元）');
-    // A notice this panel has no words for stays in English rather than vanish.
-    expect(noticeText(beamsIgnoreSampling())).toBe(beamsIgnoreSampling().message);
+    expect(noticeText(beamsIgnoreSampling())).toBe('束搜索不做随机采样：各条束按对数概率排序。');
     expect(describeHabit({ kind: 'previous', weight: 0.8123 } as Parameters<typeof describeHabit>[0])).toBe('前一个词元 0.81');
     const cost = costSeries(shapeOf(makeConfig('playground'), 1e6), 128, 20);
     expect(cost.series[0].label).toBe('当前模型：KV 缓存，全部层（fp32）');

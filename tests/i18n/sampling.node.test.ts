@@ -9,7 +9,8 @@ import { DEFAULT_SAMPLING, type SamplingSettings } from '../../src/sampling/sett
 import { SWEEP_STRATEGIES } from '../../src/sampling/sweep.ts';
 import { COMPARE_LABELS, describeSettings } from '../../src/state/samplingSettings.ts';
 import { COMPARE_PRESETS } from '../../src/state/schema.ts';
-import { SWEEP_LABELS, compareLabel, noticeText, settingsSummary, sweepLabel } from '../../src/panels/sampling/words.ts';
+import { SWEEP_LABELS, compareLabel, settingsSummary, sweepLabel } from '../../src/panels/sampling/words.ts';
+import { noticeText } from '../../src/panels/noticeText.ts';
 import { describeLines } from '../../src/charts/lineChart.ts';
 import { describeBars } from '../../src/charts/barChart.ts';
 import { describeDistribution, type DistributionData } from '../../src/charts/distributionBars.ts';
@@ -22,9 +23,9 @@ const ALL_NOTICES: Notice[] = [
   notices.promptCut(301, 256),
   notices.beamPromptCut(200, 256),
   notices.windowSlid(128),
-  notices.windowFull(1024),
+  notices.windowFull(512),
   notices.ngramBanLifted(),
-  notices.topKClamped(70000, 50257),
+  notices.topKClamped(700, 257),
   notices.beamsIgnoreSampling(),
 ];
 const SETTINGS: SamplingSettings[] = [
@@ -79,8 +80,8 @@ describe('the sampling panel in Chinese', () => {
       expect(zh).toMatch(/[\u4e00-\u9fff]/);
       for (const number of n.message.match(/\d+/g) ?? []) expect(zh, n.message).toContain(number);
     }
-    // A message whose numbers no longer fit keeps the core's English.
-    expect(noticeText({ code: 'window-slid', message: 'Something new.' })).toBe('Something new.');
+    // A code this page has no words for (an engine newer than the page) keeps the core's English.
+    expect(noticeText({ code: 'something-new', params: {}, message: 'Something new.' } as unknown as Notice)).toBe('Something new.');
   });
 
   it('names presets, settings and strategies in Chinese, keeping the Hugging Face names', async () => {
@@ -107,5 +108,23 @@ describe('the sampling panel in Chinese', () => {
     }
     expect(texts[0]).toBe('损失随步数的变化。训练损失从 6（步数 1）变到 2.2（步数 20）。另有一条位于 6.24 的参考线（均匀猜测）。');
     expect(texts[2]).toContain('60.0%');
+  });
+});
+
+describe('the repetition cures in both languages', () => {
+  const CURES: SamplingSettings[] = [
+    { ...DEFAULT_SAMPLING, typical_p: 0.9, epsilon_cutoff: 0.0009, eta_cutoff: 0.002 },
+    { ...DEFAULT_SAMPLING, do_sample: false, penalty_alpha: 0.6, top_k: 4 },
+    { ...DEFAULT_SAMPLING, do_sample: false, num_beams: 4, num_beam_groups: 2, diversity_penalty: 1 },
+  ];
+
+  it('describes them in the core’s English, and in Chinese with the Hugging Face names kept', async () => {
+    for (const s of CURES) expect(settingsSummary(s)).toBe(describeSettings(s));
+    await i18n.changeLanguage('zh');
+    expect(settingsSummary(CURES[0])).toContain('typical_p 0.9');
+    expect(settingsSummary(CURES[1])).toBe('对比搜索，penalty_alpha 0.6，top_k 4');
+    expect(settingsSummary(CURES[2])).toBe('多样化束搜索，4 条束分 2 组，diversity_penalty 1');
+    expect(compareLabel('contrastive')).toContain('对比搜索');
+    expect(sweepLabel('typical 0.9')).toBe('典型采样 0.9');
   });
 });

@@ -127,6 +127,6 @@ describe('the Lessons tab', () => {
   it('is gone until lessons exist: an old link to it opens the default panel and says why', () => {
     const { state, problems } = decodeHash('#panel=lessons');
     expect(state.panel).toBe('sampling');
-    expect(problems).toEqual(['panel="lessons" is not one of sampling, attention, lora, own-text; using sampling.']);
+    expect(problems.map((p) => p.message)).toEqual(['panel="lessons" is not one of sampling, attention, lora, own-text; using sampling.']);
   });
 });

@@ -68,7 +68,7 @@ describe('logits processors, hand-computed', () => {
   });
 
   it('runs processors in Hugging Face order and reports what each one cut', () => {
-    const s: SamplingSettings = { ...DEFAULT_SAMPLING, temperature: 0.5, top_k: 4, top_p: 0.9, min_p: 0.05, repetition_penalty: 1.3, no_repeat_ngram_size: 2, frequency_penalty: 0.1, presence_penalty: 0.1 };
+    const s: SamplingSettings = { ...DEFAULT_SAMPLING, temperature: 0.5, top_k: 4, top_p: 0.9, min_p: 0.05, repetition_penalty: 1.3, no_repeat_ngram_size: 2, frequency_penalty: 0.1, presence_penalty: 0.1, typical_p: 0.99, epsilon_cutoff: 1e-4, eta_cutoff: 1e-4 };
     const logits = f32([3, 2.5, 2, 1.5, 1, 0.5, 0]);
     const { steps } = processLogits(logits, [0, 1, 0], 1, s);
     expect(steps.map((x) => x.name)).toEqual(PROCESSOR_ORDER);

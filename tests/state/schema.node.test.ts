@@ -3,6 +3,7 @@ import {
   type PlaygroundState, clampToModel, decodeHash, defaultState, encodeHash, schema, setSetting,
 } from '../../src/state/schema.ts';
 import { modelDefaults } from '../../src/state/modelDefaults.ts';
+import { samplingSettingsFrom } from '../../src/state/samplingSettings.ts';
 
 const custom: PlaygroundState = {
   ...defaultState(),
@@ -22,6 +23,12 @@ const custom: PlaygroundState = {
   trainSteps: 1500,
   trainSize: 'small',
 };
+
+/** A decoded link with its problems as their English sentences. */
+function decodeSentences(hash: string) {
+  const { state, problems } = decodeHash(hash);
+  return { state, problems: problems.map((p) => p.message) };
+}
 
 describe('URL state codec', () => {
   it('reads an empty hash as the defaults, without complaint', () => {
@@ -49,7 +56,7 @@ describe('URL state codec', () => {
   });
 
   it('clamps out-of-range numbers and says so', () => {
-    const { state, problems } = decodeHash('#temperature=9&top_k=-5&top_p=1.5&max_new_tokens=2.6&layer=99');
+    const { state, problems } = decodeSentences('#temperature=9&top_k=-5&top_p=1.5&max_new_tokens=2.6&layer=99');
     expect(state.temperature).toBe(5);
     expect(state.topK).toBe(0);
     expect(state.topP).toBe(1);
@@ -62,7 +69,7 @@ describe('URL state codec', () => {
   });
 
   it('rejects values that are not values, falling back to the default with a message', () => {
-    const { state, problems } = decodeHash('#temperature=hot&seed=0x10&top_k=&panel=secret&backend=tpu');
+    const { state, problems } = decodeSentences('#temperature=hot&seed=0x10&top_k=&panel=secret&backend=tpu');
     expect(state.temperature).toBe(schema.temperature.default);
     expect(state.seed).toBe(schema.seed.default);
     expect(state.topK).toBe(schema.topK.default);
@@ -75,18 +82,21 @@ describe('URL state codec', () => {
       'panel="secret" is not one of sampling, attention, lora, own-text; using sampling.',
       'backend="tpu" is not one of auto, webgl, wasm, cpu; using auto.',
     ]);
+    expect(decodeHash('#temperature=hot&seed=0x10&top_k=&panel=secret&backend=tpu').problems.map((p) => p.code)).toEqual([
+      'not-a-number', 'not-a-whole-number', 'not-a-whole-number', 'not-one-of', 'not-one-of',
+    ]);
   });
 
   it('refuses model names that would leave the models folder', () => {
     for (const bad of ['../secrets', 'a/b', '.hidden', '', 'x'.repeat(65), 'ftp://host/x/', 'stored:../x']) {
-      const { state, problems } = decodeHash(`#model=${encodeURIComponent(bad)}`);
+      const { state, problems } = decodeSentences(`#model=${encodeURIComponent(bad)}`);
       expect(state.model).toBe('shakespeare');
       expect(problems[0]).toMatch(/names no model.*Using shakespeare/);
     }
   });
 
   it('reads a model folder address, a Hub repo and a stored model from the link', () => {
-    const url = decodeHash(`#model=${encodeURIComponent('http://127.0.0.1:8123/gpt2-synthetic')}`);
+    const url = decodeSentences(`#model=${encodeURIComponent('http://127.0.0.1:8123/gpt2-synthetic')}`);
     expect(url.state.model).toBe('http://127.0.0.1:8123/gpt2-synthetic/');
     expect(url.problems).toEqual(['model: reading the folder http://127.0.0.1:8123/gpt2-synthetic/.']);
     expect(decodeHash(`#model=${encodeURIComponent('https://huggingface.co/distilgpt2')}`).state.model).toBe('https://huggingface.co/distilgpt2/resolve/main/');
@@ -96,22 +106,23 @@ describe('URL state codec', () => {
   });
 
   it('cuts an overlong prompt to the limit and says so', () => {
-    const { state, problems } = decodeHash('#prompt=' + 'a'.repeat(2500));
+    const { state, problems } = decodeSentences('#prompt=' + 'a'.repeat(2500));
     expect(state.prompt).toHaveLength(2000);
     expect(problems[0]).toMatch(/2500 characters long; only the first 2000/);
   });
 
   it('ignores unknown settings and broken escapes, and still reads the rest', () => {
-    const { state, problems } = decodeHash('#colour=blue&prompt=%E0%A4%A&top_k=7');
+    const { state, problems } = decodeSentences('#colour=blue&prompt=%E0%A4%A&top_k=7');
     expect(state.topK).toBe(7);
     expect(state.prompt).toBe(schema.prompt.default);
     expect(problems).toEqual(['Unknown setting "colour" ignored.', '"prompt=%E0%A4%A" is not correctly URL-encoded; ignored.']);
   });
 
   it('lets the last of a repeated setting win, and mentions it', () => {
-    const { state, problems } = decodeHash('#top_k=1&top_k=2');
+    const { state, problems } = decodeSentences('#top_k=1&top_k=2');
     expect(state.topK).toBe(2);
     expect(problems).toEqual(['top_k appears more than once; the last value counts.']);
+    expect(decodeHash('#top_k=1&top_k=2').problems).toEqual([{ code: 'repeated', params: { key: 'top_k' }, message: problems[0] }]);
   });
 
   it('reads "+" literally (links are not form posts)', () => {
@@ -178,5 +189,27 @@ describe('per-model defaults (src/state/modelDefaults.ts)', () => {
     expect(modelDefaults('tang').sweepPrompts.every((p) => /^[\u4E00-\u9FFF]+\n$/.test(p))).toBe(true);
     expect(modelDefaults('https://example.org/gpt2/').sweepPrompts[0]).toBe('ROMEO:\n');
     expect(modelDefaults('constructor').prompt).toBe('ROMEO:\n');
+  });
+});
+
+describe('the repetition cures in the link (typical_p, ε/η cutoffs, contrastive and diverse beam search)', () => {
+  it('round-trips the new fields and strategies', () => {
+    const contrastive: PlaygroundState = { ...defaultState(), strategy: 'contrastive', penaltyAlpha: 0.4, topK: 6, typicalP: 0.95, epsilonCutoff: 0.0009, etaCutoff: 0.002 };
+    expect(decodeHash(encodeHash(contrastive))).toEqual({ state: contrastive, problems: [] });
+    const diverse: PlaygroundState = { ...defaultState(), strategy: 'diverse-beam', numBeams: 6, numBeamGroups: 3, diversityPenalty: 0.5 };
+    expect(decodeHash(encodeHash(diverse)).state).toEqual(diverse);
+    const link = encodeHash(contrastive);
+    for (const part of ['typical_p=0.95', 'epsilon_cutoff=0.0009', 'eta_cutoff=0.002', 'penalty_alpha=0.4', 'strategy=contrastive']) expect(link).toContain(part);
+    // Under Hugging Face's names, only where the strategy uses them.
+    expect(samplingSettingsFrom(contrastive)).toMatchObject({ do_sample: false, penalty_alpha: 0.4, top_k: 6, num_beams: 1, num_beam_groups: 1 });
+    expect(samplingSettingsFrom(diverse)).toMatchObject({ do_sample: false, penalty_alpha: 0, num_beams: 6, num_beam_groups: 3, diversity_penalty: 0.5 });
+    expect(samplingSettingsFrom({ ...contrastive, strategy: 'sample' })).toMatchObject({ do_sample: true, penalty_alpha: 0, typical_p: 0.95, epsilon_cutoff: 0.0009, eta_cutoff: 0.002 });
+  });
+
+  it('clamps the new values a link gets out of range, and keeps the defaults that turn them off', () => {
+    const { state, problems } = decodeHash('#typical_p=0&eta_cutoff=3&num_beam_groups=40&strategy=diverse-beam');
+    expect(state).toMatchObject({ typicalP: 0.01, etaCutoff: 0.5, numBeamGroups: 16, strategy: 'diverse-beam' });
+    expect(problems.map((p) => p.code)).toEqual(['below-minimum', 'above-maximum', 'above-maximum']);
+    expect(defaultState()).toMatchObject({ typicalP: 1, epsilonCutoff: 0, etaCutoff: 0 });
   });
 });

@@ -92,6 +92,15 @@ export function labelStride(cell: number, minGap = 11): number {
   return cell >= minGap ? 1 : Math.ceil(minGap / Math.max(cell, 0.5));
 }
 
+/**
+ * Whether a column's labels stand upright and centred rather than slanted:
+ * when every label is one character (a character-level tokenizer's 静 夜 思, or
+ * ␣), none can run into the next, and 汉字 tipped on their side are hard to read.
+ */
+export function uprightLabels(labels: readonly string[]): boolean {
+  return labels.length > 0 && labels.every((l) => [...l].length === 1);
+}
+
 /** Shortens a token label for an axis. */
 export function clip(text: string, max = 10): string {
   const chars = [...text];
@@ -126,7 +135,7 @@ export function drawLabels(
   labels: readonly string[],
   stride: number,
   place: (i: number) => string,
-  anchor: 'start' | 'end',
+  anchor: 'start' | 'middle' | 'end',
   font: number,
   selected: number | null,
   onClick?: (i: number) => void,

@@ -16,6 +16,15 @@ export interface GridHead {
   masked?: ArrayLike<number>;
   /** A few words on what the head mostly does, e.g. "previous token 0.82". */
   caption: string;
+  /** Marks under the caption, e.g. an induction head with its score. */
+  badges?: readonly GridBadge[];
+  /** Switched off (ablated): drawn faded, and said in its title. */
+  off?: boolean;
+}
+
+export interface GridBadge {
+  kind: 'induction' | 'previous';
+  text: string;
 }
 
 export interface GridData {
@@ -56,7 +65,11 @@ export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, h
             button.className = 'grid-thumb';
             const thumb = document.createElement('canvas');
             thumb.setAttribute('aria-hidden', 'true'); // the caption beside it says what the head does
-            button.append(thumb, Object.assign(document.createElement('span'), { className: 'grid-caption' }));
+            button.append(
+              thumb,
+              Object.assign(document.createElement('span'), { className: 'grid-caption' }),
+              Object.assign(document.createElement('span'), { className: 'grid-badges' }),
+            );
             return button;
           }),
         )
@@ -67,12 +80,22 @@ export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, h
         .attr('data-layer', (c) => c.layer)
         .attr('data-head', (c) => c.head)
         .attr('aria-pressed', (c) => String(c.layer === data.selected.layer && c.head === data.selected.head))
-        .attr('title', (c) => t('attention:charts.grid.open', { layer: c.layer, head: c.head }))
+        .attr('title', (c) => t((c as GridHead).off ? 'attention:charts.grid.openOff' : 'attention:charts.grid.open', { layer: c.layer, head: c.head }))
+        .attr('data-off', (c) => String(Boolean((c as GridHead).off)))
+        .attr('data-badges', (c) => ((c as GridHead).badges ?? []).map((b) => b.kind).join(' '))
         .classed('selected', (c) => c.layer === data.selected.layer && c.head === data.selected.head)
+        .classed('off', (c) => Boolean((c as GridHead).off))
         .on('click', (_, c) => onOpen(c.layer, c.head))
         .each(function (c) {
           const head = c as GridHead;
           select(this).select('.grid-caption').text(`L${head.layer} H${head.head} · ${head.caption}`);
+          select(this)
+            .select('.grid-badges')
+            .selectAll('span')
+            .data(head.badges ?? [])
+            .join('span')
+            .attr('class', (b) => `grid-badge ${b.kind}`)
+            .text((b) => b.text);
         });
       // Repaint a canvas only when its weights changed (not on a mere selection change).
       root.selectAll<HTMLButtonElement, GridHead>('button.grid-thumb').each(function (c) {

@@ -11,8 +11,8 @@
 // with `update(data)`.
 
 import { type Selection, select } from 'd3';
-import { addHatch, clip, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, weightColor, widthMeter } from './common.ts';
-import { type Chart, describe } from '../chart.ts';
+import { addHatch, clip, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, uprightLabels, weightColor, widthMeter } from './common.ts';
+import { type Chart, describe, labelWidth } from '../chart.ts';
 import { t } from '../../i18n/index.ts';
 import { type MatrixPixels, paintMatrix } from './matrixCanvas.ts';
 
@@ -142,10 +142,10 @@ export function describeHeatmap(d: AttentionHeatmapData): string {
   return parts.join(t('charts:words.sentenceSeparator'));
 }
 
-/** Space the labels need: about 6.5 px per character at 11 px, capped. */
+/** Space the labels need at 11 px (a 汉字 nearly twice a letter), capped. */
 function labelSpace(labels: readonly string[]): number {
-  const longest = labels.reduce((m, l) => Math.max(m, [...clip(l)].length), 1);
-  return Math.min(84, 10 + longest * 6.5);
+  const widest = labels.reduce((m, l) => Math.max(m, labelWidth(clip(l), 11)), 6.5);
+  return Math.min(84, 10 + widest);
 }
 
 export function createAttentionHeatmap(container: HTMLElement, options: HeatmapOptions): AttentionHeatmap {
@@ -192,7 +192,8 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
     const cols = d.colLabels.length;
     const compact = options.compact ?? false;
     const left = compact ? 0 : labelSpace(d.rowLabels);
-    const top = compact ? 0 : labelSpace(d.colLabels) * 0.75;
+    const upright = uprightLabels(d.colLabels);
+    const top = compact ? 0 : upright ? 20 : labelSpace(d.colLabels) * 0.75;
     const width = options.width ?? Math.max(120, meter.get());
     const cell = Math.max(MIN_CELL, Math.min(options.maxCell ?? 26, Math.floor((width - left - 4) / Math.max(1, cols))));
     const w = left + cell * cols + 4;
@@ -269,8 +270,8 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
       colAxis.attr('transform', `translate(${left},${top - 4})`),
       d.colLabels,
       stride,
-      (i) => `translate(${i * cell + cell / 2},0) rotate(-55)`,
-      'start',
+      (i) => (upright ? `translate(${i * cell + cell / 2},-6)` : `translate(${i * cell + cell / 2},0) rotate(-55)`),
+      upright ? 'middle' : 'start',
       font,
       null,
     );

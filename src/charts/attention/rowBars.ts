@@ -2,7 +2,7 @@
 // reads. Masked keys get a hatched stub instead of a bar.
 
 import { axisLeft, scaleLinear, select } from 'd3';
-import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, weightColor, widthMeter } from './common.ts';
+import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, strongest, uprightLabels, weightColor, widthMeter } from './common.ts';
 import { type Chart, describe } from '../chart.ts';
 import { t } from '../../i18n/index.ts';
 
@@ -66,7 +66,10 @@ export function createRowBars(container: HTMLElement): Chart<RowBarsData> {
       )
       .on('mouseleave', () => tooltip.hide());
     const stride = labelStride(band);
-    drawLabels(labels, d.labels, stride, (i) => `translate(${i * band + band / 2},${innerH + 6}) rotate(-55)`, 'end', Math.max(9, Math.min(12, band - 1)), null);
+    const font = Math.max(9, Math.min(12, band - 1));
+    const upright = uprightLabels(d.labels);
+    const place = (i: number) => `translate(${i * band + band / 2},${innerH + 6}) ${upright ? `translate(0,${font / 2})` : 'rotate(-55)'}`;
+    drawLabels(labels, d.labels, stride, place, upright ? 'middle' : 'end', font, null);
   }
 
   return {

@@ -4,7 +4,7 @@
 // when it is wide enough).
 
 import { select } from 'd3';
-import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, scoreColor, strongest, weightColor, widthMeter } from './common.ts';
+import { addHatch, createTooltip, drawLabels, escapeHtml, formatValue, labelStride, scoreColor, strongest, uprightLabels, weightColor, widthMeter } from './common.ts';
 import { type Chart, describe } from '../chart.ts';
 import { t } from '../../i18n/index.ts';
 
@@ -36,6 +36,8 @@ const LABEL_W = 112;
 const ROW_H = 30;
 const GAP = 8;
 const KEYS_H = 60;
+/** One-character key labels stand upright (common.ts uprightLabels) and need a line, not a slant. */
+const KEYS_H_UPRIGHT = 26;
 
 export function createStages(container: HTMLElement): Chart<StagesData> {
   const meter = widthMeter(container, 520);
@@ -52,7 +54,8 @@ export function createStages(container: HTMLElement): Chart<StagesData> {
     const n = d.keyLabels.length;
     const width = Math.max(240, meter.get());
     const cell = Math.max(3, Math.min(64, Math.floor((width - LABEL_W - 4) / Math.max(1, n))));
-    const height = d.stages.length * (ROW_H + GAP) + KEYS_H;
+    const upright = uprightLabels(d.keyLabels);
+    const height = d.stages.length * (ROW_H + GAP) + (upright ? KEYS_H_UPRIGHT : KEYS_H);
     const w = LABEL_W + cell * n + 4;
     svg.attr('width', w).attr('height', height).attr('viewBox', `0 0 ${w} ${height}`);
     describe(svg.node()!, t('attention:charts.stages.title', { query: d.query }), describeStages(d));
@@ -111,7 +114,9 @@ export function createStages(container: HTMLElement): Chart<StagesData> {
 
     const stride = labelStride(cell);
     keysG.attr('transform', `translate(${LABEL_W},${d.stages.length * (ROW_H + GAP) + 2})`);
-    drawLabels(keysG, d.keyLabels, stride, (i) => `translate(${i * cell + cell / 2},4) rotate(-55)`, 'end', Math.max(9, Math.min(12, cell - 1)), null);
+    const font = Math.max(9, Math.min(12, cell - 1));
+    const place = (i: number) => `translate(${i * cell + cell / 2},4) ${upright ? `translate(0,${font / 2})` : 'rotate(-55)'}`;
+    drawLabels(keysG, d.keyLabels, stride, place, upright ? 'middle' : 'end', font, null);
   }
 
   return {

@@ -6,7 +6,7 @@
 // the page's requests for what it draws: one head's window, a query's row and
 // stages, a layer's lines, the grid's thumbnails.
 
-import type { AttentionMethods, AttentionToken, ByteFallback, GridResult, OpenParams, PickedToken, StepWindow } from '../attentionProtocol.ts';
+import type { AttentionMethods, AttentionToken, ByteFallback, GridResult, HeadScoresResult, OpenParams, PickedToken, StepWindow } from '../attentionProtocol.ts';
 import type { ModelSlot } from '../protocol.ts';
 import { type Handler, engineReady, modelIn, yieldToEvents } from '../runtime.ts';
 import { type GPT, InputError } from '../../model/gpt.ts';
@@ -15,10 +15,12 @@ import type { Notice } from '../../sampling/notices.ts';
 import type { Tokenizer } from '../../tokenizer/index.ts';
 import { byteFallback, encodePrompt, lensRows, tokenView } from './attentionTokens.ts';
 import { maskLesson, teacherForcing } from './attentionLessons.ts';
+import { ablationCompare, headScores } from './attentionHeads.ts';
 import { type StoredFrame, StepRows, storeFrame, storedBytes, windowOf } from './attentionStore.ts';
 
 export { LENS_FLOP_BUDGET, byteFallback, encodePrompt, lensRowLimit, lensRows, tokenView } from './attentionTokens.ts';
 export { maskLesson, teacherForcing } from './attentionLessons.ts';
+export { ablationCompare, headScores, probeExcludedIds } from './attentionHeads.ts';
 
 // ---- a sequence stepped one token at a time -----------------------------------------------
 
@@ -167,9 +169,9 @@ function closeLive(): void {
 const STEPS_PER_SLICE = 4;
 
 function checkIds(model: GPT, ids: readonly number[]): void {
-  if (ids.length === 0) throw new InputError('There are no tokens to run.');
+  if (ids.length === 0) throw new InputError('There are no tokens to run.', 'no-tokens');
   if (ids.length > model.config.blockSize) {
-    throw new InputError(`${ids.length} tokens do not fit the context window of ${model.config.blockSize}.`);
+    throw new InputError(`${ids.length} tokens do not fit the context window of ${model.config.blockSize}.`, 'too-long', { tokens: ids.length, blockSize: model.config.blockSize });
   }
 }
 
@@ -313,4 +315,25 @@ export const attentionHandlers: { [M in keyof AttentionMethods]: Handler<M> } = 
     checkIds(model, ids);
     return teacherForcing(model, tokenizer, ids);
   },
+
+  async headScores({ slot, seed }, job) {
+    await engineReady();
+    const { model, tokenizer } = modelIn(slot);
+    // The scan is a property of the weights and the seed: kept for a grid switched back to.
+    const kept = lastScan?.model === model && lastScan.result.seed === seed ? lastScan.result : null;
+    if (kept) return kept;
+    const result = await headScores(model, tokenizer, seed, { shouldStop: () => job.stopped, onProgress: (e) => job.emit(e), pause: yieldToEvents });
+    if (!result.stopped) lastScan = { model, result };
+    return result;
+  },
+
+  async ablationCompare({ slot, prompt, ablate, maxNewTokens }) {
+    await engineReady();
+    const { model, tokenizer } = modelIn(slot);
+    if (!(Number.isInteger(maxNewTokens) && maxNewTokens >= 1 && maxNewTokens <= 1000)) throw new InputError(`${maxNewTokens} is not a number of tokens to generate (1…1000).`);
+    return ablationCompare(model, tokenizer, prompt, ablate, maxNewTokens);
+  },
 };
+
+/** The last finished head scan (a model holds its weights while loaded; a new one gets a new scan). */
+let lastScan: { model: GPT; result: HeadScoresResult } | null = null;

@@ -7,6 +7,8 @@ import type { ForwardTrace } from '../../model/trace.ts';
 import { readOut } from '../../model/lens.ts';
 import { softmax } from '../../util/softmax.ts';
 import type { Tokenizer } from '../../tokenizer/index.ts';
+import { UnknownCharacterError } from '../../tokenizer/char.ts';
+import { unknownCharacterParams } from '../errorData.ts';
 
 // ---- tokens as the charts show them -------------------------------------------------
 
@@ -56,15 +58,17 @@ export function byteFallback(tokenizer: Tokenizer, text: string, ids: readonly n
 
 /** Text → ids, with the panel's wording for what cannot be encoded. */
 export function encodePrompt(tokenizer: Tokenizer, prompt: string): number[] {
-  if (prompt.length === 0) throw new InputError('The prompt is empty: type a prompt above to see where its tokens look.');
+  if (prompt.length === 0) throw new InputError('The prompt is empty: type a prompt above to see where its tokens look.', 'empty-prompt');
   let ids: number[];
   try {
     ids = tokenizer.encode(prompt);
   } catch (e) {
     // The character tokenizer has no byte fallback: a character it never saw cannot be written at all.
-    throw new InputError(`${(e as Error).message.replace(/\.?$/, '.')} This model's tokenizer has no byte fallback, so the prompt cannot be read.`);
+    const message = `${(e as Error).message.replace(/\.?$/, '.')} This model's tokenizer has no byte fallback, so the prompt cannot be read.`;
+    if (e instanceof UnknownCharacterError) throw new InputError(message, 'unknown-characters', unknownCharacterParams(e));
+    throw new InputError(message);
   }
-  if (ids.length === 0) throw new InputError('The prompt gave no tokens.');
+  if (ids.length === 0) throw new InputError('The prompt gave no tokens.', 'no-tokens');
   return ids;
 }
 

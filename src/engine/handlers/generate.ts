@@ -17,9 +17,9 @@ const SLICE_MS = 200;
 export async function generateHandler(params: ParamsOf<'generate'>, job: JobContext<EventOf<'generate'>>): Promise<GenerateResult> {
   await engineReady();
   const { model, tokenizer } = modelIn(params.slot);
-  if (params.prompt.length === 0) throw new InputError('The prompt is empty: type at least one character.');
+  if (params.prompt.length === 0) throw new InputError('The prompt is empty: type at least one character.', 'empty-prompt');
   const promptIds = tokenizer.encode(params.prompt);
-  if (promptIds.length === 0) throw new InputError('The prompt gave no tokens.');
+  if (promptIds.length === 0) throw new InputError('The prompt gave no tokens.', 'no-tokens');
   const piece = (id: number): TokenPiece => ({ id, text: tokenizer.decode([id]) });
 
   const session = new DecodeSession(model, promptIds, { ...DEFAULT_SAMPLING, do_sample: false }, { seed: 0 });

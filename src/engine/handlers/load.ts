@@ -131,7 +131,10 @@ export async function loadModel({ source, name, ref }: ParamsOf<'loadModel'>, jo
     const model = await loadGPT({ config: config as never, weights });
     try {
       if (tokenizer.vocabSize > model.config.vocabSize) {
-        throw new InputError(`tokenizer.json has ${tokenizer.vocabSize} tokens but the model only ${model.config.vocabSize}: they do not belong together.`);
+        throw new InputError(`tokenizer.json has ${tokenizer.vocabSize} tokens but the model only ${model.config.vocabSize}: they do not belong together.`, 'tokenizer-mismatch', {
+          tokenizerVocab: tokenizer.vocabSize,
+          modelVocab: model.config.vocabSize,
+        });
       }
       // The first forward pass compiles shaders (WebGL) or kernels: pay for it now, not on the first click.
       // Keep the byte count on screen: a busy page may render only this last stage of a fast load.

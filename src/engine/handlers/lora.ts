@@ -8,10 +8,12 @@ import { loraAttach, loraDelete, loraMerge, loraStatus } from './lora/adapters.t
 import { loraCompare } from './lora/compare.ts';
 import { loraGenerate } from './lora/generate.ts';
 import { loraInspect } from './lora/inspect.ts';
+import { loraDefaultText } from './lora/newText.ts';
 import { loraExport, loraImport } from './lora/peftFiles.ts';
 import { loraRestoreBest, loraTrain } from './lora/train.ts';
 
 export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
+  loraDefaultText,
   loraStatus,
   loraTrain,
   loraAttach,

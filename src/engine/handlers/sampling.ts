@@ -5,17 +5,20 @@ import { InputError } from '../../model/gpt.ts';
 import type { Tokenizer } from '../../tokenizer/index.ts';
 import { DecodeSession } from '../../sampling/session.ts';
 import { type Notice, beamPromptCut, promptCut } from '../../sampling/notices.ts';
-import { beamSearch, cachedModelLogits } from '../../sampling/beam.ts';
+import { cachedModelLogits } from '../../sampling/beam.ts';
+import { searchBeams } from '../../sampling/diverseBeam.ts';
+import { contrastiveSession, isContrastive } from '../../sampling/contrastive.ts';
 import { repetitionReport } from '../../sampling/repetition.ts';
-import { runSweep, SWEEP_STRATEGIES, temperatureSweep } from '../../sampling/sweep.ts';
+import { beamWidthSweep, runSweep, SWEEP_STRATEGIES, temperatureSweep } from '../../sampling/sweep.ts';
+import { filterOutput } from './postFilter.ts';
 
 /** How long decoding runs before the worker looks for a stop message. */
 const SLICE_MS = 150;
 
 function encodePrompt(tokenizer: Tokenizer, prompt: string): number[] {
-  if (prompt.length === 0) throw new InputError('The prompt is empty: type at least one character.');
+  if (prompt.length === 0) throw new InputError('The prompt is empty: type at least one character.', 'empty-prompt');
   const ids = tokenizer.encode(prompt);
-  if (ids.length === 0) throw new InputError('The prompt gave no tokens.');
+  if (ids.length === 0) throw new InputError('The prompt gave no tokens.', 'no-tokens');
   return ids;
 }
 
@@ -43,7 +46,8 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     await engineReady();
     const { model, tokenizer } = modelIn(params.slot);
     const ids = encodePrompt(tokenizer, params.prompt);
-    const session = new DecodeSession(model, ids, params.settings, { seed: params.seed });
+    // Contrastive search steps like sampling does: one token per step, streamed.
+    const session = isContrastive(params.settings) ? contrastiveSession(model, ids, params.settings) : new DecodeSession(model, ids, params.settings, { seed: params.seed });
     const promptTokens = session.tokens.map((id) => piece(tokenizer, id));
     job.emit({ type: 'prompt', tokens: promptTokens });
     const tokens: SampledToken[] = [];
@@ -82,7 +86,7 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     let eos: number | null = null;
     if (eosText) {
       const e = tokenizer.encode(eosText);
-      if (e.length !== 1) throw new InputError(`The end text ${JSON.stringify(eosText)} is ${e.length} tokens for this tokenizer; choose text that is a single token (for example "\\n" or ".").`);
+      if (e.length !== 1) throw new InputError(`The end text ${JSON.stringify(eosText)} is ${e.length} tokens for this tokenizer; choose text that is a single token (for example "\\n" or ".").`, 'eos-not-one-token', { text: JSON.stringify(eosText), tokens: e.length });
       eos = e[0];
     }
     const { blockSize } = model.config;
@@ -91,7 +95,7 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     const prompted = ids.slice(start);
     const next = cachedModelLogits(model);
     try {
-      const r = beamSearch(next, prompted, { ...settings, eos_token_id: eos ?? undefined });
+      const r = searchBeams(next, prompted, { ...settings, eos_token_id: eos ?? undefined });
       const withText = <H extends { tokens: number[] }>(h: H) => ({ ...h, text: tokenizer.decode(h.tokens) });
       return {
         promptTokens: prompted.map((id) => piece(tokenizer, id)),
@@ -117,7 +121,7 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     const t0 = performance.now();
     const rows = [];
     // One strategy at a time, yielding between them, so Stop is seen.
-    const total = SWEEP_STRATEGIES.length * prompts.length + params.temperatures.length * prompts.length;
+    const total = (SWEEP_STRATEGIES.length + params.temperatures.length + params.beamWidths.length) * prompts.length;
     let done = 0;
     for (const strategy of SWEEP_STRATEGIES) {
       if (job.stopped) break;
@@ -135,6 +139,21 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
       job.emit({ type: 'progress', done, total, phase: 'temperatures' });
       await yieldToEvents();
     }
-    return { rows, temperatures, stopped: job.stopped, seconds: (performance.now() - t0) / 1000 };
+    const beamWidths = [];
+    for (const w of params.beamWidths) {
+      if (job.stopped) break;
+      beamWidths.push(...beamWidthSweep(model, prompts, { widths: [w], maxNewTokens: params.maxNewTokens }));
+      done += prompts.length;
+      job.emit({ type: 'progress', done, total, phase: 'widths' });
+      await yieldToEvents();
+    }
+    return { rows, temperatures, beamWidths, stopped: job.stopped, seconds: (performance.now() - t0) / 1000 };
+  },
+
+  async postFilter(params) {
+    await engineReady();
+    const { model, tokenizer } = modelIn(params.slot);
+    const ids = encodePrompt(tokenizer, params.prompt);
+    return filterOutput(model, tokenizer, ids.slice(-model.config.blockSize), params);
   },
 };

@@ -8,13 +8,21 @@ import { ByteLevelBPE, CharTokenizer, type Tokenizer } from '../../tokenizer/ind
 import { splitCorpus } from '../../data/corpus.ts';
 import { Trainer } from '../../train/trainer.ts';
 import { generate } from '../../sampling/generate.ts';
+import { type MessageParams, codesOf } from '../../util/codes.ts';
 
 // ---- train on the user's own text -----------------------------------------------------
 
 /** Text that cannot be trained on: empty, binary, not UTF-8, or too short. Nothing loaded is touched. */
 class TrainingInputError extends Error {
   override name = 'TrainingInputError';
+  constructor(message: string, readonly code: TrainingInputErrorCode, readonly params: MessageParams = {}) {
+    super(message);
+  }
 }
+
+/** Empty text; one distinct character (`character`); too short for one window (`characters`, `tokens`, `needed`, `blockSize`). */
+export type TrainingInputErrorCode = 'empty-text' | 'one-character' | 'too-short';
+export const TRAINING_INPUT_ERROR_CODES = codesOf<TrainingInputErrorCode>({ 'empty-text': 0, 'one-character': 0, 'too-short': 0 });
 
 /** Larger texts are cut: BPE fitting and tokenizing stay within a few seconds. */
 const MAX_CHARACTERS = 2_000_000;
@@ -26,7 +34,7 @@ async function readTrainingText(source: TrainParams['source']): Promise<{ text: 
   } else {
     text = source.text;
   }
-  if (text.trim().length === 0) throw new TrainingInputError('The text is empty: paste some text or choose a text file.');
+  if (text.trim().length === 0) throw new TrainingInputError('The text is empty: paste some text or choose a text file.', 'empty-text');
   if (text.length > MAX_CHARACTERS) return { text: text.slice(0, MAX_CHARACTERS), truncatedFrom: text.length };
   return { text, truncatedFrom: null };
 }
@@ -46,6 +54,8 @@ function checkVocabulary(tokenizer: Tokenizer, text: string): void {
   throw new TrainingInputError(
     `The text has only one distinct character (${shown}), so there is nothing to learn: with a single possible next ` +
       'character every guess is right. Use a text with at least two different characters (or the BPE tokenizer, whose 256 byte tokens always give a choice).',
+    'one-character',
+    { character: only === '\n' ? '↵' : only.trim() === '' ? '␣' : JSON.stringify(only) },
   );
 }
 
@@ -80,6 +90,8 @@ export async function train(params: TrainParams, job: JobContext<EventOf<'train'
     throw new TrainingInputError(
       `The text is too short: ${text.length} characters make ${trainIds.length} tokens, and one training window needs ` +
         `${blockSize + 1} (a context of ${blockSize} tokens plus the next one). Add more text — a few thousand characters at least.`,
+      'too-short',
+      { characters: text.length, tokens: trainIds.length, needed: blockSize + 1, blockSize },
     );
   }
 

@@ -23,7 +23,7 @@ import { HeadLinesView } from './HeadLinesView.tsx';
 import { GridView } from './GridView.tsx';
 import { MasksView } from './MasksView.tsx';
 import { LongInputs } from './LongInputs.tsx';
-import { noticeText } from './noticeText.ts';
+import { noticeText } from '../noticeText.ts';
 import { formatNumber } from '../format.ts';
 
 /** The schema's largest step. */
@@ -215,6 +215,12 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
                   set('head', h);
                   set('attentionView', 'heatmap');
                 }}
+                modelKey={model?.name ?? ''}
+                seed={state.seed}
+                prompt={state.prompt}
+                maxNewTokens={state.maxNewTokens}
+                ablateText={state.ablate}
+                onAblateText={(text) => set('ablate', text)}
               />
             )}
             {config && state.attentionView === 'masks' && (

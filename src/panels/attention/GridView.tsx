@@ -1,7 +1,9 @@
 // Every head of every layer at this step (BertViz's model view), each with a
 // few words on where its weight mostly goes; a click opens the head. The
 // thumbnails are averaged in the worker: GPT-2's 144 heads at 1,024 tokens are
-// 151 million weights, of which the page receives 144 × 110².
+// 151 million weights, of which the page receives 144 × 110². Induction and
+// previous-token heads are marked, switched-off heads faded; the scores and
+// the switches sit below (HeadsLab).
 
 import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +14,9 @@ import { type StepView, describeHabit } from './frames.ts';
 import { useChart } from '../ChartView.tsx';
 import { useEngineCall } from '../useEngineCall.ts';
 import { formatNumber } from '../format.ts';
+import { type HeadRef, formatHeadList, sameHead } from '../../model/ablation.ts';
+import { headBadges, heldHeads } from './headMarks.ts';
+import { HeadsLab, useHeadScores } from './HeadsLab.tsx';
 
 /** Cells per thumbnail side: one pixel each in a thumbnail of the grid (a longer window is averaged into them). */
 export const THUMB_CELLS = 110;
@@ -25,6 +30,15 @@ export function GridView(props: {
   layer: number;
   head: number;
   onOpen: (layer: number, head: number) => void;
+  /** The loaded model's name: the head scores are its own. */
+  modelKey: string;
+  /** Seeds the random tokens the heads are scored on. */
+  seed: number;
+  prompt: string;
+  maxNewTokens: number;
+  /** Heads switched off as the link writes them ("1.2,3.0"), and how to change them. */
+  ablateText: string;
+  onAblateText: (text: string) => void;
 }) {
   const { view, nLayer, nHead, layer, head, sequence } = props;
   const { t, i18n } = useTranslation('attention');
@@ -37,14 +51,29 @@ export function GridView(props: {
   const kept = useRef<{ sequence: number; result: GridResult } | null>(null);
   if (fresh) kept.current = { sequence, result: fresh };
   const result = kept.current?.sequence === sequence ? kept.current.result : null;
+  const scores = useHeadScores(props.client, props.modelKey, props.seed);
+  const scored = scores.run?.result ?? null;
+  const ablate = useMemo(() => heldHeads(props.ablateText, nLayer, nHead), [props.ablateText, nLayer, nHead]);
+  const onAblate = (heads: HeadRef[]) => props.onAblateText(formatHeadList(heads));
   const data = useMemo<GridData | null>(
     () =>
       result && {
         size: result.thumbSize,
-        heads: result.heads.map((h) => ({ layer: h.layer, head: h.head, values: h.values, masked: h.masked, caption: describeHabit(h.habit) })),
+        heads: result.heads.map((h) => {
+          const score = scored?.heads.find((s) => sameHead(s, h));
+          return {
+            layer: h.layer,
+            head: h.head,
+            values: h.values,
+            masked: h.masked,
+            caption: describeHabit(h.habit),
+            badges: score ? headBadges(score) : [],
+            off: ablate.some((a) => sameHead(a, h)),
+          };
+        }),
         selected: { layer, head },
       },
-    [result, layer, head, lang], // the captions are words of the locale in force
+    [result, layer, head, lang, scored, ablate], // the captions are words of the locale in force
   );
   const open = useRef(props.onOpen);
   open.current = props.onOpen;
@@ -59,6 +88,7 @@ export function GridView(props: {
       {call.status === 'error' && <p className="alert error">{call.message}</p>}
       {!result && call.status === 'running' && <p className="muted">{t('grid.reading')}</p>}
       <div className="chart" ref={ref} />
+      <HeadsLab client={props.client} scores={scores.run} ablate={ablate} onAblate={onAblate} prompt={props.prompt} maxNewTokens={props.maxNewTokens} />
     </figure>
   );
 }

@@ -10,6 +10,7 @@ import type { ByteFallback, SequenceResult, StepResult } from '../../engine/atte
 import type { SamplingSettings } from '../../sampling/settings.ts';
 import type { Notice } from '../../sampling/notices.ts';
 import type { SequenceData } from './frames.ts';
+import { errorText } from '../errorText.ts';
 
 export interface LiveSequence extends SequenceData {
   id: number;
@@ -120,7 +121,7 @@ export function useSequence(req: SequenceRequest): SequenceState {
           received.current = r.steps.length;
           setState({ seq, busy: null, progress: null, error: null });
         },
-        (e: Error) => alive && setState({ ...empty, error: { name: e.name, message: e.message } }),
+        (e: Error) => alive && setState({ ...empty, error: { name: e.name, message: errorText(e) } }),
       );
     }, seqRef.current ? DEBOUNCE_MS : 0);
     return () => {
@@ -167,7 +168,7 @@ export function useSequence(req: SequenceRequest): SequenceState {
           setState(empty);
           setReopen((n) => n + 1);
         } else {
-          setState((s) => ({ ...s, busy: null, error: { name: e.name, message: e.message } }));
+          setState((s) => ({ ...s, busy: null, error: { name: e.name, message: errorText(e) } }));
         }
       },
     );

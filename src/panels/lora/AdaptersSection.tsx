@@ -12,6 +12,7 @@ import { formatValue } from '../../charts/lora/heatmap.ts';
 import { saveFile } from './download.ts';
 import { formatFixed, formatNumber } from '../format.ts';
 import { SavedAdapters, keepAdapter } from '../models/SavedAdapters.tsx';
+import { errorText } from '../errorText.ts';
 
 export function AdaptersSection(props: {
   client: EngineClient;
@@ -44,7 +45,7 @@ export function AdaptersSection(props: {
       keptSteps.current.set(a.id, a.steps);
       keepAdapter(client, a.id, t('adapters.keptName', { name: a.name, count: a.steps }), state.model)
         .then(() => setKeepProblem(null))
-        .catch((e: Error) => setKeepProblem(t('adapters.keepProblem', { name: a.name, error: e.message })));
+        .catch((e: Error) => setKeepProblem(t('adapters.keepProblem', { name: a.name, error: errorText(e) })));
     }
   }, [client, status, state.model, t]);
 
@@ -55,7 +56,7 @@ export function AdaptersSection(props: {
     try {
       return await work();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       return null;
     } finally {
       setPending(false);
@@ -234,7 +235,7 @@ function ImportFiles(props: { client: EngineClient; state: PlaygroundState; disa
       setResult(r);
       onImported(r);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     } finally {
       setPending(false);
     }

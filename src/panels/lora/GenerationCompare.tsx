@@ -8,6 +8,7 @@ import type { AdapterSummary, GenerationPair } from '../../engine/loraProtocol.t
 import type { PlaygroundState } from '../../state/schema.ts';
 import { WithNewlineMarks } from '../TokenText.tsx';
 import { formatNumber } from '../format.ts';
+import { errorText } from '../errorText.ts';
 
 export function GenerationCompare(props: { client: EngineClient; state: PlaygroundState; adapter: AdapterSummary | null; blocked: boolean }) {
   const { client, state, adapter, blocked } = props;
@@ -36,7 +37,7 @@ export function GenerationCompare(props: { client: EngineClient; state: Playgrou
         }).result,
       );
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     } finally {
       setPending(false);
     }

@@ -16,6 +16,7 @@ import { ChartView } from '../ChartView.tsx';
 import { formatNumber } from '../format.ts';
 import { t } from '../../i18n/index.ts';
 import { missingModuleText } from './workerText.ts';
+import { errorText } from '../errorText.ts';
 
 const createPicture = (el: HTMLElement) => createLowRankPicture(el);
 const createSpectra = (el: HTMLElement) => createSingularValueChart(el, { title: t('lora:inspect.spectraTitle'), height: 230 });
@@ -47,7 +48,7 @@ export function InspectSection(props: {
     client
       .call('loraInspect', { id: adapter.id, layer, module })
       .result.then((r) => alive && setInspection(r))
-      .catch((e: Error) => alive && setError(e.message));
+      .catch((e: Error) => alive && setError(errorText(e)));
     return () => {
       alive = false;
     };

@@ -5,7 +5,7 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LoraStatus, LoraTextSource } from '../../engine/loraProtocol.ts';
+import type { DefaultNewText, LoraStatus, LoraTextSource } from '../../engine/loraProtocol.ts';
 import type { PanelProps } from '../panelProps.ts';
 import { Panel } from '../Panel.tsx';
 import { AdaptersSection } from './AdaptersSection.tsx';
@@ -18,12 +18,14 @@ import { SettingsSection } from './SettingsSection.tsx';
 import { TextSource } from './TextSource.tsx';
 import { TrainSection } from './TrainSection.tsx';
 import { loraConfigProblem } from './settings.ts';
+import { modelBaseUrl } from '../useEngine.ts';
 
 export function LoraPanel({ client, state, set, model }: PanelProps) {
   const { t } = useTranslation('lora');
   const [status, setStatus] = useState<LoraStatus | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [source, setSource] = useState<LoraTextSource>({ kind: 'default' });
+  const [defaultText, setDefaultText] = useState<DefaultNewText | null>(null);
   /** The long job running in the worker, if any: the other buttons wait for it. */
   const [running, setRunning] = useState<'train' | 'compare' | null>(null);
 
@@ -32,12 +34,18 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
     setStatus(null);
     setSelectedId(null);
     setRunning(null);
+    setDefaultText(null);
     if (!client || !model) return;
     let alive = true;
     client
       .call('loraStatus', {})
       .result.then((s) => alive && setStatus(s))
       .catch(() => alive && setStatus(null));
+    // The model's default new text: its folder's new-text.txt, or the explanations.
+    client
+      .call('loraDefaultText', { modelBaseUrl: modelBaseUrl(model.ref) })
+      .result.then((d) => alive && setDefaultText(d))
+      .catch(() => alive && setDefaultText(null));
     return () => {
       alive = false;
     };
@@ -61,7 +69,7 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
       ) : (
         <div className="lora" data-testid="lora-ready">
           <SettingsSection state={state} set={set} model={model} disabled={running !== null} />
-          <TextSource value={source} onChange={setSource} disabled={running !== null} />
+          <TextSource value={source} onChange={setSource} disabled={running !== null} defaultText={defaultText} modelRef={model.ref} />
           <TrainSection
             client={client} state={state} source={source} selected={selected} blocked={running === 'compare'}
             configProblem={loraConfigProblem(state, model.config)}

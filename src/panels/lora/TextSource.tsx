@@ -1,29 +1,57 @@
-// Which new text the adapter learns: the playground's own explanations (modern
-// prose the Shakespeare model never saw), pasted text, or a file.
+// Which new text the adapter learns: the model's default (its folder's
+// new-text.txt when it ships one, as the Tang poetry model ships Song ci; else
+// the playground's own explanations, modern prose the Shakespeare model never
+// saw), pasted text, or a file. The engine says which default it is
+// (loraDefaultText), so the text shown is the text a run trains on.
 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LoraTextSource } from '../../engine/loraProtocol.ts';
-import { explanationsAsText } from '../../lessons/explanations.ts';
+import type { DefaultNewText, LoraTextSource } from '../../engine/loraProtocol.ts';
 import { formatBytes, formatNumber } from '../format.ts';
 
-/** The English explanations in every locale: the prose the Shakespeare model has never seen. */
-const DEFAULT_TEXT = explanationsAsText();
+/** Embedded models whose folder text has its own sentences in the locales, by folder name. */
+const DESCRIBED = {
+  tang: { label: 'source.byModel.tang.label', about: 'source.byModel.tang.about' },
+} as const;
 
-export function TextSource(props: { value: LoraTextSource; onChange: (s: LoraTextSource) => void; disabled: boolean }) {
-  const { value, onChange, disabled } = props;
+export function TextSource(props: {
+  value: LoraTextSource;
+  onChange: (s: LoraTextSource) => void;
+  disabled: boolean;
+  /** The model's default new text; null until the engine has said. */
+  defaultText: DefaultNewText | null;
+  /** The link's model value (an embedded model's folder name). */
+  modelRef: string;
+}) {
+  const { value, onChange, disabled, defaultText, modelRef } = props;
   const { t } = useTranslation('lora');
   const [pasted, setPasted] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const kind = value.kind;
+  const described = defaultText?.source === 'folder' && Object.hasOwn(DESCRIBED, modelRef) ? DESCRIBED[modelRef as keyof typeof DESCRIBED] : null;
+  const count = formatNumber(defaultText ? [...defaultText.text].length : 0);
+  const defaultLabel = !defaultText
+    ? t('source.reading')
+    : defaultText.source === 'explanations'
+      ? t('source.default', { count })
+      : described
+        ? t(described.label, { count })
+        : t('source.folder', { count });
 
   return (
     <fieldset className="lora-source" disabled={disabled}>
       <legend className="field-label">{t('source.legend')}</legend>
       <label className="lora-choice">
         <input type="radio" name="lora-source" checked={kind === 'default'} data-testid="lora-source-default" onChange={() => onChange({ kind: 'default' })} />{' '}
-        {t('source.default', { count: formatNumber(DEFAULT_TEXT.length) })}
+        <span data-testid="lora-source-default-label" data-source={defaultText?.source ?? 'reading'}>
+          {defaultLabel}
+        </span>
       </label>
+      {described && (
+        <p className="muted small lora-source-about" data-testid="lora-source-about">
+          {t(described.about)}
+        </p>
+      )}
       <label className="lora-choice">
         <input type="radio" name="lora-source" checked={kind === 'text'} onChange={() => onChange({ kind: 'text', text: pasted })} /> {t('source.pasted')}
       </label>
@@ -53,10 +81,10 @@ export function TextSource(props: { value: LoraTextSource; onChange: (s: LoraTex
         />
         {file && <span className="muted small"> {formatBytes(file.size)}</span>}
       </label>
-      {kind === 'default' && (
+      {kind === 'default' && defaultText && (
         <details className="lora-default-text">
-          <summary className="small">{t('source.readDefault')}</summary>
-          <pre tabIndex={0}>{DEFAULT_TEXT}</pre>
+          <summary className="small">{defaultText.source === 'explanations' ? t('source.readDefault') : t('source.readFolder')}</summary>
+          <pre tabIndex={0} data-testid="lora-default-text">{defaultText.text}</pre>
         </details>
       )}
     </fieldset>

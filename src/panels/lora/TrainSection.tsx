@@ -18,6 +18,7 @@ import { type StepLoss, lossChange, trainingCurves } from './curves.ts';
 import { loraConfigFromState } from './settings.ts';
 import { paceNote } from './pace.ts';
 import { originalText, statusText, stoppedText, worsenedText } from './workerText.ts';
+import { errorText } from '../errorText.ts';
 
 interface Run {
   message: string;
@@ -250,7 +251,7 @@ function Worsened(props: {
         setRestoredFor(worsened);
         props.onRestored(r.status);
       })
-      .catch((e: Error) => setError(e.message))
+      .catch((e: Error) => setError(errorText(e)))
       .finally(() => setBusy(false));
   };
   return (

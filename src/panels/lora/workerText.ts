@@ -8,6 +8,7 @@
 import type { ComparisonRun, LoraDataSummary, LoraWorsened } from '../../engine/loraProtocol.ts';
 import { currentLocale, t } from '../../i18n/index.ts';
 import { formatFixed, formatNumber } from '../../i18n/format.ts';
+import { coded } from '../codedText.ts';
 
 const english = () => currentLocale() === 'en';
 
@@ -39,6 +40,9 @@ export function stoppedText(message: string): string {
   if (english()) return message;
   const exploded = /^Training exploded at step (\d+) \(loss ([\d.]+)\)/.exec(message);
   if (exploded) return t('lora:worker.exploded', { step: exploded[1], loss: exploded[2] });
+  // A DivergenceError's message (src/train/trainer.ts), passed on as the run's stoppedBy.
+  const diverged = /^Training diverged at step (\d+): loss (\S+), gradient norm (\S+)\. /.exec(message);
+  if (diverged) return coded('common:errors.DivergenceError.diverged', { step: Number(diverged[1]), loss: diverged[2], gradNorm: diverged[3] }) ?? message;
   return message;
 }
 

@@ -11,6 +11,7 @@ import { MODEL_FILE_NAMES } from '../../store/store.ts';
 import { changeStore } from './workStore.ts';
 import { holdOpenedFiles } from './openedFiles.ts';
 import { CachedModels, KeptModels } from './StoredModels.tsx';
+import { errorText } from '../errorText.ts';
 
 export function ModelsDialog(props: { current: string; onChoose: (ref: string) => void; onClose: () => void }) {
   const { current, onChoose, onClose } = props;
@@ -94,7 +95,7 @@ async function keepFiles(files: File[], onChoose: (ref: string) => void): Promis
     return null;
   } catch (e) {
     onChoose(`local:${holdOpenedFiles({ name, files: chosen })}`);
-    return translate('models:files.thisVisitOnly', { message: (e as Error).message });
+    return translate('models:files.thisVisitOnly', { message: errorText(e) });
   }
 }
 

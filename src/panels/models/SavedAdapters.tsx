@@ -10,6 +10,7 @@ import type { StoredEntry } from '../../store/store.ts';
 import { formatBytes } from '../format.ts';
 import { saveFile } from '../lora/download.ts';
 import { changeStore, describeEntry, useStoredEntries, workStore } from './workStore.ts';
+import { errorText } from '../errorText.ts';
 
 export function SavedAdapters(props: { client: EngineClient; model: string; probe: string; disabled: boolean; onImported: (r: ImportResult) => void }) {
   const { client, model, probe, disabled, onImported } = props;
@@ -19,7 +20,7 @@ export function SavedAdapters(props: { client: EngineClient; model: string; prob
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const act = (work: () => Promise<unknown>) => {
     setProblem(null);
-    work().catch((e: Error) => setProblem(e.message));
+    work().catch((e: Error) => setProblem(errorText(e)));
   };
   const load = (e: StoredEntry) =>
     act(async () => {

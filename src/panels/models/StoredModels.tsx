@@ -10,6 +10,7 @@ import { formatBytes } from '../format.ts';
 import { saveFile } from '../lora/download.ts';
 import { useCachedFolders } from './catalog.ts';
 import { changeStore, describeEntry, useStoredEntries, workStore } from './workStore.ts';
+import { errorText } from '../errorText.ts';
 
 export function KeptModels(props: { current: string; onChoose: (ref: string) => void }) {
   const { current, onChoose } = props;
@@ -18,7 +19,7 @@ export function KeptModels(props: { current: string; onChoose: (ref: string) => 
   const [problem, setProblem] = useState<string | null>(null);
   const act = (work: () => Promise<unknown>) => {
     setProblem(null);
-    work().catch((e: Error) => setProblem(e.message));
+    work().catch((e: Error) => setProblem(errorText(e)));
   };
   return (
     <section aria-labelledby="kept-models-title">
@@ -121,7 +122,7 @@ export function CachedModels({ current }: { current: string }) {
           <li key={f.baseUrl} data-testid="cached-model" data-url={f.baseUrl}>
             <strong>{describeModelRef({ kind: 'url', url: f.baseUrl })}</strong> <span className="muted small">{formatBytes(f.sizeBytes)} · {f.baseUrl}</span>
             <span className="buttons">
-              <button type="button" data-testid="cached-remove" onClick={() => remove(f.baseUrl).catch((e: Error) => setProblem(e.message))}>
+              <button type="button" data-testid="cached-remove" onClick={() => remove(f.baseUrl).catch((e: Error) => setProblem(errorText(e)))}>
                 {t('cached.remove')}
               </button>
             </span>

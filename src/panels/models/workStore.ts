@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { currentTag, t } from '../../i18n/index.ts';
 import { type DamagedEntry, type StoredEntry, type StoredKind, StoreError, WorkStore } from '../../store/store.ts';
+import { errorText } from '../errorText.ts';
 
 let opened: Promise<WorkStore> | null = null;
 const listeners = new Set<() => void>();
@@ -46,7 +47,7 @@ export function useStoredEntries(kind: StoredKind): StoredList {
     workStore()
       .then((s) => s.list(kind))
       .then((r) => alive && setList({ ...r, error: null, loaded: true }))
-      .catch((e: Error) => alive && setList({ entries: [], damaged: [], error: e instanceof StoreError ? e.message : t('models:kept.unreadable', { message: e.message }), loaded: true }));
+      .catch((e: Error) => alive && setList({ entries: [], damaged: [], error: e instanceof StoreError ? errorText(e) : t('models:kept.unreadable', { message: errorText(e) }), loaded: true }));
     return () => {
       alive = false;
     };

@@ -50,8 +50,12 @@ function isOff(p: { hfName: string; value: number }): boolean {
     case 'no_repeat_ngram_size':
     case 'frequency_penalty':
     case 'presence_penalty':
+    case 'epsilon_cutoff':
+    case 'eta_cutoff':
+    case 'diversity_penalty':
       return p.value === 0;
     case 'top_p':
+    case 'typical_p':
     case 'repetition_penalty':
       return p.value === 1;
     default:
@@ -63,7 +67,14 @@ export function Controls({ state, set }: { state: PlaygroundState; set: Set }) {
   const { t } = useTranslation('sampling');
   const off = t('controls.off');
   const sampling = state.strategy === 'sample';
-  const beam = state.strategy === 'beam';
+  const contrastive = state.strategy === 'contrastive';
+  const diverse = state.strategy === 'diverse-beam';
+  const beam = state.strategy === 'beam' || diverse;
+  const choose = (s: PlaygroundState['strategy']) => {
+    set('strategy', s);
+    // Contrastive search weighs top_k candidates; with fewer than 2 it would be greedy decoding (HF's blog uses 4).
+    if (s === 'contrastive' && state.topK < 2) set('topK', 4);
+  };
   return (
     <div className="sampling-controls">
       <div className="segmented" role="radiogroup" aria-label={t('strategy.label')}>
@@ -75,7 +86,7 @@ export function Controls({ state, set }: { state: PlaygroundState; set: Set }) {
             aria-checked={state.strategy === s}
             data-testid={`strategy-${s}`}
             className={state.strategy === s ? 'active' : ''}
-            onClick={() => set('strategy', s)}
+            onClick={() => choose(s)}
           >
             {t(`strategy.${s}`)}
           </button>
@@ -83,14 +94,34 @@ export function Controls({ state, set }: { state: PlaygroundState; set: Set }) {
       </div>
       <div className="slider-grid">
         <Slider label={t('controls.temperature')} hfName="temperature" value={state.temperature} min={0} max={2} step={0.05} onChange={(v) => set('temperature', v)} inactive={!sampling} format={(v) => (v === 0 ? t('controls.greedyTemperature', { value: formatNumber(0) }) : formatFixed(v, 2))} />
-        <Slider label={t('controls.topK')} hfName="top_k" value={state.topK} min={0} max={100} step={1} off={off} onChange={(v) => set('topK', v)} inactive={!sampling} />
+        <Slider label={t('controls.topK')} hfName="top_k" value={state.topK} min={0} max={100} step={1} off={off} onChange={(v) => set('topK', v)} inactive={!sampling && !contrastive} />
         <Slider label={t('controls.topP')} hfName="top_p" value={state.topP} min={0} max={1} step={0.01} off={off} onChange={(v) => set('topP', v)} inactive={!sampling} />
         <Slider label={t('controls.minP')} hfName="min_p" value={state.minP} min={0} max={0.5} step={0.01} off={off} onChange={(v) => set('minP', v)} inactive={!sampling} />
+        <Slider label={t('controls.typicalP')} hfName="typical_p" value={state.typicalP} min={0.05} max={1} step={0.01} off={off} onChange={(v) => set('typicalP', v)} inactive={!sampling} />
+        <Slider label={t('controls.epsilonCutoff')} hfName="epsilon_cutoff" value={state.epsilonCutoff} min={0} max={0.01} step={0.0001} off={off} onChange={(v) => set('epsilonCutoff', v)} inactive={!sampling} />
+        <Slider label={t('controls.etaCutoff')} hfName="eta_cutoff" value={state.etaCutoff} min={0} max={0.01} step={0.0001} off={off} onChange={(v) => set('etaCutoff', v)} inactive={!sampling} />
         <Slider label={t('controls.repetitionPenalty')} hfName="repetition_penalty" value={state.repetitionPenalty} min={1} max={2} step={0.05} off={off} onChange={(v) => set('repetitionPenalty', v)} />
         <Slider label={t('controls.noRepeatNgram')} hfName="no_repeat_ngram_size" value={state.noRepeatNgram} min={0} max={6} step={1} off={off} onChange={(v) => set('noRepeatNgram', v)} />
         <Slider label={t('controls.frequencyPenalty')} hfName="frequency_penalty" value={state.frequencyPenalty} min={0} max={2} step={0.1} off={off} onChange={(v) => set('frequencyPenalty', v)} inactive={beam} />
         <Slider label={t('controls.presencePenalty')} hfName="presence_penalty" value={state.presencePenalty} min={0} max={2} step={0.1} off={off} onChange={(v) => set('presencePenalty', v)} inactive={beam} />
       </div>
+      {contrastive && (
+        <>
+          <div className="slider-grid beam-controls">
+            <Slider label={t('controls.penaltyAlpha')} hfName="penalty_alpha" value={state.penaltyAlpha} min={0} max={1} step={0.05} onChange={(v) => set('penaltyAlpha', v)} />
+          </div>
+          <p className="hint">{t('controls.contrastiveHint')}</p>
+        </>
+      )}
+      {diverse && (
+        <>
+          <div className="slider-grid beam-controls">
+            <Slider label={t('controls.numBeamGroups')} hfName="num_beam_groups" value={state.numBeamGroups} min={1} max={8} step={1} onChange={(v) => set('numBeamGroups', v)} />
+            <Slider label={t('controls.diversityPenalty')} hfName="diversity_penalty" value={state.diversityPenalty} min={0} max={5} step={0.1} off={off} onChange={(v) => set('diversityPenalty', v)} />
+          </div>
+          <p className="hint">{t('controls.diverseHint')}</p>
+        </>
+      )}
       {beam && (
         <div className="slider-grid beam-controls">
           <Slider label={t('controls.numBeams')} hfName="num_beams" value={state.numBeams} min={1} max={8} step={1} onChange={(v) => set('numBeams', v)} />

@@ -24,9 +24,12 @@ import { distributionView } from './distribution.ts';
 import { GeneratedText } from './GeneratedText.tsx';
 import { BeamView } from './BeamView.tsx';
 import { SweepView } from './SweepView.tsx';
+import { PostFilterView } from './PostFilterView.tsx';
 import { beamSettingsFrom, presetSettings, samplingSettingsFrom } from '../../state/samplingSettings.ts';
-import { formatFixed, formatNumber } from '../format.ts';
-import { compareLabel, noticeText, settingsSummary } from './words.ts';
+import { formatFixed, formatNumber, formatPercent } from '../format.ts';
+import { compareLabel, settingsSummary } from './words.ts';
+import { noticeText } from '../noticeText.ts';
+import { errorText } from '../errorText.ts';
 
 /** One decoded continuation, whichever way it was produced. */
 interface Outcome {
@@ -71,7 +74,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
       client
         .call('promptLogits', { slot: 'active', prompt: state.prompt })
         .result.then((r) => live && (setPrompt(r), setPromptError(null)))
-        .catch((e: Error) => live && (setPrompt(null), setPromptError(e.message)));
+        .catch((e: Error) => live && (setPrompt(null), setPromptError(errorText(e))));
     }, 250);
     return () => {
       live = false;
@@ -84,7 +87,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
     try {
       return { ...checkSettings(settings, model?.config.vocabSize ?? 1), error: null };
     } catch (e) {
-      if (e instanceof SettingsError) return { settings, notices: [], error: e.message };
+      if (e instanceof SettingsError) return { settings, notices: [], error: errorText(e) };
       throw e;
     }
   }, [settings, model?.config.vocabSize]);
@@ -97,7 +100,16 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
   const decodeInto = (s: SamplingSettings, source: Outcome['source'], job: EngineJob<Outcome>) => {
     const initial: Outcome = { source, promptTokens: [], tokens: [], report: null, beam: null, notices: [] };
     if (s.num_beams > 1) {
-      const beamSettings = { ...beamSettingsFrom(state), num_beams: s.num_beams, no_repeat_ngram_size: s.no_repeat_ngram_size, repetition_penalty: s.repetition_penalty, length_penalty: s.length_penalty, early_stopping: s.early_stopping };
+      const beamSettings = {
+        ...beamSettingsFrom(state),
+        num_beams: s.num_beams,
+        no_repeat_ngram_size: s.no_repeat_ngram_size,
+        repetition_penalty: s.repetition_penalty,
+        length_penalty: s.length_penalty,
+        early_stopping: s.early_stopping,
+        num_beam_groups: s.num_beam_groups,
+        diversity_penalty: s.diversity_penalty,
+      };
       job.start('beam', { slot: 'active', prompt: state.prompt, settings: beamSettings, eosText: state.eosText }, initial, {
         result: (o, r) => ({ ...o, promptTokens: r.promptTokens, tokens: r.bestTokens, report: r.report, beam: r, notices: r.notices }),
       });
@@ -232,6 +244,7 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
             ) : null,
           )}
         </div>
+        {main?.report && <p className="hint">{t('measures.copyingHint')}</p>}
         {repeatChart && (
           <>
             <h4>{t('repeat.heading')}</h4>
@@ -245,6 +258,19 @@ export function SamplingPanel({ client, state, set, model }: PanelProps) {
           </>
         )}
         {main?.beam && <BeamView result={main.beam} vocab={vocab} lengthPenalty={state.lengthPenalty} />}
+      </section>
+
+      <section className="subsection">
+        <h3>{t('postFilter.heading')}</h3>
+        <PostFilterView
+          client={client}
+          ready={ready}
+          prompt={state.prompt}
+          generated={main && main.status !== 'running' && main.tokens.length > 0 ? main.tokens.map((tok) => tok.id) : null}
+          settings={main && 'settings' in main.source ? main.source.settings : checked.settings}
+          maxNewTokens={state.maxNewTokens}
+          seed={state.seed}
+        />
       </section>
 
       <section className="subsection">
@@ -278,6 +304,14 @@ function Measures({ report, testId }: { report: NonNullable<Outcome['report']>; 
       <div>
         <dt>{t('measures.longestLoop')}</dt>
         <dd>{t('measures.tokens', { count: report.longestLoop })}</dd>
+      </div>
+      <div title={t('measures.copyingHint')} data-testid={`${testId}-from-input`} data-value={report.copying.fromInput}>
+        <dt>{t('measures.fromInput')}</dt>
+        <dd>{formatPercent(report.copying.fromInput)}</dd>
+      </div>
+      <div title={t('measures.copyingHint')} data-testid={`${testId}-from-self`} data-value={report.copying.fromSelf}>
+        <dt>{t('measures.fromSelf')}</dt>
+        <dd>{formatPercent(report.copying.fromSelf)}</dd>
       </div>
     </dl>
   );

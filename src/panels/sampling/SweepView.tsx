@@ -15,6 +15,8 @@ import { formatFixed, formatNumber } from '../format.ts';
 import { SWEEP_LABELS, sweepLabel } from './words.ts';
 
 const TEMPERATURES = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5];
+/** num_beams of the beam-width sweep (sampling/sweep.ts BEAM_WIDTHS; that module brings the decoders, so not imported here). */
+const BEAM_WIDTHS = [1, 2, 4, 8, 16];
 const NEW_TOKENS = 48;
 
 export function SweepView({ client, model, prompt, seed, ready }: { client: EngineClient | null; model: string; prompt: string; seed: number; ready: boolean }) {
@@ -32,7 +34,7 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
   const start = () => {
     if (running) return;
     const prompts = prompt && !sweepPrompts.includes(prompt) ? [prompt, ...sweepPrompts.slice(0, 5)] : [...sweepPrompts];
-    job.start('sweep', { slot: 'active', prompts, maxNewTokens: NEW_TOKENS, seed, temperatures: TEMPERATURES }, { progress: { done: 0, total: 1 }, result }, {
+    job.start('sweep', { slot: 'active', prompts, maxNewTokens: NEW_TOKENS, seed, temperatures: TEMPERATURES, beamWidths: BEAM_WIDTHS }, { progress: { done: 0, total: 1 }, result }, {
       event: (r, e) => ({ ...r, progress: { done: e.done, total: e.total } }),
       result: (r, next) => ({ ...r, result: next }),
     });
@@ -40,6 +42,10 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
 
   const bars: Bar[] = useMemo(
     () => (result?.rows ?? []).map((r) => ({ id: r.label, label: sweepLabel(r.label), value: r.seqRep4, reference: PUBLISHED_SEQ_REP_4[r.label] })),
+    [result, locale],
+  );
+  const widthBars: Bar[] = useMemo(
+    () => (result?.beamWidths ?? []).map((r) => ({ id: `beams-${r.numBeams}`, label: formatNumber(r.numBeams), value: r.seqRep4 })),
     [result, locale],
   );
   const tempData = useMemo(
@@ -56,13 +62,13 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
         {running && progress && (
           <>
             <progress max={progress.total} value={progress.done} aria-label={t('sweep.progress')} />
-            <button type="button" onClick={job.stop}>
+            <button type="button" data-testid="sweep-stop" onClick={job.stop}>
               {t('sweep.stop')}
             </button>
           </>
         )}
         <span className="hint">
-          {t('sweep.plan', { prompts: sweepPrompts.length, strategies: SWEEP_LABELS.length, temperatures: TEMPERATURES.length, tokens: NEW_TOKENS, seed })}
+          {t('sweep.plan', { prompts: sweepPrompts.length, strategies: SWEEP_LABELS.length, temperatures: TEMPERATURES.length, widths: BEAM_WIDTHS.length, tokens: NEW_TOKENS, seed })}
         </span>
       </div>
       {error && <div className="alert error" role="alert">{error}</div>}
@@ -105,6 +111,36 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
             data={tempData}
             data-testid="sweep-temperature"
           />
+          {(result.beamWidths?.length ?? 0) > 0 && (
+            <>
+              <h4>{t('sweep.widthsHeading')}</h4>
+              <ChartView
+                create={(el) => createBarChart(el, { title: t('sweep.widthsTitle'), yLabel: t('measures.seqRep4'), yMax: 1, height: 180 })}
+                recreate={[locale]}
+                data={widthBars}
+                data-testid="sweep-widths"
+              />
+              <table className="measures" data-testid="sweep-widths-table">
+                <thead>
+                  <tr>
+                    <th>{t('sweep.widthsLabel')}</th>
+                    <th>{t('measures.seqRep4')}</th>
+                    <th>{t('sweep.meanLogProb')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.beamWidths.map((r) => (
+                    <tr key={r.numBeams} data-beams={r.numBeams}>
+                      <td>{formatNumber(r.numBeams)}</td>
+                      <td>{formatFixed(r.seqRep4, 3)}</td>
+                      <td>{formatFixed(r.meanLogProb, 3)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="hint">{t('sweep.widthsHint')}</p>
+            </>
+          )}
           <p className="hint">
             {t('sweep.measured', { seconds: formatFixed(result.seconds, 1) })}
             {result.stopped ? t('sweep.stoppedEarly') : ''}

@@ -36,7 +36,7 @@ export const loraMerge: Handler<'loraMerge'> = async ({ id, merge, probe }): Pro
   if (merge) {
     if (h.adapter.merged) throw new LoraError(`${h.name} is already merged.`);
     store.notMerged('merging another');
-    const ids = probeIds(loaded, probe);
+    const ids = probeIds(loaded, store, probe);
     const base = store.withAttached(null, () => model.logitsAt(ids));
     store.attach(h);
     const before = model.logitsAt(ids);

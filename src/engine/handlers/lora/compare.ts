@@ -29,7 +29,7 @@ export const loraCompare: Handler<'loraCompare'> = async (params, job): Promise<
     const data = await prepareData(loaded, store, params.source, params.modelBaseUrl);
     job.emit({ type: 'prepared', data: data.summary });
     const model = (copy = GPT.fromWeights(loaded.model.config, await loaded.model.weights()));
-    const ids = probeIds(loaded, '');
+    const ids = probeIds(loaded, store, '');
     const base = model.logitsAt(ids);
     const run = async (method: ComparisonRun['method'], learningRate: number, target: Parameters<typeof adapt>[3]): Promise<ComparisonRun> => {
       job.emit({ type: 'status', message: `Training with ${method}…` });

@@ -19,7 +19,7 @@ export const loraGenerate: Handler<'loraGenerate'> = async (params): Promise<Gen
   if (h.adapter.merged) throw new LoraError(`${h.name} is merged into the weights; unmerge it to compare it on and off.`);
   store.notMerged('comparing');
   const prompt = loaded.tokenizer.encode(params.prompt);
-  if (prompt.length === 0) throw new InputError('The prompt is empty: type at least one character in the prompt box.');
+  if (prompt.length === 0) throw new InputError('The prompt is empty: type at least one character in the prompt box.', 'empty-prompt');
   const greedy = params.temperature === 0;
   const settings = { ...DEFAULT_SAMPLING, do_sample: !greedy, temperature: params.temperature, top_k: params.topK, top_p: params.topP };
   const maxNewTokens = Math.max(1, Math.min(MAX_COMPARE_TOKENS, params.maxNewTokens));

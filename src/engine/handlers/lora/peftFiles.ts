@@ -35,7 +35,7 @@ export const loraImport: Handler<'loraImport'> = async ({ configText, weights, n
   store.add(h);
   // Does it match an adapter already held? Compare their logits on the probe.
   let sameAs: ImportResult['sameAs'] = null;
-  const ids = probeIds(loaded, probe);
+  const ids = probeIds(loaded, store, probe);
   for (const other of store.held) {
     if (other === h || other.adapter.merged || JSON.stringify(other.adapter.config) !== JSON.stringify(adapter.config)) continue;
     const theirs = store.withAttached(other, () => loaded.model.logitsAt(ids));

@@ -2,12 +2,17 @@
 // to the model (merge, unmerge, an import, a training run on a copy).
 
 import type { LoadedModel } from '../../runtime.ts';
+import type { AdapterStore } from '../../adapterStore.ts';
 import { explanationsAsText } from '../../../lessons/explanations.ts';
 
-/** The prompt's tokens (its last context-window's worth), or the default text's start when it gives none. */
-export function probeIds(loaded: LoadedModel, probe: string): number[] {
+/**
+ * The prompt's tokens (its last context-window's worth), or, when it gives
+ * none, the start of the model's default new text (the explanations until the
+ * panel has asked for the model's own).
+ */
+export function probeIds(loaded: LoadedModel, store: AdapterStore, probe: string): number[] {
   let ids = probe ? loaded.tokenizer.encode(probe) : [];
-  if (ids.length === 0) ids = loaded.tokenizer.encode(explanationsAsText().slice(0, 200));
+  if (ids.length === 0) ids = loaded.tokenizer.encode((store.defaultNewText?.text ?? explanationsAsText()).slice(0, 200));
   return ids.slice(-loaded.model.config.blockSize);
 }
 

@@ -1,5 +1,6 @@
-// The data of a LoRA run: the new text (tokenized and split for validation),
-// the embedded model's original-corpus sample for the forgetting curve, and
+// The data of a LoRA run: the new text (tokenized and split for validation;
+// the model's default from newText.ts unless the learner gives one), the
+// embedded model's original-corpus sample for the forgetting curve, and
 // the training settings that fit a run into a minute on wasm.
 
 import type { LoraDataSummary, LoraTextSource } from '../../loraProtocol.ts';
@@ -8,10 +9,10 @@ import type { AdapterStore } from '../../adapterStore.ts';
 import { type GPT, InputError } from '../../../model/gpt.ts';
 import { readTextFile } from '../../../io/userText.ts';
 import { type AdaptationData, type OriginalSample, validationLoss } from '../../../lora/experiment.ts';
-import { explanationsAsText } from '../../../lessons/explanations.ts';
 import { splitCorpus } from '../../../data/corpus.ts';
 import { decode } from '../../../sampling/sampler.ts';
 import { DEFAULT_SAMPLING } from '../../../sampling/settings.ts';
+import { defaultNewText, fetchFolderText } from './newText.ts';
 
 /**
  * The batch of a LoRA step, sized from the model so that a step stays near
@@ -51,17 +52,17 @@ export interface RunData {
 
 const blockSizeFor = (model: GPT) => shapeOf(model).blockSize;
 
-async function readNewText(source: LoraTextSource): Promise<string> {
-  if (source.kind === 'default') return explanationsAsText();
+async function readNewText(source: LoraTextSource, store: AdapterStore, baseUrl: string | null): Promise<string> {
+  if (source.kind === 'default') return (await defaultNewText(store, baseUrl)).text;
   let text = source.kind === 'text' ? source.text : '';
   if (source.kind === 'file') text = await readTextFile(source.file);
-  if (text.trim().length === 0) throw new InputError('The new text is empty: paste some text, choose a file, or use the default text.');
+  if (text.trim().length === 0) throw new InputError('The new text is empty: paste some text, choose a file, or use the default text.', 'new-text-empty');
   return text.slice(0, MAX_CHARACTERS);
 }
 
 /** Reads and splits the new text, and fetches (once per model) the original-corpus sample. */
 export async function prepareData(loaded: LoadedModel, store: AdapterStore, source: LoraTextSource, baseUrl: string | null): Promise<RunData> {
-  const text = await readNewText(source);
+  const text = await readNewText(source, store, baseUrl);
   const blockSize = blockSizeFor(loaded.model);
   const { train, val } = splitCorpus(text, 0.9);
   const trainIds = Int32Array.from(loaded.tokenizer.encode(train));
@@ -70,6 +71,8 @@ export async function prepareData(loaded: LoadedModel, store: AdapterStore, sour
     throw new InputError(
       `The new text is too short: ${text.length} characters make ${trainIds.length + newValIds.length} tokens, and its last tenth ` +
         `(held out for validation) needs at least ${blockSize + 1}. Add more text — a few thousand characters at least.`,
+      'new-text-too-short',
+      { characters: text.length, tokens: trainIds.length + newValIds.length, needed: blockSize + 1 },
     );
   }
   store.originalSample ??= await originalSample(loaded, store, baseUrl);
@@ -103,7 +106,7 @@ export async function prepareData(loaded: LoadedModel, store: AdapterStore, sour
  */
 async function originalSample(loaded: LoadedModel, store: AdapterStore, baseUrl: string | null): Promise<OriginalSample> {
   const blockSize = blockSizeFor(loaded.model);
-  const text = baseUrl ? await fetchSample(new URL('original-sample.txt', baseUrl).href) : null;
+  const text = await fetchFolderText(baseUrl, 'original-sample.txt');
   if (text) {
     const { train, val } = splitCorpus(text, 0.5);
     const trainIds = Int32Array.from(loaded.tokenizer.encode(train));
@@ -118,19 +121,6 @@ async function originalSample(loaded: LoadedModel, store: AdapterStore, baseUrl:
     }
   }
   return generatedSample(loaded, store, blockSize);
-}
-
-async function fetchSample(url: string): Promise<string | null> {
-  try {
-    const response = await fetch(url);
-    if (!response.ok) return null;
-    const text = await response.text();
-    // A preview or dev server answers a missing file with the app's index.html.
-    if (/^\s*<(!doctype|html)/i.test(text) || text.trim().length === 0) return null;
-    return text;
-  } catch {
-    return null;
-  }
 }
 
 async function generatedSample(loaded: LoadedModel, store: AdapterStore, blockSize: number): Promise<OriginalSample> {

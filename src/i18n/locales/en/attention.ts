@@ -38,11 +38,6 @@ export default {
     beamNote: 'Beam search keeps several candidate sequences at once; this panel steps through one sequence, so here it decodes greedily.',
   },
   notices: {
-    promptCut: 'The prompt has {{tokens}} tokens; only the last {{blockSize}} fit the context window, so the start was cut.',
-    windowSlid: 'The context window ({{blockSize}} tokens) filled up; it slid forward and the oldest tokens were dropped.',
-    windowFull: 'The context window ({{blockSize}} tokens) filled up; only the last {{blockSize}} tokens are read.',
-    ngramBanLifted: 'Every token was banned by no_repeat_ngram_size at some step; that step ignored the ban.',
-    topKClamped: 'top_k {{topK}} is larger than the vocabulary ({{vocab}}); it keeps every token.',
     fallbackLead: 'Not in the vocabulary as whole tokens:',
     listSeparator: ', ',
     fallbackBody:
@@ -127,6 +122,55 @@ export default {
       self: 'itself {{weight}}',
       first: 'first token {{weight}}',
       spread: 'spread out',
+    },
+  },
+  heads: {
+    heading: 'Heads that copy: induction and previous-token heads',
+    reading: 'Scoring every head on repeated random tokens…',
+    measuring: 'Switching each head off in turn to measure its copying: {{done}} of {{total}}…',
+    probe:
+      'Scored on {{samples}} sequences of {{length}} random tokens, each sequence repeated once (seed {{seed}}). An induction head looks from each token of the repeat to the token that followed the same token the first time, and so can copy it (Olsson et al., 2022); a previous-token head looks one token back, which is what an induction head in a later layer needs to find "the token after".',
+    gain: 'Mean log-probability per token: {{first}} nats in the first copy, {{repeat}} nats in the repeat.',
+    gainYes: 'Having seen the tokens once makes each repeated token about {{factor}} times likelier: the model copies from its context.',
+    gainNo: 'The repeat is predicted no better than the first copy: this model does not copy from its context.',
+    someInduction_one: '{{count}} head has an induction score of at least {{threshold}} (marked in the grid).',
+    someInduction_other: '{{count}} heads have an induction score of at least {{threshold}} (marked in the grid).',
+    noInduction:
+      'No head reaches an induction score of {{threshold}}. Olsson et al. saw induction heads appear suddenly during training, together with a drop in the loss on repeated text; a small model trained briefly may not have formed them yet.',
+    somePrevious_one: '{{count}} head puts at least {{threshold}} of its weight on the previous token.',
+    somePrevious_other: '{{count}} heads put at least {{threshold}} of their weight on the previous token.',
+    noPrevious: 'No head puts {{threshold}} of its weight on the previous token in random text.',
+    headName: 'L{{layer}} H{{head}}',
+    listSeparator: ', ',
+    badge: {
+      induction: 'induction {{score}}',
+      previous: 'prev. token {{score}}',
+    },
+    table: {
+      head: 'head',
+      induction: 'induction',
+      previous: 'previous token',
+      copying: 'copying (nats)',
+      off: 'switch off',
+      switchOff: 'off',
+      switchOffLabel: 'Switch off {{name}}',
+    },
+    copyingHint:
+      'Copying, by ablation: with only this head switched off, how much log-probability the repeated tokens lose, less what the first copy loses (nats per token). A head every prediction leans on loses both alike and scores near 0; a head that helps only where there is something to copy scores high. Measured for the {{count}} heads with the highest induction scores.',
+    ablation: {
+      heading: 'Switch heads off and regenerate',
+      none: 'Tick "off" for one or more heads above, then generate: the prompt is continued greedily twice, with every head on and with those heads switched off (their output replaced by zeros before c_proj).',
+      off: 'Switched off: {{heads}}.',
+      run: 'Generate with and without',
+      running: 'Generating…',
+      clear: 'Switch all back on',
+      plain: 'Every head on',
+      ablated: 'With {{heads}} switched off',
+      seqRep4: 'seq-rep-4',
+      pRepeat: 'P(repeat)',
+      fromInput: 'copies the input',
+      fromSelf: 'copies itself',
+      hint: 'P(repeat): the mean probability the model gave to tokens that would complete a 3-gram already in the text. Copies the input / itself: the share of the continuation\'s 4-grams found in the prompt, and the share found only earlier in the continuation.',
     },
   },
   masks: {
@@ -246,6 +290,7 @@ export default {
     grid: {
       layer: 'layer {{layer}}',
       open: 'Layer {{layer}}, head {{head}}: open it',
+      openOff: 'Layer {{layer}}, head {{head}} (switched off): open it',
     },
     lens: {
       came: ' — the token that came next',

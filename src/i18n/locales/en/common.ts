@@ -1,5 +1,7 @@
 // English messages of the "common" namespace: the page's frame (header, tabs,
 // link notices, footer) and what several panels share (loading, the prompt box).
+import errors from './errors.ts';
+
 export default {
   app: {
     title: 'Transformer Playground',
@@ -20,6 +22,23 @@ export default {
   linkProblems: {
     title: 'Some settings in the link could not be used as written:',
     dismiss: 'Dismiss',
+    /** What a link had wrong, by its code (src/state/linkProblems.ts); values are shown as the link writes them. */
+    codes: {
+      'bad-encoding': '"{{text}}" is not correctly URL-encoded; ignored.',
+      'unknown-setting': 'Unknown setting "{{key}}" ignored.',
+      repeated: '{{key}} appears more than once; the last value counts.',
+      'not-a-number': '{{key}}={{value}} is not a number; using the default {{fallback}}.',
+      'not-a-whole-number': '{{key}}={{value}} is not a whole number; using the default {{fallback}}.',
+      'below-minimum': '{{key}}={{value}} is below the minimum {{min}}; using {{used}}.',
+      'above-maximum': '{{key}}={{value}} is above the maximum {{max}}; using {{used}}.',
+      rounded: '{{key}}={{value}} is not a whole number; using {{used}}.',
+      'not-one-of': '{{key}}={{value}} is not one of {{allowed}}; using {{fallback}}.',
+      'too-long': '{{key}} is {{length}} characters long; only the first {{maxLength}} are kept.',
+      'bad-address': '{{key}}={{value}} is not a valid address. Using {{fallback}}.',
+      'no-such-model':
+        '{{key}}={{value}} names no model: use a name from the list (such as shakespeare), an http(s) address of a model folder, or stored:<id>. Using {{fallback}}.',
+      'model-folder': '{{key}}: reading the folder {{url}}.',
+    },
   },
   panel: {
     about: 'About {{title}}',
@@ -106,13 +125,16 @@ export default {
         'Tokens the Chinese characters (Han script) cost under this model’s tokenizer, each run of them counted on its own. A byte-level tokenizer that learned no Chinese spends 3 tokens per 汉字 (its UTF-8 bytes); one trained on Chinese spends about 1, so the same window holds about three times as much Chinese.',
     },
   },
+  /** Notices from the core (src/sampling/notices.ts), by their code; the English is the core's own. */
   notices: {
-    promptCut: 'The prompt has {{a}} tokens; only the last {{b}} fit the context window, so the start was cut.',
-    beamPromptCut: 'The prompt was cut to its last {{a}} tokens so that the beams fit the context window of {{b}}.',
-    windowSlid: 'The context window ({{a}} tokens) filled up; it slid forward and the oldest tokens were dropped.',
-    windowFull: 'The context window ({{a}} tokens) filled up; only the last {{a}} tokens are read.',
-    ngramBanLifted: 'Every token was banned by no_repeat_ngram_size at some step; that step ignored the ban.',
-    topKClamped: 'top_k {{a}} is larger than the vocabulary ({{b}}); it keeps every token.',
-    beamsIgnoreSampling: 'Beam search ignores sampling: beams are ranked by log-probability.',
+    'prompt-cut': 'The prompt has {{promptTokens}} tokens; only the last {{blockSize}} fit the context window, so the start was cut.',
+    'beam-prompt-cut': 'The prompt was cut to its last {{kept}} tokens so that the beams fit the context window of {{blockSize}}.',
+    'window-slid': 'The context window ({{blockSize}} tokens) filled up; it slid forward and the oldest tokens were dropped.',
+    'window-full': 'The context window ({{blockSize}} tokens) filled up; only the last {{blockSize}} tokens are read.',
+    'ngram-ban-lifted': 'Every token was banned by no_repeat_ngram_size at some step; that step ignored the ban.',
+    'top-k-clamped': 'top_k {{topK}} is larger than the vocabulary ({{vocabSize}}); it keeps every token.',
+    'beams-ignore-sampling': 'Beam search ignores sampling: beams are ranked by log-probability.',
   },
+  /** Errors from the core and the engine, by kind and code (./errors.ts). */
+  errors,
 };

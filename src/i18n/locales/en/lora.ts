@@ -47,6 +47,17 @@ export default {
     placeholder: 'Paste a few thousand characters or more: the style you want the model to pick up.',
     file: 'a text file',
     readDefault: 'Read the default text',
+    reading: "the model's default text (reading it…)",
+    folder: "the model's own new text: new-text.txt from its folder ({{count}} characters)",
+    readFolder: 'Read the default text',
+    /** Models whose folder ships a new-text.txt, by folder name. */
+    byModel: {
+      tang: {
+        label: 'Song ci (宋词): {{count}} characters of lyrics by Fan Zhongyan, Liu Yong and other Northern Song poets',
+        about:
+          'The Tang model learned regulated verse: a title, then couplets of five or seven characters. A ci is written to a tune (词牌) in lines of uneven length, with the same characters: a new form for the adapter to learn. The forgetting curve is the loss on held-out Tang poems (original-sample.txt), poems the model did not train on.',
+      },
+    },
   },
   train: {
     title: 'Train',

@@ -8,6 +8,8 @@ export default {
     sample: 'Sample',
     greedy: 'Greedy',
     beam: 'Beam search',
+    contrastive: 'Contrastive search',
+    'diverse-beam': 'Diverse beam search',
   },
   controls: {
     temperature: 'Temperature',
@@ -28,16 +30,16 @@ export default {
     seed: 'Seed',
     off: 'off',
     greedyTemperature: '{{value}} (greedy)',
-  },
-  /** Notices from the core, by their code (src/sampling/notices.ts); the English ones are the core's own words. */
-  notices: {
-    promptCut: 'The prompt has {{promptTokens}} tokens; only the last {{blockSize}} fit the context window, so the start was cut.',
-    beamPromptCut: 'The prompt was cut to its last {{kept}} tokens so that the beams fit the context window of {{blockSize}}.',
-    windowSlid: 'The context window ({{blockSize}} tokens) filled up; it slid forward and the oldest tokens were dropped.',
-    windowFull: 'The context window ({{blockSize}} tokens) filled up; only the last {{blockSize}} tokens are read.',
-    ngramBanLifted: 'Every token was banned by no_repeat_ngram_size at some step; that step ignored the ban.',
-    topKClamped: 'top_k {{topK}} is larger than the vocabulary ({{vocabSize}}); it keeps every token.',
-    beamsIgnoreSampling: 'Beam search ignores sampling: beams are ranked by log-probability.',
+    typicalP: 'Typical sampling',
+    epsilonCutoff: 'ε-sampling cutoff',
+    etaCutoff: 'η-sampling cutoff',
+    penaltyAlpha: 'Degeneration penalty α',
+    numBeamGroups: 'Beam groups',
+    diversityPenalty: 'Diversity penalty',
+    contrastiveHint:
+      'Contrastive search looks at the top_k likeliest tokens, runs the model on each, and picks the one with the highest (1 − α)·p − α·s, where s is the largest cosine similarity between that token’s last hidden state and any earlier token’s. A token that would restate what is already there scores low. α = 0 is greedy decoding.',
+    diverseHint:
+      'Diverse beam search splits the beams into groups. At each step the groups choose in turn, and a token already chosen by an earlier group loses diversity_penalty per group, so the groups follow different texts. The best hypothesis of all the groups is shown.',
   },
   next: {
     heading: 'Next token after the prompt',
@@ -69,6 +71,10 @@ export default {
     pure: 'pure sampling (T = 1)',
     noRepeat3: 'greedy + no_repeat_ngram_size 3',
     penalty13: 'greedy + repetition_penalty 1.3',
+    typical09: 'typical sampling, typical_p 0.9',
+    eta0002: 'η-sampling, eta_cutoff 0.002',
+    contrastive: 'contrastive search, penalty_alpha 0.6, top_k 4',
+    diverseBeam: 'diverse beam search, 4 beams in 2 groups',
   },
   /** A setting in a few words, for the side-by-side header. */
   describe: {
@@ -82,6 +88,11 @@ export default {
     noRepeatNgram: 'no_repeat_ngram_size {{value}}',
     frequencyPenalty: 'frequency_penalty {{value}}',
     presencePenalty: 'presence_penalty {{value}}',
+    diverseBeam: 'diverse beam search, {{beams}} beams in {{groups}} groups, diversity_penalty {{penalty}}',
+    contrastive: 'contrastive search, penalty_alpha {{alpha}}, top_k {{k}}',
+    typicalP: 'typical_p {{value}}',
+    epsilonCutoff: 'epsilon_cutoff {{value}}',
+    etaCutoff: 'eta_cutoff {{value}}',
     separator: ', ',
   },
   measures: {
@@ -90,6 +101,10 @@ export default {
     distinct2: 'distinct-2',
     rep16: 'rep/16',
     longestLoop: 'longest loop',
+    fromInput: 'copies the input',
+    fromSelf: 'copies itself',
+    copyingHint:
+      "Copies the input: the share of the continuation's 4-grams that are also in the prompt (parroting in its classic sense). Copies itself: the share found only earlier in the continuation (a loop on its own words).",
     tokens_one: '{{count}} token',
     tokens_other: '{{count}} tokens',
   },
@@ -115,12 +130,36 @@ export default {
     rankByRaw: 'rank by raw sum',
     ended: ' (end)',
   },
+  /** Post-processing cures on the output of your setting (PostFilterView). */
+  postFilter: {
+    heading: 'Filter the output (post-processing)',
+    intro:
+      'Cures applied after the text is written, as deployed systems do when a decoder still loops: they work on the text your setting wrote above, and each is measured the same way.',
+    run: 'Filter the output',
+    needsOutput: 'Generate first: the filters work on the text your setting wrote.',
+    method: 'method',
+    tokens: 'tokens',
+    methods: {
+      original: 'as generated',
+      'cut-at-loop': 'cut at the first repeated 4-gram',
+      'drop-repeats': 'repeated sentences and lines dropped',
+      rerank_one: 'least repetitive of {{count}} sample (re-rank)',
+      rerank_other: 'least repetitive of {{count}} samples (re-rank)',
+    },
+    noLoop: 'No 4-gram repeats, so there is nothing to cut.',
+    cutAt_one: 'Cut after {{count}} token.',
+    cutAt_other: 'Cut after {{count}} tokens.',
+    dropped_one: '{{count}} sentence or line dropped.',
+    dropped_other: '{{count}} sentences or lines dropped.',
+    rerankHint:
+      'Re-rank drew {{count}} samples (seeds {{first}}–{{last}}) with your temperature and filters — sampling even when your setting is greedy or a search — and kept sample {{chosen}}, the lowest seq-rep-4 (ties go to the higher mean log-probability). seq-rep-4 of the samples: {{scores}}.',
+  },
   sweep: {
     heading: 'Sweep: how much does each strategy repeat?',
     run: 'Run the sweep',
     progress: 'Sweep progress',
     stop: 'Stop',
-    plan: '{{prompts}} prompts × {{strategies}} strategies and {{temperatures}} temperatures, {{tokens}} tokens each, seed {{seed}}.',
+    plan: '{{prompts}} prompts × {{strategies}} strategies, {{temperatures}} temperatures and {{widths}} beam widths, {{tokens}} tokens each, seed {{seed}}.',
     barsHeading: 'Repetition by strategy (seq-rep-4: share of repeated 4-grams in the continuation)',
     barsTitle: 'seq-rep-4 per strategy',
     published: 'Dashes: the values Welleck et al. (2019) published for their 16-layer Transformer language model on wikitext-103 (beam 10, top-k 50).',
@@ -139,6 +178,18 @@ export default {
       topP09: 'top-p 0.9',
       temp07: 'T = 0.7',
       pure: 'pure sampling',
+      typical09: 'typical 0.9',
+      typical095: 'typical 0.95',
+      epsilon: 'epsilon 0.0009',
+      eta: 'eta 0.002',
+      contrastive: 'contrastive 0.6/4',
+      diverseBeam: 'diverse beam 4/2',
     },
+    widthsHeading: 'Beam width: likelier text, but less repetition?',
+    widthsTitle: 'seq-rep-4 against num_beams',
+    widthsLabel: 'num_beams',
+    meanLogProb: 'mean log p per token',
+    widthsHint:
+      'Plain beam search at 1, 2, 4, 8 and 16 beams (1 is greedy decoding) on the same prompts. Wider beams find continuations the model finds likelier (higher mean log p) — and, as Holtzman et al. (2019) observed, likelier text is often more repetitive, not less.',
   },
 };

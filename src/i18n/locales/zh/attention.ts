@@ -39,11 +39,6 @@ const zh: Messages<typeof en> = {
     beamNote: '束搜索会同时保留多条候选序列，而本面板一次只逐步展示一条序列，因此这里改用贪心解码。',
   },
   notices: {
-    promptCut: '提示词共 {{tokens}} 个词元，上下文窗口只容得下最后 {{blockSize}} 个，开头部分已被截掉。',
-    windowSlid: '上下文窗口（{{blockSize}} 个词元）已满：窗口向前滑动，最早的词元被丢弃。',
-    windowFull: '上下文窗口（{{blockSize}} 个词元）已满：只读取最后 {{blockSize}} 个词元。',
-    ngramBanLifted: '某一步所有词元都被 no_repeat_ngram_size 禁用了，这一步因此忽略了该限制。',
-    topKClamped: 'top_k 为 {{topK}}，超过了词表大小（{{vocab}}），相当于保留全部词元。',
     fallbackLead: '以下字符在词表里没有完整的词元：',
     listSeparator: '，',
     fallbackBody:
@@ -127,6 +122,55 @@ const zh: Messages<typeof en> = {
       self: '自身 {{weight}}',
       first: '第一个词元 {{weight}}',
       spread: '分散',
+    },
+  },
+  heads: {
+    heading: '会复制的注意力头：归纳头与前一词元头',
+    reading: '正在用重复的随机词元给每个注意力头打分…',
+    measuring: '正在逐个关掉注意力头，测量它的复制作用：{{done}} / {{total}}…',
+    probe:
+      '打分用的是 {{samples}} 条序列，每条由 {{length}} 个随机词元组成并原样重复一遍（随机种子 {{seed}}）。归纳头（induction head）在重复部分的每个词元上，会回头看上一次出现同一词元时紧跟其后的那个词元，从而把它复制过来（Olsson 等，2022）；前一词元头只看前一个词元——后面层里的归纳头正是靠它找到“后一个词元”。',
+    gain: '每个词元的平均对数概率：第一遍 {{first}} 奈特，重复的一遍 {{repeat}} 奈特。',
+    gainYes: '见过一遍之后，重复部分的每个词元大约变得可能 {{factor}} 倍：模型会从上下文中复制。',
+    gainNo: '重复的一遍并不比第一遍预测得更好：这个模型不会从上下文中复制。',
+    someInduction_one: '有 {{count}} 个头的归纳分数不低于 {{threshold}}（已在上方网格中标出）。',
+    someInduction_other: '有 {{count}} 个头的归纳分数不低于 {{threshold}}（已在上方网格中标出）。',
+    noInduction:
+      '没有任何头的归纳分数达到 {{threshold}}。Olsson 等人观察到，归纳头是在训练中突然出现的，同时重复文本上的损失骤降；训练时间很短的小模型可能还没有形成归纳头。',
+    somePrevious_one: '有 {{count}} 个头把至少 {{threshold}} 的权重放在前一个词元上。',
+    somePrevious_other: '有 {{count}} 个头把至少 {{threshold}} 的权重放在前一个词元上。',
+    noPrevious: '在随机文本上，没有哪个头把 {{threshold}} 的权重放在前一个词元上。',
+    headName: '第 {{layer}} 层 头 {{head}}',
+    listSeparator: '、',
+    badge: {
+      induction: '归纳 {{score}}',
+      previous: '前一词元 {{score}}',
+    },
+    table: {
+      head: '注意力头',
+      induction: '归纳分数',
+      previous: '前一词元',
+      copying: '复制作用（奈特）',
+      off: '关掉',
+      switchOff: '关',
+      switchOffLabel: '关掉{{name}}',
+    },
+    copyingHint:
+      '复制作用用消融（ablation）来测：只关掉这一个头时，重复部分的词元损失了多少对数概率，再减去第一遍损失的（每个词元，单位奈特）。所有预测都依赖的头会让两遍损失得一样多，得分接近 0；只在有东西可复制时才起作用的头得分高。只测了归纳分数最高的 {{count}} 个头。',
+    ablation: {
+      heading: '关掉注意力头，重新生成',
+      none: '在上表中勾选一个或几个头的“关”，再点生成：同一个提示词会用贪心解码续写两次，一次所有头都开着，一次把这些头关掉（它们的输出在 c_proj 之前被置零）。',
+      off: '已关掉：{{heads}}。',
+      run: '分别生成（开 / 关）',
+      running: '正在生成…',
+      clear: '全部重新打开',
+      plain: '所有头都开着',
+      ablated: '关掉 {{heads}} 之后',
+      seqRep4: 'seq-rep-4',
+      pRepeat: 'P(重复)',
+      fromInput: '复读输入',
+      fromSelf: '复读自己',
+      hint: 'P(重复)：模型给“会补全文中已有 3 元组的词元”的平均概率。复读输入 / 复读自己：续写中的 4 元组有多少也出现在提示词里，又有多少只在续写前文中出现过。',
     },
   },
   masks: {
@@ -245,6 +289,7 @@ const zh: Messages<typeof en> = {
     grid: {
       layer: '第 {{layer}} 层',
       open: '第 {{layer}} 层，头 {{head}}：点击打开',
+      openOff: '第 {{layer}} 层，头 {{head}}（已关掉）：点击打开',
     },
     lens: {
       came: ' —— 实际出现的下一个词元',

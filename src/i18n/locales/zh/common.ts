@@ -2,6 +2,7 @@
 // 为中文读者撰写，不逐字翻译；术语见 ../../glossary.ts。
 import type { Messages } from '../../shape.ts';
 import type en from '../en/common.ts';
+import errors from './errors.ts';
 
 const zh: Messages<typeof en> = {
   app: {
@@ -23,6 +24,22 @@ const zh: Messages<typeof en> = {
   linkProblems: {
     title: '链接中的部分设置无法按原样使用：',
     dismiss: '知道了',
+    codes: {
+      'bad-encoding': '「{{text}}」的 URL 编码有误，已忽略。',
+      'unknown-setting': '没有名为「{{key}}」的设置，已忽略。',
+      repeated: '{{key}} 在链接里出现了不止一次，以最后一个值为准。',
+      'not-a-number': '{{key}}={{value}} 不是数字，改用默认值 {{fallback}}。',
+      'not-a-whole-number': '{{key}}={{value}} 不是整数，改用默认值 {{fallback}}。',
+      'below-minimum': '{{key}}={{value}} 低于下限 {{min}}，改用 {{used}}。',
+      'above-maximum': '{{key}}={{value}} 超过上限 {{max}}，改用 {{used}}。',
+      rounded: '{{key}}={{value}} 不是整数，取整为 {{used}}。',
+      'not-one-of': '{{key}}={{value}} 不是可选值（{{allowed}}）之一，改用 {{fallback}}。',
+      'too-long': '{{key}} 有 {{length}} 个字符，只保留前 {{maxLength}} 个。',
+      'bad-address': '{{key}}={{value}} 不是有效的网址，改用 {{fallback}}。',
+      'no-such-model':
+        '{{key}}={{value}} 没有对应的模型：请使用列表里的模型名（例如 shakespeare）、模型文件夹的 http(s) 地址，或 stored:<id>。改用 {{fallback}}。',
+      'model-folder': '{{key}}：读取文件夹 {{url}}。',
+    },
   },
   panel: {
     about: '关于「{{title}}」',
@@ -107,13 +124,14 @@ const zh: Messages<typeof en> = {
     },
   },
   notices: {
-    promptCut: '提示词有 {{a}} 个词元，上下文窗口只装得下最后 {{b}} 个，开头部分被截掉了。',
-    beamPromptCut: '为了让各条束都装进 {{b}} 个词元的上下文窗口，提示词被截成了最后 {{a}} 个词元。',
-    windowSlid: '上下文窗口（{{a}} 个词元）已满，窗口向前滑动，最早的词元被丢弃。',
-    windowFull: '上下文窗口（{{a}} 个词元）已满，模型只读取最后 {{a}} 个词元。',
-    ngramBanLifted: '某一步里所有词元都被 no_repeat_ngram_size 禁掉了，那一步忽略了这条禁令。',
-    topKClamped: 'top_k = {{a}} 比词表（{{b}} 个词元）还大，相当于保留全部词元。',
-    beamsIgnoreSampling: '束搜索不做采样：各条束按对数概率排序。',
+    'prompt-cut': '提示词有 {{promptTokens}} 个词元，上下文窗口只装得下最后 {{blockSize}} 个，开头部分被截掉了。',
+    'beam-prompt-cut': '为了让各条束都装进 {{blockSize}} 个词元的上下文窗口，提示词只保留了最后 {{kept}} 个词元。',
+    'window-slid': '上下文窗口（{{blockSize}} 个词元）已满，窗口向前滑动，最早的词元被丢弃。',
+    'window-full': '上下文窗口（{{blockSize}} 个词元）已满，模型只读取最后 {{blockSize}} 个词元。',
+    'ngram-ban-lifted': '某一步里所有词元都被 no_repeat_ngram_size 禁掉了，那一步忽略了这条禁令。',
+    'top-k-clamped': 'top_k 设为 {{topK}}，比词表（{{vocabSize}} 个词元）还大，相当于保留全部词元。',
+    'beams-ignore-sampling': '束搜索不做随机采样：各条束按对数概率排序。',
   },
+  errors,
 };
 export default zh;

@@ -50,6 +50,16 @@ const zh: Messages<typeof en> = {
     placeholder: '粘贴几千个字符或更多：你希望模型学会的文风。',
     file: '文本文件',
     readDefault: '查看默认文本（英文）',
+    reading: '模型的默认文本（读取中…）',
+    folder: '模型自带的新文本：模型文件夹中的 new-text.txt（{{count}} 个字符）',
+    readFolder: '查看默认文本',
+    byModel: {
+      tang: {
+        label: '宋词：{{count}} 个字符，范仲淹、柳永等北宋词人的作品',
+        about:
+          '唐诗模型学的是格律诗：一个标题，接着是五言或七言的对句。词按词牌填写，句子长短不一，用的却是同样的汉字——这是适配器要学的新体裁。遗忘曲线量的是留出的唐诗（original-sample.txt，模型训练时没有见过）上的损失。',
+      },
+    },
   },
   train: {
     title: '训练',

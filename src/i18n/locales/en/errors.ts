@@ -1,0 +1,89 @@
+// English messages for errors from the core and the engine, by the error's kind
+// (its `name`) and `code`: common:errors.<name>.<code>, said by
+// src/panels/errorText.ts. {{detail}} is the error's own English sentence:
+// kinds whose sentences carry more than their codes (a byte offset, a tensor's
+// name) show it as it is, and another language gives its gist with it.
+export default {
+  InputError: {
+    'empty-prompt': 'The prompt is empty: type at least one character.',
+    'no-tokens': 'The prompt gave no tokens.',
+    'too-long':
+      '{{tokens}} tokens do not fit the context window of {{blockSize}} positions (the model never learned positions beyond it); shorten the input.',
+    'out-of-vocabulary': 'Token id {{id}} at position {{position}} is outside the vocabulary (0…{{maxId}}).',
+    'unknown-characters':
+      "{{count}} character(s) are not in the vocabulary: {{characters}}. This model's tokenizer has no byte fallback, so the prompt cannot be read.",
+    'eos-not-one-token': 'The end text {{text}} is {{tokens}} tokens for this tokenizer; choose text that is a single token (for example "\\n" or ".").',
+    'tokenizer-mismatch': 'tokenizer.json has {{tokenizerVocab}} tokens but the model only {{modelVocab}}: they do not belong together.',
+    'model-loading': 'The model has not finished loading.',
+    'no-training-model': 'No model is training on your text right now.',
+    'new-text-empty': 'The new text is empty: paste some text, choose a file, or use the default text.',
+    'new-text-too-short':
+      'The new text is too short: {{characters}} characters make {{tokens}} tokens, and its last tenth (held out for validation) needs at least {{needed}}. Add more text — a few thousand characters at least.',
+    'invalid-input': '{{detail}}',
+  },
+  /** A sampling setting outside its range; {{setting}} is its Hugging Face name. */
+  SettingsError: {
+    'not-non-negative': '{{setting}} must be a finite number ≥ 0 (0 means greedy); got {{value}}.',
+    'not-whole-non-negative': '{{setting}} must be a whole number ≥ 0 (0 turns it off); got {{value}}.',
+    'not-whole-positive': '{{setting}} must be a whole number ≥ 1; got {{value}}.',
+    'not-probability': '{{setting}} must be between 0 and 1; got {{value}}.',
+    'not-positive': '{{setting}} must be a positive number (1 turns it off); got {{value}}.',
+    'not-finite': '{{setting}} must be a finite number; got {{value}}.',
+    'beams-out-of-range': '{{setting}} must be a whole number from 1 to {{maxBeams}}; got {{value}}.',
+    'not-mass': '{{setting}} must be above 0 and at most 1 (1 turns it off); got {{value}}.',
+    'not-cutoff': '{{setting}} must be at least 0 and below 1 (0 turns it off); got {{value}}.',
+    'groups-not-divisor': '{{setting}} must be a whole number from 1 to num_beams that divides num_beams; got {{value}}.',
+    'contrastive-top-k': '{{setting}} must be a whole number ≥ 2 for contrastive search (penalty_alpha > 0); got {{value}}.',
+    'not-penalty': '{{setting}} must be a finite number ≥ 0 (0 turns it off); got {{value}}.',
+  },
+  StoreError: {
+    unavailable:
+      'The browser refused its storage, so nothing can be kept between visits — private browsing often does this. The page keeps working; download what you want to keep.',
+    quota:
+      "The browser's storage is full. Delete saved models or adapters you no longer need (or download them first), then try again. Nothing else was changed.",
+    corrupt: '"{{name}}" is damaged and cannot be read. Delete it; the rest is unaffected.',
+    'not-found': 'Nothing is saved under "{{id}}" in this browser (it was deleted, or saved in another browser or profile).',
+    'empty-name': 'A name cannot be empty.',
+    failed: 'The browser storage failed: {{reason}}. Nothing else was changed.',
+  },
+  DivergenceError: {
+    diverged:
+      'Training diverged at step {{step}}: loss {{loss}}, gradient norm {{gradNorm}}. The update was not applied; the weights are those of the last good step. Try a lower learning rate.',
+  },
+  TrainingInputError: {
+    'empty-text': 'The text is empty: paste some text or choose a text file.',
+    'one-character':
+      'The text has only one distinct character ({{character}}), so there is nothing to learn: with a single possible next character every guess is right. Use a text with at least two different characters (or the BPE tokenizer, whose 256 byte tokens always give a choice).',
+    'too-short':
+      'The text is too short: {{characters}} characters make {{tokens}} tokens, and one training window needs {{needed}} (a context of {{blockSize}} tokens plus the next one). Add more text — a few thousand characters at least.',
+  },
+  UnknownCharacterError: {
+    'unknown-characters':
+      "{{count}} character(s) are not in this model's vocabulary: {{characters}}. Its character tokenizer has no byte fallback, so it cannot write them; remove or replace them.",
+  },
+  WeightFileError: {
+    truncated: '{{detail}}',
+    'header-too-large': '{{detail}}',
+    'bad-header': '{{detail}}',
+    'bad-offsets': '{{detail}}',
+    'unsupported-dtype': '{{detail}}',
+    'shape-mismatch': '{{detail}}',
+  },
+  CheckpointError: {
+    'bad-config': '{{detail}}',
+    'unsupported-config': '{{detail}}',
+    'missing-tensors': '{{detail}}',
+    'unexpected-tensors': '{{detail}}',
+    'shape-mismatch': '{{detail}}',
+    'config-mismatch': '{{detail}}',
+  },
+  SourceError: {
+    'http-status': '{{detail}}',
+    network: '{{detail}}',
+    'file-not-found': '{{detail}}',
+    'file-read': '{{detail}}',
+    'unsupported-source': '{{detail}}',
+    'bad-json': '{{detail}}',
+    aborted: '{{detail}}',
+  },
+};
