@@ -129,6 +129,13 @@ export interface CountTokensResult {
   hanTokens: number;
   /** The model's context window (blockSize, GPT-2's n_positions). */
   contextWindow: number;
+  /**
+   * Characters this model's vocabulary lacks, which it reads as its unknown token
+   * (a character tokenizer with a frequency cut, as the Tang model's): the
+   * distinct characters, in order of first appearance, and how many times they
+   * occur in all. Empty for tokenizers that can spell every text (byte-level BPE).
+   */
+  unknown: { characters: string[]; occurrences: number };
 }
 
 // ---- train -----------------------------------------------------------------

@@ -168,6 +168,17 @@ function TokenCount({ result }: { result: CountTokensResult }) {
           </span>
         </>
       )}
+      {result.unknown.occurrences > 0 && (
+        <span className="unknown-characters" data-testid="unknown-characters" data-count={result.unknown.occurrences} title={t('prompt.tokenCount.unknownTitle')}>
+          {t('prompt.tokenCount.between')}
+          {t('prompt.tokenCount.unknown', {
+            count: result.unknown.occurrences,
+            n: formatNumber(result.unknown.occurrences),
+            characters: result.unknown.characters.slice(0, 8).join(t('prompt.tokenCount.listSeparator')) + (result.unknown.characters.length > 8 ? '…' : ''),
+          })}
+          {t('load.end')}
+        </span>
+      )}
     </>
   );
 }

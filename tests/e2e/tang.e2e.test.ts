@@ -40,6 +40,15 @@ describe('the Tang poetry model, in Chinese', () => {
     expect(written).toMatch(HAN);
   });
 
+  it('says which characters the vocabulary lacks: a traditional form and a rare character become the unknown token', async () => {
+    await page.fill('[data-testid=prompt]', '靜夜思\n床前明月光，燔');
+    const notice = await page.waitForSelector('[data-testid=unknown-characters]', { timeout: 30_000 });
+    expect(await notice.getAttribute('data-count')).toBe('2');
+    expect(await notice.textContent()).toContain('靜、燔');
+    await page.fill('[data-testid=prompt]', PROMPT);
+    await page.waitForSelector('[data-testid=unknown-characters]', { state: 'detached', timeout: 30_000 });
+  });
+
   it('decodes greedily and by sampling, and the sweep measures greedy seq-rep-4 on poem titles', async () => {
     await page.click('[data-testid=strategy-greedy]');
     await page.click('[data-testid=sampling-generate]');

@@ -50,13 +50,13 @@ describe('countTokens', () => {
     expect(english.tokens).toBe(tokenizer.encode('ROMEO: But soft, what light').length);
     const mixed = countTokens(tokenizer, 'ROMEO: 月光 and 明月', 128);
     expect(mixed).toMatchObject({ hanCharacters: 4, hanTokens: 12 });
-    expect(countTokens(tokenizer, '', 128)).toEqual({ tokens: 0, hanCharacters: 0, hanTokens: 0, contextWindow: 128 });
+    expect(countTokens(tokenizer, '', 128)).toEqual({ tokens: 0, hanCharacters: 0, hanTokens: 0, contextWindow: 128, unknown: { characters: [], occurrences: 0 } });
   });
 
   it('a character tokenizer fitted on Chinese text spends 1 token on each 汉字', () => {
     const tokenizer = CharTokenizer.fromText(CHINESE);
     const result = countTokens(tokenizer, CHINESE, 64);
-    expect(result).toEqual({ tokens: [...CHINESE].length, hanCharacters: HAN, hanTokens: HAN, contextWindow: 64 });
+    expect(result).toEqual({ tokens: [...CHINESE].length, hanCharacters: HAN, hanTokens: HAN, contextWindow: 64, unknown: { characters: [], occurrences: 0 } });
   });
 });
 
@@ -85,10 +85,21 @@ describe('the countTokens handler', () => {
 
     install(CharTokenizer.fromText(CHINESE), 32);
     const fitted = await countTokensHandler({ slot: 'active', text: CHINESE });
-    expect(fitted).toEqual({ tokens: [...CHINESE].length, hanCharacters: HAN, hanTokens: HAN, contextWindow: 32 });
+    expect(fitted).toEqual({ tokens: [...CHINESE].length, hanCharacters: HAN, hanTokens: HAN, contextWindow: 32, unknown: { characters: [], occurrences: 0 } });
   });
 
   it('a slot with no model is an error the page can show', async () => {
     await expect(countTokensHandler({ slot: 'training', text: 'x' })).rejects.toThrow(/No model is training/);
+  });
+});
+
+describe('characters a frequency-cut vocabulary lacks (the Tang model)', () => {
+  it('are counted and named, in order of first appearance, and still cost one token each', () => {
+    const tokenizer = CharTokenizer.withFrequencyCut('床前明月光，疑是地上霜。\n'.repeat(3), 2);
+    // 燔 and the traditional 見 are not in the vocabulary; 燔 occurs twice.
+    const result = countTokens(tokenizer, '燔月見燔光', 128);
+    expect(result.tokens).toBe(5);
+    expect(result.unknown).toEqual({ characters: ['燔', '見'], occurrences: 3 });
+    expect(countTokens(tokenizer, '明月光', 128).unknown).toEqual({ characters: [], occurrences: 0 });
   });
 });

@@ -7,7 +7,7 @@
 
 import type { CountTokensParams, CountTokensResult } from '../protocol.ts';
 import { modelIn } from '../runtime.ts';
-import type { Tokenizer } from '../../tokenizer/index.ts';
+import { CharTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 
@@ -29,7 +29,9 @@ export function countTokens(tokenizer: Tokenizer, text: string, contextWindow: n
   const tokens = text.length === 0 ? 0 : tokenizer.encode(text).length;
   const { characters, runs } = hanRuns(text);
   const hanTokens = runs.reduce((n, run) => n + tokenizer.encode(run).length, 0);
-  return { tokens, hanCharacters: characters, hanTokens, contextWindow };
+  const missing = tokenizer instanceof CharTokenizer && tokenizer.unknownId !== null ? tokenizer.unknownCharacters(text) : [];
+  const unknown = { characters: missing.map((m) => m.char), occurrences: missing.reduce((n, m) => n + m.positions.length, 0) };
+  return { tokens, hanCharacters: characters, hanTokens, contextWindow, unknown };
 }
 
 export async function countTokensHandler(params: CountTokensParams): Promise<CountTokensResult> {

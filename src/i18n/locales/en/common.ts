@@ -121,6 +121,11 @@ export default {
       overWindow: ' — only the last {{window}} are read',
       perHan_one: '{{perHan}} tokens per 汉字 ({{hanTokens}} token for {{han}} 汉字)',
       perHan_other: '{{perHan}} tokens per 汉字 ({{hanTokens}} tokens for {{han}} 汉字)',
+      unknown_one: '{{n}} character is not in this model’s vocabulary and is read as the unknown token �: {{characters}}',
+      unknown_other: '{{n}} characters are not in this model’s vocabulary and are read as the unknown token �: {{characters}}',
+      unknownTitle:
+        'This model’s vocabulary keeps only characters frequent enough in its training text (the Tang model: seen at least 10 times), plus one unknown token shown as �; rarer characters, traditional forms and anything else become that token, and the model cannot tell them apart.',
+      listSeparator: ', ',
       perHanTitle:
         'Tokens the Chinese characters (Han script) cost under this model’s tokenizer, each run of them counted on its own. A byte-level tokenizer that learned no Chinese spends 3 tokens per 汉字 (its UTF-8 bytes); one trained on Chinese spends about 1, so the same window holds about three times as much Chinese.',
     },
