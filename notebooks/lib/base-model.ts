@@ -2,7 +2,8 @@
 // embedded model, read from public/models/shakespeare/ (scripts/train-embedded.ts
 // writes it); at the small size, a tiny GPT trained on a slice of Tiny Shakespeare
 // in a few seconds, as notebook 01's small run does — enough for the notebook to
-// run end to end in CI, not enough to mean much.
+// run end to end in CI, not enough to mean much. Any other model folder under
+// public/models/ (the Tang poetry model) loads the same way.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,33 +24,47 @@ export interface BaseModel {
 /** Where the embedded model lives, relative to the project root. */
 export const EMBEDDED_MODEL_DIR = 'public/models/shakespeare';
 
-const EMBEDDED_FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
+const MODEL_FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];
 
 /** The playground's embedded model and its tokenizer; a clear error when this checkout does not have them yet. */
 export async function loadEmbeddedModel(root: string): Promise<BaseModel> {
-  const dir = path.join(root, EMBEDDED_MODEL_DIR);
-  const missing = EMBEDDED_FILES.filter((f) => !fs.existsSync(path.join(dir, f)));
+  const missing = missingModelFiles(root, EMBEDDED_MODEL_DIR);
   if (missing.length > 0) {
     throw new Error(
-      `The embedded model is not in this checkout: ${dir} lacks ${missing.join(', ')}. ` +
+      `The embedded model is not in this checkout: ${path.join(root, EMBEDDED_MODEL_DIR)} lacks ${missing.join(', ')}. ` +
         'scripts/train-embedded.ts writes it (npx tsx scripts/train-embedded.ts, an hour or more on a laptop). ' +
         'Until then, run this notebook at the small size (NOTEBOOK_SIZE=small), which trains a tiny model of its own.',
     );
   }
-  const read = (f: string) => fs.readFileSync(path.join(dir, f));
+  return loadModelFolder(root, EMBEDDED_MODEL_DIR, `the embedded model from ${EMBEDDED_MODEL_DIR}/`);
+}
+
+/** The files of a model folder (config.json, model.safetensors, tokenizer.json) that `dir` lacks. */
+export function missingModelFiles(root: string, dir: string): string[] {
+  return MODEL_FILES.filter((f) => !fs.existsSync(path.join(root, dir, f)));
+}
+
+/**
+ * A model folder as scripts/train-embedded.ts writes it (public/models/NAME/):
+ * GPT-2 config, safetensors weights under Hugging Face names, the tokenizer,
+ * and, when present, training.json, whose steps and validation loss go into the summary
+ * after `label`.
+ */
+export async function loadModelFolder(root: string, dir: string, label = `the model in ${dir}/`): Promise<BaseModel> {
+  const read = (f: string) => fs.readFileSync(path.join(root, dir, f));
   const model = await loadGPT({
     config: JSON.parse(read('config.json').toString('utf8')) as HFGPT2Config,
     weights: new Uint8Array(read('model.safetensors')),
   });
   const tokenizer = tokenizerFromJSON(JSON.parse(read('tokenizer.json').toString('utf8')));
-  const recordPath = path.join(dir, 'training.json');
+  const recordPath = path.join(root, dir, 'training.json');
   const record = fs.existsSync(recordPath)
     ? (JSON.parse(fs.readFileSync(recordPath, 'utf8')) as { steps?: number; val_loss_per_token?: number })
     : undefined;
   const trained = record?.steps !== undefined && record.val_loss_per_token !== undefined
     ? `; trained for ${record.steps.toLocaleString('en')} steps to a validation loss of ${record.val_loss_per_token.toFixed(3)} nats per token`
     : '';
-  return { model, tokenizer, summary: `the embedded model from ${EMBEDDED_MODEL_DIR}/${trained}` };
+  return { model, tokenizer, summary: `${label}${trained}` };
 }
 
 export interface SmallModelSettings {

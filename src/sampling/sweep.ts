@@ -45,6 +45,11 @@ export interface SweepRow {
   seqRep2: number;
   distinct2: number;
   repWindow16: number;
+  /**
+   * Mean shares of the continuation's 4-grams copied from the prompt and from
+   * the continuation itself (repetition.ts copyShares): where the repeats come from.
+   */
+  copying: { fromInput: number; fromSelf: number };
   /** One value per prompt, for spread. */
   perPrompt: number[];
 }
@@ -105,6 +110,7 @@ export function runSweep(
       seqRep2: mean((r) => r.seqRep[2]),
       distinct2: mean((r) => r.distinct[2]),
       repWindow16: mean((r) => r.repWindow16),
+      copying: { fromInput: mean((r) => r.copying.fromInput), fromSelf: mean((r) => r.copying.fromSelf) },
       perPrompt: reports.map((r) => r.seqRep[4]),
     });
   }

@@ -46,4 +46,19 @@ describe('the repetition explanation in Chinese', () => {
     expect(text).toMatch(/束越多，找到的重复就越多/);
     expect(text).toMatch(/编码器–解码器结构中的解码器/);
   });
+
+  it('names the newer cures and causes in learners\' words beside their Hugging Face names, with the English claims', () => {
+    const text = REPETITION_ZH.paragraphs.join('\n');
+    for (const term of ['对比搜索', '典型采样', 'ε 采样', 'η 采样', '多样化束搜索', '后处理过滤', '归纳头', '消融', '照抄输入', '照抄自己'])
+      expect(text).toContain(term);
+    for (const name of ['typical_p', 'epsilon_cutoff', 'eta_cutoff', 'penalty_alpha', 'top_k', 'num_beam_groups', 'diversity_penalty']) expect(text).toContain(name);
+    for (const paper of ['Su 等人，2022', 'Meister 等人，2022', 'Hewitt 等人 2022', 'Vijayakumar 等人，2016', 'Olsson 等人，2022']) expect(text).toContain(paper);
+    // The claims tests/lessons/explanations.node.test.ts checks in English.
+    expect(text).toMatch(/最可能的词元.*反而可能被排除在外/);
+    expect(text).toMatch(/模型越拿不准（熵越高），阈值越低/);
+    expect(text).toMatch(/得分 = \(1 − α\) × 该词元的概率 − α × 退化惩罚/);
+    expect(text).toMatch(/让各条候选彼此不同，却不会让每一条自身少些重复/);
+    expect(text).toMatch(/并不能让模型写得更好/);
+    expect(text).toMatch(/内置模型一个归纳头也没有/);
+  });
 });

@@ -33,6 +33,9 @@ describe('repetition sweep', () => {
       expect(r.perPrompt).toHaveLength(3);
       expect(r.seqRep4).toBeGreaterThanOrEqual(0);
       expect(r.seqRep4).toBeLessThanOrEqual(1);
+      // A 4-gram copied from the continuation itself (and not in the prompt) is one seq-rep-4 counts as repeated.
+      expect(r.copying.fromSelf).toBeLessThanOrEqual(r.seqRep4 + 1e-12);
+      expect(r.copying.fromInput).toBeGreaterThanOrEqual(0);
     }
     const by = Object.fromEntries(rows.map((r) => [r.label, r]));
     expect(by.greedy.seqRep4).toBeGreaterThan(by['pure sampling'].seqRep4);
