@@ -14,6 +14,7 @@ import { ModelPicker } from './panels/models/ModelPicker.tsx';
 import { SamplingPanel } from './panels/sampling/SamplingPanel.tsx';
 import { AttentionPanel } from './panels/attention/AttentionPanel.tsx';
 import { LoraPanel } from './panels/lora/LoraPanel.tsx';
+import { LessonsPanel } from './panels/lessons/LessonsPanel.tsx';
 import { LanguageSwitch, useLocale } from './panels/LanguageSwitch.tsx';
 import { LinkProblems } from './panels/LinkProblems.tsx';
 
@@ -27,6 +28,7 @@ export function App() {
     attention: t('tabs.attention'),
     lora: t('tabs.lora'),
     'own-text': t('tabs.ownText'),
+    lessons: t('tabs.lessons'),
   };
   const engine = useEngine(state.model, state.backend, (ref) => set('model', ref));
   // Every panel runs on the chosen model; one being trained in "Your own text" sits in a slot of its own.
@@ -37,6 +39,7 @@ export function App() {
     attention: <AttentionPanel client={engine.client} state={state} set={set} model={active} />,
     lora: <LoraPanel client={engine.client} state={state} set={set} model={active} />,
     'own-text': <OwnTextPanel client={engine.client} state={state} set={set} onUse={(ref) => set('model', ref)} />,
+    lessons: <LessonsPanel client={engine.client} state={state} set={set} model={active} />,
   };
 
   return (

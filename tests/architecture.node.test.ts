@@ -135,6 +135,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   train: ['model', 'tokenizer', 'io', 'data', 'util'],
   lora: ['model', 'train', 'io', 'data', 'util'],
   state: ['model', 'tokenizer', 'sampling', 'lora', 'lessons', 'util'],
+  // The guided lessons: links built from the state schema, costs from lessons/.
+  walks: ['state', 'lessons', 'util'],
 };
 
 /**

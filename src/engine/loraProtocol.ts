@@ -10,6 +10,9 @@ import type { LoraConfig, TargetModule } from '../lora/config.ts';
 import type { AdaptationPoint } from '../lora/experiment.ts';
 import type { PeftAdapterConfig } from '../lora/peft.ts';
 import type { QloraReport } from '../lora/qlora.ts';
+import type { LabArmId, LabExperiment, LabRow } from '../lora/repetitionLab.ts';
+import type { DuplicationPlan } from '../lora/dataBias.ts';
+import type { TrainObjective } from '../train/unlikelihood.ts';
 
 /** The new text to adapt to: the model's default (DefaultNewText), pasted text, or a file. */
 export type LoraTextSource =
@@ -81,6 +84,8 @@ export interface LoraTrainParams {
   mixOriginal: number;
   /** Train over an NF4-quantised copy of the base weights. */
   qlora: boolean;
+  /** Maximum likelihood (the default) or with unlikelihood added. */
+  objective?: TrainObjective;
   seed: number;
   /** The embedded model's folder URL: new-text.txt and original-sample.txt are read from it when present. */
   modelBaseUrl: string | null;
@@ -216,6 +221,49 @@ export interface ComparisonResult {
   data: LoraDataSummary;
 }
 
+/** The repetition lab: adapters trained the same way but for one difference, measured for repetition. */
+export interface RepetitionLabParams {
+  experiment: LabExperiment;
+  config: LoraConfig;
+  source: LoraTextSource;
+  steps: number;
+  learningRate: number;
+  /** α of the unlikelihood adapter. */
+  ulAlpha: number;
+  seed: number;
+  modelBaseUrl: string | null;
+}
+
+/** A row as the page sees it: the continuations as text. */
+export type LabRowData = Omit<LabRow, 'continuations'> & { continuations: string[] };
+
+/** The two texts of the data-bias experiment. */
+export interface LabBias extends Omit<DuplicationPlan, 'seed'> {
+  /** Share of the biased text's characters that are injected copies. */
+  injectedShare: number;
+  /** Passages deduplication dropped from the biased text. */
+  removed: number;
+  biasedTokens: number;
+  deduplicatedTokens: number;
+}
+
+export type RepetitionLabEvent =
+  | { type: 'status'; message: string }
+  | { type: 'prepared'; data: LoraDataSummary; prompts: string[]; bias: LabBias | null; newTokens: number }
+  | { type: 'step'; arm: LabArmId; step: number; loss: number }
+  | { type: 'row'; row: LabRowData };
+
+export interface RepetitionLabResult {
+  experiment: LabExperiment;
+  /** The base model's row first, then one per adapter. */
+  rows: LabRowData[];
+  prompts: string[];
+  newTokens: number;
+  bias: LabBias | null;
+  stopped: boolean;
+  data: LoraDataSummary;
+}
+
 export interface ImportResult {
   adapter: AdapterSummary;
   status: LoraStatus;
@@ -251,4 +299,6 @@ export interface LoraMethods {
   loraRestoreBest: { params: { id: number }; event: never; result: { adapter: AdapterSummary; status: LoraStatus } };
   /** Full fine-tuning (of a copy) vs LoRA on the same data and steps; the embedded model is untouched. */
   loraCompare: { params: ComparisonParams; event: ComparisonEvent; result: ComparisonResult };
+  /** Likelihood vs unlikelihood, or biased vs deduplicated data: fresh adapters, measured for repetition and loss, then dropped. */
+  loraRepetitionLab: { params: RepetitionLabParams; event: RepetitionLabEvent; result: RepetitionLabResult };
 }

@@ -12,12 +12,16 @@ import attentionEn from './locales/en/attention.ts';
 import attentionZh from './locales/zh/attention.ts';
 import loraEn from './locales/en/lora.ts';
 import loraZh from './locales/zh/lora.ts';
+import loraLabEn from './locales/en/loraLab.ts';
+import loraLabZh from './locales/zh/loraLab.ts';
 import chartsEn from './locales/en/charts.ts';
 import chartsZh from './locales/zh/charts.ts';
+import lessonsEn from './locales/en/lessons.ts';
+import lessonsZh from './locales/zh/lessons.ts';
 
 export const resources = {
-  en: { common: commonEn, models: modelsEn, ownText: ownTextEn, sampling: samplingEn, attention: attentionEn, lora: loraEn, charts: chartsEn },
-  zh: { common: commonZh, models: modelsZh, ownText: ownTextZh, sampling: samplingZh, attention: attentionZh, lora: loraZh, charts: chartsZh },
+  en: { common: commonEn, models: modelsEn, ownText: ownTextEn, sampling: samplingEn, attention: attentionEn, lora: loraEn, loraLab: loraLabEn, charts: chartsEn, lessons: lessonsEn },
+  zh: { common: commonZh, models: modelsZh, ownText: ownTextZh, sampling: samplingZh, attention: attentionZh, lora: loraZh, loraLab: loraLabZh, charts: chartsZh, lessons: lessonsZh },
 } as const;
 
 export type Namespace = keyof (typeof resources)['en'];

@@ -8,7 +8,7 @@ import { type LinkProblem, linkProblem } from './linkProblems.ts';
 import { TARGET_MODULES } from '../lora/config.ts';
 import { modelDefaults } from './modelDefaults.ts';
 
-export const PANELS = ['sampling', 'attention', 'lora', 'own-text'] as const;
+export const PANELS = ['sampling', 'attention', 'lora', 'own-text', 'lessons'] as const;
 export type PanelId = (typeof PANELS)[number];
 
 export const BACKEND_CHOICES = ['auto', 'webgl', 'wasm', 'cpu'] as const;
@@ -86,7 +86,9 @@ export const schema = {
   loraTargets: textField({ key: 'lora_targets', default: 'attn.c_attn,attn.c_proj', maxLength: 80, describe: 'Comma-separated modules to adapt.' }),
   loraSteps: intField({ key: 'lora_steps', default: 60, min: 1, max: 2000, describe: 'Adapter training steps.' }),
   loraLr: floatField({ key: 'lora_lr', default: 0.005, min: 1e-5, max: 1, describe: 'Adapter learning rate.' }),
+  loraObjective: enumField({ key: 'lora_objective', default: 'mle', values: ['mle', 'unlikelihood'] as const, describe: 'Adapter training objective: maximum likelihood, or with unlikelihood on repeated context tokens (Welleck et al. 2019).' }),
   loraMix: floatField({ key: 'lora_mix', default: 0, min: 0, max: 0.9, describe: 'Share of original text mixed into adapter training.' }),
+  loraUlAlpha: floatField({ key: 'lora_ul_alpha', default: 1, min: 0, max: 100, describe: 'Weight α of the unlikelihood term (1 in the paper).' }),
   loraModule: enumField({ key: 'lora_module', default: 'attn.c_attn', values: TARGET_MODULES, describe: 'Module whose A, B and ΔW are drawn.' }),
   qlora: enumField({ key: 'qlora', default: 'off', values: ON_OFF, describe: 'Train over a 4-bit NF4 copy of the base weights.' }),
   trainTokenizer: enumField({

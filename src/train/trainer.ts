@@ -5,6 +5,7 @@ import { Rng } from '../util/random.ts';
 import { AdamW, DEFAULT_ADAMW, type AdamWSettings, type AdamWState } from './adamw.ts';
 import { type Batch, evaluationBatches, sampleBatch } from './data.ts';
 import { learningRateAt } from './schedule.ts';
+import { MLE, type TrainObjective, objectiveLoss, objectiveProblem } from './unlikelihood.ts';
 
 export interface TrainSettings {
   /** Sequences per step. */
@@ -23,6 +24,8 @@ export interface TrainSettings {
   /** Seeds the batch sampler, so a run replays exactly. */
   seed: number;
   adamw: AdamWSettings;
+  /** Maximum likelihood, or with unlikelihood added (train/unlikelihood.ts); validation loss is cross-entropy either way. */
+  objective: TrainObjective;
 }
 
 export const DEFAULT_TRAIN: TrainSettings = {
@@ -35,6 +38,7 @@ export const DEFAULT_TRAIN: TrainSettings = {
   gradClip: 1.0,
   seed: 1337,
   adamw: DEFAULT_ADAMW,
+  objective: MLE,
 };
 
 export interface StepStats {
@@ -71,7 +75,8 @@ export interface TrainerState {
 }
 
 /**
- * Next-token training: sample windows, cross-entropy on every position,
+ * Next-token training: sample windows, cross-entropy on every position
+ * (plus unlikelihood when the objective asks; the step's loss is the whole objective),
  * clip, AdamW with warm-up + cosine. `trainable` lists which variables learn
  * (all of the model's by default; LoRA passes only its own A and B).
  */
@@ -90,7 +95,7 @@ export class Trainer {
   ) {
     // Without an explicit blockSize, train on full windows of the model's context.
     const blockSize = settings.blockSize ?? model.config.blockSize;
-    this.settings = { ...DEFAULT_TRAIN, ...settings, blockSize, adamw: { ...DEFAULT_TRAIN.adamw, ...settings.adamw } };
+    this.settings = { ...DEFAULT_TRAIN, ...settings, blockSize, adamw: { ...DEFAULT_TRAIN.adamw, ...settings.adamw }, objective: settings.objective ?? MLE };
     const s = this.settings;
     if (s.blockSize > model.config.blockSize) {
       throw new RangeError(`blockSize ${s.blockSize} exceeds the model's context window ${model.config.blockSize}.`);
@@ -99,6 +104,8 @@ export class Trainer {
       if (!Number.isInteger(s[k]) || s[k] <= 0) throw new RangeError(`${k} must be a positive integer, got ${s[k]}.`);
     }
     if (!(s.learningRate > 0) || !(s.gradClip > 0)) throw new RangeError('learningRate and gradClip must be positive.');
+    const objectiveError = objectiveProblem(s.objective);
+    if (objectiveError) throw new RangeError(objectiveError);
     for (let i = 0; i < trainTokens.length; i++) {
       const id = trainTokens[i];
       if (id < 0 || id >= model.config.vocabSize) throw new RangeError(`Token ${id} at ${i} is outside the model's vocabulary.`);
@@ -140,8 +147,7 @@ export class Trainer {
     const vars = this.trainable.map(([, v]) => v);
     const { value, grads } = tf.variableGrads(() => {
       const x = tf.tensor2d(batch.x, [s.batchSize, s.blockSize], 'int32');
-      const y = tf.tensor1d(batch.y, 'int32');
-      return crossEntropy(this.model.forward(x), y);
+      return objectiveLoss(this.model.forward(x), batch, s.objective);
     }, vars);
     let loss = NaN;
     let gradNorm = NaN;

@@ -20,6 +20,7 @@ const RENDERED: Record<string, string> = {
   attention: '[data-testid=attention-heatmap] svg[aria-label]',
   lora: '[data-testid=lora-parameter-bar] svg[aria-label]',
   'own-text': '[data-testid=train]',
+  lessons: '[data-testid=lesson-list]',
 };
 
 interface Violation {

@@ -18,6 +18,7 @@ const PANELS = [
   { id: 'attention', tab: '注意力' },
   { id: 'lora', tab: 'LoRA 低秩适配' },
   { id: 'own-text', tab: '用你自己的文本训练' },
+  { id: 'lessons', tab: '面试题课程' },
 ] as const;
 
 async function open(hash: string, locale?: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {

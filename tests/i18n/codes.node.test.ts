@@ -125,7 +125,7 @@ describe('link problems', () => {
     );
     expect(html).toContain('链接中的部分设置无法按原样使用');
     expect(html).toContain('max_new_tokens=5000 超过上限 1000，改用 1000。');
-    expect(html).toContain('panel=&quot;bogus&quot; 不是可选值（sampling, attention, lora, own-text）之一，改用 sampling。');
+    expect(html).toContain('panel=&quot;bogus&quot; 不是可选值（sampling, attention, lora, own-text, lessons）之一，改用 sampling。');
     expect(html).toContain('没有名为「colour」的设置，已忽略。');
     expect(html).not.toMatch(/is above|Unknown setting|not one of/);
     const none = createElement(LinkProblems, { problems: [], onDismiss: () => {} });

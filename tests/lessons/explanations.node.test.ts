@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ATTENTION, LORA, REPETITION, explanationsAsText } from '../../src/lessons/explanations.ts';
 import { DEFAULT_FINE_TUNE, LLAMA_7B, fineTuneMemory } from '../../src/lessons/costs.ts';
-import { MEASURED_SWEEP, WELLECK_2019_SEQ_REP_4 } from '../../src/lessons/measured.ts';
-import { processLogits } from '../../src/sampling/processors.ts';
+import {
+  MEASURED_BEAM_WIDTHS, MEASURED_COPY_PROBE, MEASURED_HEADS, MEASURED_POST_FILTER, MEASURED_SWEEP, MEASURED_SWEEP_STRATEGY, WELLECK_2019_SEQ_REP_4,
+} from '../../src/lessons/measured.ts';
+import { rankCandidates } from '../../src/sampling/contrastive.ts';
+import { applyHammingDiversity } from '../../src/sampling/diverseBeam.ts';
+import { applyEtaCutoff, processLogits } from '../../src/sampling/processors.ts';
+import { SWEEP_STRATEGIES } from '../../src/sampling/sweep.ts';
 import { DEFAULT_SAMPLING } from '../../src/sampling/settings.ts';
 import { PUBLISHED_SEQ_REP_4 } from '../../src/state/samplingSettings.ts';
 import { decodeHash } from '../../src/state/schema.ts';
@@ -47,6 +52,76 @@ describe('the repetition explanation says what the processors do', () => {
     expect(t).toContain(`${WELLECK_2019_SEQ_REP_4.greedy.toFixed(2)} for greedy decoding and ${WELLECK_2019_SEQ_REP_4.beam10.toFixed(2)} for beam search with ten beams`);
     expect(t).toContain(`greedy decoding scores ${MEASURED_SWEEP.seqRep4.greedy.toFixed(2)} and beam search with four beams ${MEASURED_SWEEP.seqRep4.beam4.toFixed(2)}`);
     expect(t).toMatch(/decoder of an encoder–decoder/); // stepwise decoding is not special to decoder-only models
+  });
+});
+
+describe('the repetition explanation on the newer cures and causes', () => {
+  const t = text(REPETITION);
+  const f2 = (x: number) => x.toFixed(2);
+  const rep = MEASURED_SWEEP.seqRep4;
+  const strategy = (k: keyof typeof MEASURED_SWEEP_STRATEGY) => SWEEP_STRATEGIES.find((s) => s.label === MEASURED_SWEEP_STRATEGY[k])!.settings;
+
+  it('quotes each cure with the setting it was measured at', () => {
+    expect(strategy('typical').typical_p).toBe(0.9);
+    expect(strategy('epsilon').epsilon_cutoff).toBe(0.0009);
+    expect(strategy('eta').eta_cutoff).toBe(0.002);
+    expect(strategy('contrastive')).toMatchObject({ do_sample: false, penalty_alpha: 0.6, top_k: 4 });
+    expect(strategy('diverseBeam')).toMatchObject({ num_beams: 4, num_beam_groups: 2 });
+    expect(t).toContain(`${f2(rep.pure)} for pure sampling, ${f2(rep.typical)} with typical_p 0.9, ${f2(rep.epsilon)} with epsilon_cutoff 0.0009 and ${f2(rep.eta)} with eta_cutoff 0.002`);
+    expect(t).toContain(`with penalty_alpha 0.6 and top_k 4 it scores ${f2(rep.contrastive)} on the sweep, against ${f2(rep.greedy)} for greedy decoding`);
+    expect(t).toContain(`four beams in two groups scores ${f2(rep.diverseBeam)}, against ${f2(rep.beam4)} for plain beam search`);
+    const { narrow, wide } = MEASURED_BEAM_WIDTHS;
+    expect(t).toContain(`from ${narrow.numBeams} beam to ${wide.numBeams}, the text found grows likelier, from −${f2(-narrow.meanLogProb)} to −${f2(-wide.meanLogProb)} nats`);
+    expect(wide.meanLogProb).toBeGreaterThan(narrow.meanLogProb);
+  });
+
+  it('typical sampling can leave out the likeliest token', () => {
+    // One token at 0.4 and sixty at 0.01: the entropy (3.1 nats) is far from the top token's surprise (0.9)
+    // and close to the others' (4.6), so the others fill typical_p 0.5 first.
+    const probs = [0.4, ...Array<number>(60).fill(0.01)];
+    const out = processLogits(scores(probs.map(Math.log)), [], 0, { ...DEFAULT_SAMPLING, typical_p: 0.5 }).scores;
+    expect(out[0]).toBe(-Infinity);
+    expect(t).toMatch(/it can leave out the likeliest token when that token is far less surprising than usual/);
+  });
+
+  it('η-sampling cuts lower where the model is unsure', () => {
+    // ε = 0.02. A token at 0.01 beside one at 0.97 (entropy 0.17) falls under the cut of 0.02;
+    // the same probability among a hundred equal tokens (entropy 4.6) stays: the cut there is √ε·e^−4.6 ≈ 0.0014.
+    const sure = applyEtaCutoff(scores([0.97, 0.01, 0.01, 0.01].map(Math.log)), 0.02);
+    const unsure = applyEtaCutoff(scores(Array<number>(100).fill(Math.log(0.01))), 0.02);
+    expect(sure[1]).toBe(-Infinity);
+    expect(Array.from(unsure).every((x) => x > -Infinity)).toBe(true);
+    expect(t).toMatch(/smaller of its cutoff ε and the square root of ε times e to the minus entropy, so the cut is lower, and more tokens stay, where the model is unsure/);
+  });
+
+  it('contrastive search weighs probability against the likeness of hidden states; diverse beam search penalises per earlier beam', () => {
+    // Two candidates: the likelier one's hidden state repeats the context's exactly.
+    const ranked = rankCandidates([[1, 0]], [{ id: 0, prob: 0.6, hidden: [1, 0] }, { id: 1, prob: 0.4, hidden: [0, 1] }], 0.6);
+    expect(ranked.candidates.map((c) => c.score)).toEqual([0.4 * 0.6 - 0.6 * 1, 0.4 * 0.4 - 0]);
+    expect(ranked.best).toBe(1);
+    expect(t).toMatch(/\(1 − α\) times the token's probability, minus α times a degeneration penalty, the largest cosine similarity/);
+    expect(Array.from(applyHammingDiversity(scores([0, 0, 0]), [1, 1, 2], 0.5))).toEqual([0, -1, -0.5]);
+    expect(t).toMatch(/a token loses diversity_penalty for every beam of an earlier group that has just chosen it/);
+  });
+
+  it('says what post-filtering did to the default greedy output, and that a filter writes nothing new', () => {
+    const p = MEASURED_POST_FILTER;
+    expect(t).toContain(`greedy continuation of “${p.prompt.trim()}” (${p.maxNewTokens} tokens, seq-rep-4 ${f2(p.seqRep4)}), the cut keeps only the first ${p.cutKeeps} tokens`);
+    expect(t).toContain(`leaves ${f2(p.droppedSeqRep4)}`);
+    expect(t).toContain(`the least repetitive of ${p.samples} samples scores ${f2(p.rerankSeqRep4)}`);
+    expect(t).toMatch(/never makes the model write better/);
+  });
+
+  it('separates copying the input from copying itself, and says the embedded model has no induction head', () => {
+    const h = MEASURED_HEADS;
+    expect(h.maxInduction).toBeLessThan(h.inductionMarkedFrom);
+    expect(h.repeatLogProb).toBeLessThanOrEqual(h.firstLogProb);
+    expect(t).toMatch(/completing \[A\]\[B\] … \[A\] with \[B\]/);
+    expect(t).toContain(`The embedded model has none: its highest induction score is ${f2(h.maxInduction)}, where the panel marks a head from ${h.inductionMarkedFrom}`);
+    expect(t).toContain(`(−${f2(-h.repeatLogProb)} nats per token, against −${f2(-h.firstLogProb)} the first time)`);
+    expect(MEASURED_COPY_PROBE.prompt).toMatch(/^To be, or not to be, that is the question\.\n/);
+    expect(t).toContain(`takes ${f2(MEASURED_COPY_PROBE.fromInput)} of its 4-grams from the prompt and ${f2(MEASURED_COPY_PROBE.fromSelf)} from its own earlier words`);
+    expect(t).toContain(`L${h.top.layer} H${h.top.head}, changes the greedy text (seq-rep-4 ${f2(h.top.seqRep4.on)} becomes ${f2(h.top.seqRep4.off)}`);
   });
 });
 
@@ -124,9 +199,9 @@ describe('the LoRA explanation', () => {
 });
 
 describe('the Lessons tab', () => {
-  it('is gone until lessons exist: an old link to it opens the default panel and says why', () => {
+  it('exists now that lessons do: a link to it opens it with nothing to report (tests/lessons/walks.node.test.ts checks the lessons)', () => {
     const { state, problems } = decodeHash('#panel=lessons');
-    expect(state.panel).toBe('sampling');
-    expect(problems.map((p) => p.message)).toEqual(['panel="lessons" is not one of sampling, attention, lora, own-text; using sampling.']);
+    expect(state.panel).toBe('lessons');
+    expect(problems).toEqual([]);
   });
 });

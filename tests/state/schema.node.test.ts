@@ -79,7 +79,7 @@ describe('URL state codec', () => {
       'temperature="hot" is not a number; using the default 1.',
       'seed="0x10" is not a whole number; using the default 1337.',
       'top_k="" is not a whole number; using the default 0.',
-      'panel="secret" is not one of sampling, attention, lora, own-text; using sampling.',
+      'panel="secret" is not one of sampling, attention, lora, own-text, lessons; using sampling.',
       'backend="tpu" is not one of auto, webgl, wasm, cpu; using auto.',
     ]);
     expect(decodeHash('#temperature=hot&seed=0x10&top_k=&panel=secret&backend=tpu').problems.map((p) => p.code)).toEqual([

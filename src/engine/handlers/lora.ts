@@ -11,6 +11,7 @@ import { loraInspect } from './lora/inspect.ts';
 import { loraDefaultText } from './lora/newText.ts';
 import { loraExport, loraImport } from './lora/peftFiles.ts';
 import { loraRestoreBest, loraTrain } from './lora/train.ts';
+import { loraRepetitionLab } from './lora/repetitionLab.ts';
 
 export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
   loraDefaultText,
@@ -25,4 +26,5 @@ export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
   loraDelete,
   loraCompare,
   loraRestoreBest,
+  loraRepetitionLab,
 };

@@ -1,7 +1,8 @@
 // The LoRA panel: train a low-rank adapter for the embedded model in the
 // worker, watch the new text's loss fall and the original corpus's rise, look
 // at ΔW = B·A·scaling and its few non-zero singular values, switch, merge,
-// export and import adapters, and weigh LoRA against full fine-tuning.
+// export and import adapters, weigh LoRA against full fine-tuning, and watch two
+// causes of repetition that live in training (the objective, the data) at work.
 
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +15,7 @@ import { LoraExplanation } from './Explanation.tsx';
 import { GenerationCompare } from './GenerationCompare.tsx';
 import { InspectSection } from './InspectSection.tsx';
 import { MemoryCalculator } from './MemoryCalculator.tsx';
+import { RepetitionLab } from './RepetitionLab.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 import { TextSource } from './TextSource.tsx';
 import { TrainSection } from './TrainSection.tsx';
@@ -27,7 +29,7 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
   const [source, setSource] = useState<LoraTextSource>({ kind: 'default' });
   const [defaultText, setDefaultText] = useState<DefaultNewText | null>(null);
   /** The long job running in the worker, if any: the other buttons wait for it. */
-  const [running, setRunning] = useState<'train' | 'compare' | null>(null);
+  const [running, setRunning] = useState<'train' | 'compare' | 'lab' | null>(null);
 
   // Adapters belong to one loaded model in one worker: start over when either changes.
   useEffect(() => {
@@ -53,6 +55,7 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
 
   const onTrainRunning = useCallback((on: boolean) => setRunning(on ? 'train' : null), []);
   const onCompareRunning = useCallback((on: boolean) => setRunning(on ? 'compare' : null), []);
+  const onLabRunning = useCallback((on: boolean) => setRunning(on ? 'lab' : null), []);
   const onTrained = useCallback((s: LoraStatus, id: number) => {
     setStatus(s);
     setSelectedId(id);
@@ -71,7 +74,7 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
           <SettingsSection state={state} set={set} model={model} disabled={running !== null} />
           <TextSource value={source} onChange={setSource} disabled={running !== null} defaultText={defaultText} modelRef={model.ref} />
           <TrainSection
-            client={client} state={state} source={source} selected={selected} blocked={running === 'compare'}
+            client={client} state={state} source={source} selected={selected} blocked={running === 'compare' || running === 'lab'}
             configProblem={loraConfigProblem(state, model.config)}
             onRunning={onTrainRunning} onDone={onTrained}
           />
@@ -81,7 +84,8 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
           />
           <GenerationCompare client={client} state={state} adapter={selected} blocked={running !== null} />
           <InspectSection client={client} state={state} set={set} model={model} adapter={selected} />
-          <ComparisonSection client={client} state={state} source={source} blocked={running === 'train'} onRunning={onCompareRunning} />
+          <ComparisonSection client={client} state={state} source={source} blocked={running === 'train' || running === 'lab'} onRunning={onCompareRunning} />
+          <RepetitionLab client={client} state={state} source={source} blocked={running === 'train' || running === 'compare'} onRunning={onLabRunning} />
           <MemoryCalculator rank={state.loraR} />
         </div>
       )}

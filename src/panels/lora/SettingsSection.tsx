@@ -1,6 +1,6 @@
 // The adapter's settings, all in the link: rank and α with the live scaling,
 // rsLoRA, which modules to adapt, steps, learning rate, the share of original
-// text mixed in, QLoRA — and what they cost in trainable parameters.
+// text mixed in, the training objective, QLoRA — and what they cost in trainable parameters.
 
 import { useMemo } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
@@ -37,6 +37,7 @@ export function SettingsSection(props: {
 }) {
   const { state, set, model, disabled } = props;
   const { t, i18n } = useTranslation('lora');
+  const { t: tl } = useTranslation('loraLab');
   const lang = i18n.language;
   const config = loraConfigFromState(state);
   const { unknown } = parseTargets(state.loraTargets);
@@ -131,6 +132,20 @@ export function SettingsSection(props: {
             onChange={(e) => set('loraMix', Number(e.target.value))}
           />
         </label>
+        <label className="field">
+          <span className="field-label">{tl('objective.label')}</span>
+          <select
+            value={state.loraObjective} disabled={disabled} data-testid="lora-objective"
+            onChange={(e) => set('loraObjective', e.target.value === 'unlikelihood' ? 'unlikelihood' : 'mle')}
+          >
+            <option value="mle">{tl('objective.mle')}</option>
+            <option value="unlikelihood">{tl('objective.unlikelihood')}</option>
+          </select>
+        </label>
+        <NumberInput
+          label={tl('objective.alpha')} value={state.loraUlAlpha} min={0} max={100} step="any" disabled={disabled} testId="lora-ul-alpha"
+          onCommit={(v) => set('loraUlAlpha', v)}
+        />
         <label className="field lora-check">
           <span className="field-label">{t('settings.qlora')}</span>
           <span>

@@ -15,7 +15,7 @@ import { t } from '../../i18n/index.ts';
 import { modelBaseUrl } from '../useEngine.ts';
 import { useEngineJob } from '../useEngineJob.ts';
 import { type StepLoss, lossChange, trainingCurves } from './curves.ts';
-import { loraConfigFromState } from './settings.ts';
+import { loraConfigFromState, objectiveFromState } from './settings.ts';
 import { paceNote } from './pace.ts';
 import { originalText, statusText, stoppedText, worsenedText } from './workerText.ts';
 import { errorText } from '../errorText.ts';
@@ -76,6 +76,7 @@ export function TrainSection(props: {
         learningRate: state.loraLr,
         mixOriginal: state.loraMix,
         qlora: state.qlora === 'on',
+        objective: objectiveFromState(state),
         seed: state.seed,
         modelBaseUrl: modelBaseUrl(state.model),
       },

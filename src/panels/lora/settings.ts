@@ -4,6 +4,7 @@
 import { type LoraConfig, type TargetModule, TARGET_MODULES, checkLoraConfig, loraScaling, moduleShape } from '../../lora/config.ts';
 import type { GPTConfig } from '../../model/config.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
+import type { TrainObjective } from '../../train/unlikelihood.ts';
 
 /** `lora_targets` ("attn.c_attn,attn.c_proj") as modules in model order; names GPT-2 lacks are reported. */
 export function parseTargets(text: string): { targets: TargetModule[]; unknown: string[] } {
@@ -65,3 +66,8 @@ export function fullFineTuningRate(loraRate: number): number {
   return Math.min(loraRate, 1e-3);
 }
 
+
+/** The link's training objective: maximum likelihood, or with unlikelihood at weight `lora_ul_alpha`. */
+export function objectiveFromState(state: PlaygroundState): TrainObjective {
+  return state.loraObjective === 'unlikelihood' ? { kind: 'unlikelihood', alpha: state.loraUlAlpha } : { kind: 'mle' };
+}

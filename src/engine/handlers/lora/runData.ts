@@ -44,6 +44,10 @@ export const EVAL_BATCHES = 2;
 const MAX_CHARACTERS = 1_000_000;
 
 export interface RunData {
+  /** The new text's training part (its first nine tenths), as text: the repetition lab rewrites it. */
+  trainText: string;
+  /** Its last tenth, held out for validation (the repetition lab's prompts start in it). */
+  valText: string;
   trainIds: Int32Array;
   newValIds: Int32Array;
   original: OriginalSample;
@@ -78,6 +82,8 @@ export async function prepareData(loaded: LoadedModel, store: AdapterStore, sour
   store.originalSample ??= await originalSample(loaded, store, baseUrl);
   const original = store.originalSample;
   return {
+    trainText: train,
+    valText: val,
     trainIds,
     newValIds,
     original,

@@ -9,6 +9,7 @@ import { LoraAdapter } from '../../../lora/lora.ts';
 import { type LoraConfig, LoraError, checkLoraConfig, loraScaling } from '../../../lora/config.ts';
 import { type AdaptationPoint, type Worsening, adapt, judgeRun, restoreValues } from '../../../lora/experiment.ts';
 import { type QloraReport, QloraRun } from '../../../lora/qlora.ts';
+import { MLE } from '../../../train/unlikelihood.ts';
 import { EVAL_BATCHES, adaptationData, evalEvery, lossOn, prepareData, trainSettings } from './runData.ts';
 
 export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<LoraTrainResult> => {
@@ -61,7 +62,7 @@ export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<Lora
         steps: params.steps,
         evalEvery: evalEvery(params.steps),
         evalBatches: EVAL_BATCHES,
-        settings: trainSettings(model, params.steps, params.learningRate, params.seed + startStep),
+        settings: { ...trainSettings(model, params.steps, params.learningRate, params.seed + startStep), objective: params.objective ?? MLE },
         onPoint: (p) => {
           // A continued run re-measures its starting point: the history already has it.
           if (continuing && p.step === 0) return;

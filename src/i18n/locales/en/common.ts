@@ -18,6 +18,7 @@ export default {
     attention: 'Attention',
     lora: 'LoRA',
     ownText: 'Your own text',
+    lessons: 'Lessons',
   },
   linkProblems: {
     title: 'Some settings in the link could not be used as written:',

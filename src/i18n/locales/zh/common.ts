@@ -20,6 +20,7 @@ const zh: Messages<typeof en> = {
     attention: '注意力',
     lora: 'LoRA 低秩适配',
     ownText: '用你自己的文本训练',
+    lessons: '面试题课程',
   },
   linkProblems: {
     title: '链接中的部分设置无法按原样使用：',

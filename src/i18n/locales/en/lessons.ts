@@ -1,0 +1,169 @@
+// English messages of the "lessons" namespace: the guided walks (src/walks/catalog.ts).
+// A lesson's numbers are never written here: the page measures them live and shows them beside each step.
+
+export default {
+  title: 'Lessons',
+  intro:
+    'Each lesson takes one interview question and answers it on this page. A step sets every control for you (press Go), says what to watch, and shows the number the page measures there. Your progress stays in this browser.',
+  list: {
+    heading: 'Lessons',
+    finished: 'finished',
+    notStarted: 'not finished',
+    open: 'Start',
+    steps_one: '{{count}} step',
+    steps_other: '{{count}} steps',
+  },
+  view: {
+    back: 'All lessons',
+    question: 'The question',
+    steps: 'Walk through it',
+    answer: 'A short answer',
+    differs: 'This model against large ones',
+    finished: 'I have finished this lesson',
+    claims: 'What the numbers should show',
+  },
+  step: {
+    label: 'Step {{n}}',
+    go: 'Go',
+    goHint: 'Sets every control of the page for this step and opens its panel',
+    measure: 'Measure',
+    measuring: 'Measuring…',
+    measured: 'Measured here:',
+    needsModel: 'Press Go first: this is measured on the {{model}} model.',
+    failed: 'Could not measure: {{message}}',
+  },
+  claim: {
+    greater: 'step {{a}} is above step {{b}}',
+    below: 'step {{step}} is below {{bound}}',
+    above: 'step {{step}} is above {{bound}}',
+    holds: 'holds',
+    fails: 'does not hold',
+    pending: 'not measured yet',
+  },
+  measures: {
+    seqRep4: 'seq-rep-4 of the continuation',
+    teacherForcingMaxDelta: 'largest |Δlogit|, one pass vs step by step',
+    kvCacheBytesPerToken: 'KV cache per token, this model',
+    futureAttention: 'attention weight on later tokens (mean per row)',
+    attentionRowSumError: 'largest |row sum − 1| of the attention weights',
+    ablationTokensChanged: 'share of the generated tokens that change',
+    tokensPerHan: 'tokens per 汉字',
+    contextWindow: 'context window (tokens)',
+    chunksWithOverlap: 'windows the text needs (overlap: a quarter)',
+    loraMergeMaxDelta: 'largest |Δlogit|, merged vs adapter on top',
+    forgettingRise: 'rise of the loss on the original text (nats per token)',
+    'memory:full': 'full fine-tuning of a 7B model',
+    'memory:lora': 'LoRA on a 7B model',
+    'memory:qlora': 'QLoRA on a 7B model',
+    kvCache7BPerToken: 'KV cache per token, LLaMA-2 7B in bf16',
+    attentionGrowthOnDoubling: 'attention scores stored when the input doubles',
+  },
+  units: {
+    times: '× {{value}}',
+    timesAfter: '{{value}} ×',
+  },
+  lessons: {
+    decoderOnly: {
+      title: 'Why are most large models decoder-only?',
+      question: 'Why do most of today’s large language models use a decoder-only architecture?',
+      s1: 'The Attention panel opens on its Masks view with eight generated tokens. The page runs the whole sequence through once, as training does (teacher forcing), and again token by token with a KV cache, as generation does. Watch how far apart the two sets of logits are.',
+      s2: 'Stepping through the text kept a key and a value per layer for every token: that is the KV cache. With the causal mask, earlier tokens never change, so the cache is simply reused at the next step.',
+      s3: 'The Sampling panel samples at temperature 0.8. The same model, with no change, writes varied text: the decoding strategy, not the architecture, sets how diverse it is.',
+      answer:
+        'A decoder-only model is trained on one objective, predicting the next token, over any raw text, and it generates with exactly that step. Because of the causal mask, one forward pass trains every position of a sequence at once and gives the same numbers as generating token by token; earlier tokens never change, so a KV cache makes generation cheap. The same model is then steered by prompts and decoding (greedy, sampling, temperature) without new heads. Encoder–decoders such as T5 share the teacher forcing and can be as good at a given size; the usual reasons given for decoder-only are the simplicity of one stack, cheap caching, and how well zero-shot and in-context abilities scale with it.',
+      differs:
+        'This model is a 4-layer, 128-wide GPT-2 trained for minutes; it has no instruction tuning and its context holds 128 tokens. The arithmetic (causal mask, cache, identical logits) is the same at any size; the abilities that come with scale are not visible here.',
+    },
+    architecture: {
+      title: 'What is inside a large language model?',
+      question: 'Describe the architecture of a large language model: self-attention, multi-head attention, the feed-forward network.',
+      s1: 'The Attention panel’s heatmap: one head of one layer, a row per query token. Each row is a softmax over the tokens it may see, so it adds up to one; the number is how far any row strays from that.',
+      s2: 'The grid shows every head of every layer at once. Each head has its own query, key and value matrices and its own habit: some look at the previous token, some at the first, some spread out. Under the causal mask none of them reaches a later token.',
+      s3: 'Switch off one head (layer 0, head 0) and write the same greedy text again. The number is the share of tokens that change. Greedy text is a chain: once one token differs, everything after it takes another path, so the number mostly says how soon the first change comes.',
+      s4: 'Switch off all four heads of layer 0. The feed-forward network and the later layers still run, but the text changes sooner.',
+      answer:
+        'A GPT-style model embeds tokens and positions, then stacks identical blocks, each two residual steps: x + attention(LayerNorm(x)), then x + FFN(LayerNorm(x)). Self-attention lets each token take a weighted average of the values of the tokens it may see, the weights a softmax of scaled query–key dot products. Multi-head attention runs several such heads side by side on slices of the width, each free to attend to different things, and concatenates them through an output projection. The feed-forward network, two linear layers with a nonlinearity (GELU; SwiGLU in LLaMA) at four times the width, works on each token alone and holds about two thirds of a block’s parameters. A final LayerNorm and the output layer give the next-token logits. Pre-training on raw text and fine-tuning on task data follow.',
+      differs:
+        'This model has 4 layers of 4 heads; large models have dozens of layers of dozens of heads, RoPE instead of learned positions, RMSNorm, SwiGLU, and often grouped-query attention. One head matters less there, since many others can take over.',
+    },
+    masks: {
+      title: 'Prefix LM or causal LM: what differs?',
+      question: 'What is the difference between a prefix LM and a causal LM — and between BERT, GPT and GLM?',
+      s1: 'Causal mask (GPT, LLaMA): each token sees itself and the tokens before it. The number is the share of attention that lands on later tokens.',
+      s2: 'Prefix mask (GLM, the first ChatGLM-6B): the prompt is the prefix, and its tokens see one another in both directions; generated tokens still see only the past. Some weight now reaches later tokens — inside the prompt only.',
+      s3: 'Bidirectional mask (BERT): every token sees every other. Much more weight falls on later tokens.',
+      s4: 'Whatever the mask, each row of weights is a softmax: it adds up to one. This measures how far any row is from that.',
+      answer:
+        'They differ in the attention mask and in what they are trained to predict. A causal LM (GPT, LLaMA) masks all later tokens and is trained to predict the next token everywhere. A prefix LM lets the input part attend both ways and keeps the output causal, so it reads the prompt like an encoder and writes like a decoder; GLM trains it with blank infilling. BERT attends both ways everywhere and is trained as a masked language model, which makes it strong for understanding tasks (classification, entity tagging) but unable to generate text step by step. Choose BERT-like encoders for understanding a text, decoder models for generating.',
+      differs:
+        'This model was trained causally only: under the prefix and bidirectional masks it reads weights it never learned to use, so its predictions there get worse. A real prefix LM is trained with its mask.',
+    },
+    parroting: {
+      title: 'The parroting problem (复读机)',
+      question: 'What is the LLM parroting problem, why does it happen, and how can it be eased?',
+      s1: 'Greedy decoding always takes the most likely token. Watch the highlighted repeats: the text falls into a loop.',
+      s2: 'Sampling from the top 90 % of the probability mass (top_p 0.9), same prompt and seed. The repeats almost vanish.',
+      s3: 'Back to greedy, but no_repeat_ngram_size 3 forbids any three-token phrase from occurring twice: no four-token phrase can repeat either.',
+      s4: 'Contrastive search (penalty_alpha 0.6, top_k 4) stays deterministic but penalises candidates too similar to what was already written.',
+      answer:
+        'Parroting is a model repeating words, phrases or whole sentences in a loop. Causes: repeated passages in the training data; an objective (cross-entropy on the next token) that never penalises the model for repeating its own output; little variety in the data; and decoding that looks for the most probable text, since a repeat, once begun, becomes ever more probable (self-reinforcement). Cures: sampling with temperature, top-k or top-p; repetition_penalty, no_repeat_ngram_size, frequency and presence penalties; contrastive search; at training time, more diverse data and unlikelihood training; and filtering the output afterwards.',
+      differs:
+        'A small model repeats more readily than a large one, and beam search repeats even more than greedy on both. The published figures for GPT-2-size models show the same order: greedy far above sampling.',
+    },
+    inputLength: {
+      title: 'Can the input be infinitely long?',
+      question: 'Can an LLM’s input be infinitely long in theory — and how do you make a model handle longer text?',
+      s1: 'A long passage goes into the prompt box. The model has a fixed window: it learned position embeddings for only so many positions, and the box cuts the prompt to its last window.',
+      s2: 'Every token kept in the window costs a key and a value per layer in the KV cache — memory that grows linearly with the length.',
+      s3: 'The same arithmetic for LLaMA-2 7B in bf16 (32 layers, 32 heads of 128): per token of context.',
+      s4: 'Attention compares every token with every other: a plain implementation stores n × n scores per head. Doubling the input multiplies them by this.',
+      s5: 'The usual way around the window: cut the text into windows that overlap, so each token keeps some context before it, and process them one by one. The number is how many windows this passage needs.',
+      answer:
+        'Not in practice. Attention itself has no length limit, but a model only knows positions it was trained on (GPT-2 learned a table of 1,024; RoPE models generalise poorly far past their training length without interpolation), attention time grows with n² and its memory too unless FlashAttention avoids storing the matrix, and the KV cache grows linearly with n. Longer text is handled by chunking with overlap, hierarchical processing (summarise chunks, then the summaries), retrieval of the relevant parts, position interpolation or extrapolation (ALiBi, RoPE scaling), and efficient attention (FlashAttention, sliding windows).',
+      differs:
+        'This model’s window is tiny, so the limit shows at once. Large models have windows of thousands to millions of tokens, but the same three costs set how far they go.',
+    },
+    vocabulary: {
+      title: 'Is vocabulary expansion necessary for Chinese?',
+      question: 'Is expanding the vocabulary necessary for a domain or language model — for Chinese, say?',
+      s1: 'A line of Tang verse in the Shakespeare model’s byte-level BPE. Its vocabulary was fitted on English, so each 汉字 is spelled in UTF-8 bytes.',
+      s2: 'The same line in the Tang poetry model, whose tokenizer has one token per character.',
+      answer:
+        'Often yes for a language the tokenizer was not fitted on. A byte-level BPE fitted on English spends about three tokens per 汉字, so the same window holds about a third as much Chinese, generation takes three steps per character, and training sees each character split into bytes that mean nothing alone. Adding Chinese tokens (as Chinese-LLaMA did) and continuing pre-training so their embeddings are learned fixes this; the cost is new, untrained embeddings and a larger output layer. A model whose tokenizer already covers the language well does not need it.',
+      differs:
+        'Large multilingual tokenizers already hold many 汉字 and frequent words, so their figure sits between these two. The Tang model is a character model: one token per character, exactly.',
+    },
+    lora: {
+      title: 'LoRA: the idea, merging, and memory',
+      question: 'What is LoRA? Can its weights be merged into the base model? How much memory does fine-tuning take, and what does QLoRA save?',
+      s1: 'The LoRA panel trains a small adapter (rank 4) for a few steps, then merges it: W ← W + B·A·α/r. The number compares the merged model with the adapter on top of the base.',
+      s2: 'Full fine-tuning of a 7B model: bf16 weights and gradients, Adam’s two moments and an fp32 master copy, plus activations for a 2,048-token sequence.',
+      s3: 'LoRA (rank 8 on two matrices a layer): the base is frozen, so only the adapter has gradients and optimizer state.',
+      s4: 'QLoRA: the frozen base stored in 4-bit NF4, with the adapter trained over it. Most of what is left is activations: the memory calculator on this panel shows them shrink with gradient checkpointing.',
+      answer:
+        'LoRA freezes a weight matrix W and learns its update as a product of two small matrices, ΔW = B·A·α/r, with A of shape r × in and B of shape out × r, B starting at zero so training starts from the base model. Only A and B train, a tiny share of the parameters, so gradients and optimizer state shrink and a single base can serve many adapters. Yes, the weights merge: adding B·A·α/r into W gives the same outputs with no extra cost at inference, and subtracting it gets the base back. Full fine-tuning with Adam needs about 16 bytes per parameter before activations; LoRA removes most of that; QLoRA also stores the frozen base in 4-bit, so a 7B model fine-tunes on one 24 GB GPU if activations are kept small.',
+      differs:
+        'Here the whole model fits in a few megabytes, so the memory numbers come from the formulas for LLaMA-2 7B, not from this page. Merging is exact arithmetic at any size.',
+    },
+    forgetting: {
+      title: 'Catastrophic forgetting',
+      question: 'Why does a fine-tuned model lose abilities it had (catastrophic forgetting), and how can it be eased?',
+      s1: 'The LoRA panel adapts the Shakespeare model to modern English prose with a high learning rate and no original text mixed in. The number is how much worse it gets at the text it was trained on first.',
+      s2: 'The same run with half of every batch drawn from the original text (lora_mix 0.5, “replay”). The loss on the original text rises less.',
+      answer:
+        'Fine-tuning moves the weights towards the new data with nothing holding them to the old, so what the model knew is overwritten, the more so with high learning rates, many steps and narrow data. It is eased by mixing general data into the fine-tuning data (replay), lower learning rates and fewer steps, parameter-efficient methods such as LoRA that change little of the model (though they forget too), regularisation towards the old weights (EWC, KL to the base model), and evaluating on general benchmarks as well as the domain ones.',
+      differs:
+        'The effect is the same at any size; large models have more to lose, and their fine-tuning data is usually mixed with general instruction data for this reason.',
+    },
+  },
+  beyond: {
+    heading: 'Beyond this playground',
+    intro: 'These questions of the syllabus need systems this page does not have; a short note each, and no pretend demonstration.',
+    retrieval: 'Document chat with a vector store: embed chunks of documents, retrieve the nearest to a question, and put them in the prompt. This page has no embedding model or vector index; the chunking lesson is the only part it shows.',
+    langchain: 'LangChain: a library of components (models, prompts, chains, agents, memory, retrievers) for building applications around LLMs. Nothing here uses it.',
+    rlhf: 'RLHF: a reward model trained on human preferences, then the model tuned against it (PPO), or directly from preference pairs (DPO). Training here is plain next-token prediction.',
+    hallucination: 'Hallucination: fluent text that is not true. Eased by retrieval, citing sources, and training the model to say when it does not know; a model this small has too little knowledge to show it meaningfully.',
+    evaluation: 'Evaluating large models: benchmarks (MMLU, C-Eval), human or model-judged comparisons, and domain test sets. The page measures only loss, perplexity and repetition.',
+    promptTuning: 'Prompt tuning and P-tuning v2: learned vectors prepended to the input or to every layer, with the model frozen. The page trains LoRA adapters only.',
+  },
+};

@@ -1,0 +1,144 @@
+// The lessons, in the order the list shows them. Each step's link names only
+// what differs from its model's defaults; the measured numbers are not here —
+// the page measures them, and tests/walks/claims.node.test.ts checks each
+// lesson's claims on the embedded model, so a claim that stops being true
+// fails a test instead of misleading a reader.
+
+import type { Lesson } from './types.ts';
+
+/** A long passage for the window and chunking steps: more tokens than the Shakespeare model's 128-token window holds. */
+const LONG_PROMPT =
+  'First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n\nFirst Citizen:\nYou are all resolved rather to die than to famish?\n\nAll:\nResolved. resolved.\n\n' +
+  'First Citizen:\nFirst, you know Caius Marcius is chief enemy to the people.\n\nAll:\nWe know\'t, we know\'t.\n\nFirst Citizen:\nLet us kill him, and we\'ll have corn at our own price.\nIs\'t a verdict?\n\n' +
+  'All:\nNo more talking on\'t; let it be done: away, away!\n\nSecond Citizen:\nOne word, good citizens.\n\nFirst Citizen:\nWe are accounted poor citizens, the patricians good.\n';
+
+/** Eight 汉字 in a line of verse: the same text under both models' tokenizers. */
+const HAN_PROMPT = '床前明月光，疑是地上霜。';
+
+const ATTENTION_MASKS = { panel: 'attention', attentionView: 'masks', step: 8, strategy: 'greedy' } as const;
+
+export const LESSONS: readonly Lesson[] = [
+  {
+    // 为何现在的大模型大部分是 Decoder-only 结构: training and generation compute the same thing.
+    id: 'decoderOnly',
+    steps: [
+      { link: { ...ATTENTION_MASKS, mask: 'causal' }, measure: 'teacherForcingMaxDelta' },
+      { link: { ...ATTENTION_MASKS, mask: 'causal' }, measure: 'kvCacheBytesPerToken' },
+      { link: { panel: 'sampling', strategy: 'sample', temperature: 0.8, maxNewTokens: 60 }, measure: 'seqRep4' },
+    ],
+    claims: [{ kind: 'below', step: 0, bound: 1e-3 }],
+  },
+  {
+    // 大模型 LLM 的架构介绍: self-attention, multi-head attention, the feed-forward network.
+    id: 'architecture',
+    steps: [
+      { link: { panel: 'attention', attentionView: 'heatmap', step: 8, strategy: 'greedy' }, measure: 'attentionRowSumError' },
+      { link: { panel: 'attention', attentionView: 'grid', step: 8, strategy: 'greedy' }, measure: 'futureAttention' },
+      { link: { panel: 'attention', attentionView: 'heatmap', strategy: 'greedy', maxNewTokens: 40, ablate: '0.0' }, measure: 'ablationTokensChanged' },
+      { link: { panel: 'attention', attentionView: 'heatmap', strategy: 'greedy', maxNewTokens: 40, ablate: '0.0,0.1,0.2,0.3' }, measure: 'ablationTokensChanged' },
+    ],
+    claims: [
+      { kind: 'below', step: 0, bound: 1e-4 },
+      { kind: 'below', step: 1, bound: 1e-6 },
+      { kind: 'above', step: 2, bound: 0 },
+      { kind: 'greater', a: 3, b: 2 },
+    ],
+  },
+  {
+    // prefix LM 和 causal LM 的区别; BERT vs GPT vs GLM.
+    id: 'masks',
+    steps: [
+      { link: { ...ATTENTION_MASKS, mask: 'causal' }, measure: 'futureAttention' },
+      { link: { ...ATTENTION_MASKS, mask: 'prefix' }, measure: 'futureAttention' },
+      { link: { ...ATTENTION_MASKS, mask: 'bidirectional' }, measure: 'futureAttention' },
+      { link: { ...ATTENTION_MASKS, mask: 'prefix' }, measure: 'attentionRowSumError' },
+    ],
+    claims: [
+      { kind: 'below', step: 0, bound: 1e-6 },
+      { kind: 'greater', a: 1, b: 0 },
+      { kind: 'greater', a: 2, b: 1 },
+      { kind: 'below', step: 3, bound: 1e-4 },
+    ],
+  },
+  {
+    // 什么是 LLMs 复读机问题? 为什么会出现? 如何缓解?
+    id: 'parroting',
+    steps: [
+      { link: { panel: 'sampling', strategy: 'greedy', maxNewTokens: 80 }, measure: 'seqRep4' },
+      { link: { panel: 'sampling', strategy: 'sample', topP: 0.9, maxNewTokens: 80 }, measure: 'seqRep4' },
+      { link: { panel: 'sampling', strategy: 'greedy', noRepeatNgram: 3, maxNewTokens: 80 }, measure: 'seqRep4' },
+      { link: { panel: 'sampling', strategy: 'contrastive', topK: 4, penaltyAlpha: 0.6, maxNewTokens: 80 }, measure: 'seqRep4' },
+    ],
+    claims: [
+      { kind: 'greater', a: 0, b: 1 },
+      { kind: 'greater', a: 0, b: 2 },
+      { kind: 'below', step: 2, bound: 1e-9 },
+    ],
+  },
+  {
+    // LLMs 输入句子长度理论上可以无限长吗? 如何让大模型处理更长的文本?
+    id: 'inputLength',
+    steps: [
+      { link: { panel: 'sampling', prompt: LONG_PROMPT }, measure: 'contextWindow' },
+      { link: { panel: 'attention', attentionView: 'masks', step: 8, strategy: 'greedy' }, measure: 'kvCacheBytesPerToken' },
+      { link: { panel: 'lora' }, measure: 'kvCache7BPerToken' },
+      { link: { panel: 'attention' }, measure: 'attentionGrowthOnDoubling' },
+      { link: { panel: 'sampling', prompt: LONG_PROMPT }, measure: 'chunksWithOverlap' },
+    ],
+    claims: [
+      { kind: 'greater', a: 2, b: 1 },
+      { kind: 'above', step: 4, bound: 1 },
+    ],
+  },
+  {
+    // 领域模型词表扩增是不是有必要的? 训练中文大模型有啥经验?
+    id: 'vocabulary',
+    steps: [
+      { link: { panel: 'sampling', prompt: HAN_PROMPT }, measure: 'tokensPerHan' },
+      { link: { panel: 'sampling', model: 'tang', prompt: HAN_PROMPT }, measure: 'tokensPerHan' },
+    ],
+    claims: [
+      { kind: 'greater', a: 0, b: 1 },
+      { kind: 'above', step: 0, bound: 2.5 },
+      { kind: 'below', step: 1, bound: 1.1 },
+    ],
+  },
+  {
+    // LoRA 的思路; LoRA 权重是否可以合入原模型? QLoRA; 全参数微调需要多少显存?
+    id: 'lora',
+    steps: [
+      { link: { panel: 'lora', loraSteps: 8, loraR: 4 }, measure: 'loraMergeMaxDelta' },
+      { link: { panel: 'lora', loraR: 8 }, measure: 'memory:full' },
+      { link: { panel: 'lora', loraR: 8 }, measure: 'memory:lora' },
+      { link: { panel: 'lora', loraR: 8, qlora: 'on' }, measure: 'memory:qlora' },
+    ],
+    claims: [
+      { kind: 'below', step: 0, bound: 1e-4 },
+      { kind: 'greater', a: 1, b: 2 },
+      { kind: 'greater', a: 2, b: 3 },
+      { kind: 'above', step: 1, bound: 80e9 },
+    ],
+  },
+  {
+    // 微调后的模型出现能力劣化, 灾难性遗忘是怎么回事? 如何缓解模型遗忘通用能力?
+    id: 'forgetting',
+    steps: [
+      { link: { panel: 'lora', loraSteps: 12, loraLr: 0.02, loraMix: 0 }, measure: 'forgettingRise' },
+      { link: { panel: 'lora', loraSteps: 12, loraLr: 0.02, loraMix: 0.5 }, measure: 'forgettingRise' },
+    ],
+    claims: [
+      { kind: 'above', step: 0, bound: 0 },
+      { kind: 'greater', a: 0, b: 1 },
+    ],
+  },
+];
+
+/**
+ * Questions of the syllabus this playground cannot show with a model in the
+ * page: each gets a short note (in the `lessons` namespace, beyond.<id>) and no demonstration.
+ */
+export const BEYOND = ['retrieval', 'langchain', 'rlhf', 'hallucination', 'evaluation', 'promptTuning'] as const;
+
+export function lessonById(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}

@@ -1,0 +1,117 @@
+// A lesson is a guided walk through one interview question: a few steps, each
+// a link that sets the whole playground (every setting, the seed included) and
+// names the number the page measures there, and a short answer to close with.
+// The words live in the `lessons` i18n namespace under the lesson's id; the
+// numbers are never written into them — the page measures them live, and
+// tests/walks checks that each lesson's claims still hold on the embedded model.
+
+import type { PlaygroundState } from '../state/schema.ts';
+
+/**
+ * The measurements a step can show. Each names what the page computes from the
+ * step's settings (its model, prompt, decoding, mask…):
+ * - engine measures run the model in the worker through the existing requests;
+ * - arithmetic measures come from lessons/costs.ts and lessons/chunking.ts.
+ */
+export const ENGINE_MEASURES = [
+  /** seq-rep-4 of the continuation the step's decoding writes (share of 4-grams that repeat an earlier one). */
+  'seqRep4',
+  /** Largest |Δlogit| between one teacher-forced pass and stepping token by token with the KV cache. */
+  'teacherForcingMaxDelta',
+  /** KV cache bytes per token of the prompt, measured after stepping through it. */
+  'kvCacheBytesPerToken',
+  /** Share of attention weight (layer/head of the link, mean over rows) that falls on later tokens, under the link's mask. */
+  'futureAttention',
+  /** Largest |row sum − 1| of the attention weights under the link's mask: softmax rows are distributions. */
+  'attentionRowSumError',
+  /** Share of greedily generated tokens that change when the link's `ablate` heads are switched off. */
+  'ablationTokensChanged',
+  /** Tokens per 汉字 of the prompt under the model's tokenizer. */
+  'tokensPerHan',
+  /** The model's context window in tokens (GPT-2's n_positions). */
+  'contextWindow',
+  /** Windows of the context size, overlapping by a quarter, that the prompt is cut into. */
+  'chunksWithOverlap',
+  /** Train a LoRA adapter for lora_steps, merge it: largest |Δlogit| merged vs adapter on top. */
+  'loraMergeMaxDelta',
+  /** Train a LoRA adapter for lora_steps: rise of the loss on the original corpus (nats/token), end − start. */
+  'forgettingRise',
+] as const;
+
+export const ARITHMETIC_MEASURES = [
+  /** Memory to fine-tune LLaMA-2 7B (bf16 weights, Adam, seq 2048, batch 1), lessons/costs.ts. */
+  'memory:full',
+  'memory:lora',
+  'memory:qlora',
+  /** LLaMA-2 7B's KV cache per token in bf16. */
+  'kvCache7BPerToken',
+  /** How many times one layer's stored attention scores grow when the input doubles (n² → 4). */
+  'attentionGrowthOnDoubling',
+] as const;
+
+export type EngineMeasure = (typeof ENGINE_MEASURES)[number];
+export type ArithmeticMeasure = (typeof ARITHMETIC_MEASURES)[number];
+export type MeasureId = EngineMeasure | ArithmeticMeasure;
+export const MEASURES: readonly MeasureId[] = [...ENGINE_MEASURES, ...ARITHMETIC_MEASURES];
+
+export function isEngineMeasure(id: MeasureId): id is EngineMeasure {
+  return (ENGINE_MEASURES as readonly string[]).includes(id);
+}
+
+/** How a measured number is shown: a ratio, a count, bytes, nats… */
+export type MeasureUnit = 'ratio' | 'count' | 'bytes' | 'nats' | 'logit' | 'times';
+
+export const MEASURE_UNITS: Record<MeasureId, MeasureUnit> = {
+  seqRep4: 'ratio',
+  teacherForcingMaxDelta: 'logit',
+  kvCacheBytesPerToken: 'bytes',
+  futureAttention: 'ratio',
+  attentionRowSumError: 'logit',
+  ablationTokensChanged: 'ratio',
+  tokensPerHan: 'times',
+  contextWindow: 'count',
+  chunksWithOverlap: 'count',
+  loraMergeMaxDelta: 'logit',
+  forgettingRise: 'nats',
+  'memory:full': 'bytes',
+  'memory:lora': 'bytes',
+  'memory:qlora': 'bytes',
+  kvCache7BPerToken: 'bytes',
+  attentionGrowthOnDoubling: 'times',
+};
+
+/** The settings a step's link changes from the defaults of its model; the rest of the link is the defaults. */
+export type StepLink = Partial<Omit<PlaygroundState, 'lang' | 'backend'>>;
+
+export interface Step {
+  link: StepLink;
+  measure: MeasureId;
+}
+
+/**
+ * What a lesson promises about its numbers, checked on the embedded model by
+ * tests/walks (and shown on the page next to the numbers): step `a`'s number
+ * is above step `b`'s, or a step's number is below / above a bound.
+ */
+export type Claim =
+  | { kind: 'greater'; a: number; b: number }
+  | { kind: 'below'; step: number; bound: number }
+  | { kind: 'above'; step: number; bound: number };
+
+export interface Lesson {
+  /** Also its key in the `lessons` namespace: title, question, steps.N, answer, differs. */
+  id: string;
+  steps: readonly Step[];
+  claims: readonly Claim[];
+}
+
+/** Whether a claim holds for measured numbers (by step index; null where not measured yet). */
+export function claimHolds(claim: Claim, values: readonly (number | null)[]): boolean | null {
+  if (claim.kind === 'greater') {
+    const [a, b] = [values[claim.a], values[claim.b]];
+    return a == null || b == null ? null : a > b;
+  }
+  const v = values[claim.step];
+  if (v == null) return null;
+  return claim.kind === 'below' ? v < claim.bound : v > claim.bound;
+}
