@@ -70,7 +70,7 @@ function Outcome(props: { title: string; prompt: AblationResult; run: AblationRu
   const { t } = useTranslation('attention');
   return (
     <div className="outcome" data-testid={props.testId} data-seq-rep-4={run.seqRep4} data-p-repeat={run.meanRepeatMass} data-text={run.tokens.map((x) => x.text).join('')}>
-      <h4>{props.title}</h4>
+      <h5>{props.title}</h5>
       <GeneratedText prompt={props.prompt.promptTokens} tokens={run.tokens} n={4} />
       <dl className="measures-inline">
         <div>

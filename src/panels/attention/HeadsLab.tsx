@@ -46,7 +46,7 @@ export function HeadsLab(props: {
   const result = scores?.result ?? null;
   return (
     <section className="heads-lab" data-testid="heads-lab" data-status={scores?.status ?? 'idle'}>
-      <h4>{t('heads.heading')}</h4>
+      <h3>{t('heads.heading')}</h3>
       {scores?.error && <p className="alert error">{scores.error}</p>}
       {scores?.status === 'running' && (
         <p className="muted" data-testid="heads-progress">
