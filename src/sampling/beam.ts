@@ -132,11 +132,24 @@ export function checkBeamSettings(s: BeamSettings): void {
   if (!Number.isInteger(s.no_repeat_ngram_size) || s.no_repeat_ngram_size < 0) throw new SettingsError('not-whole-non-negative', 'no_repeat_ngram_size', s.no_repeat_ngram_size);
 }
 
+/** The end-of-sequence ids of beam settings, as a set (none when eos_token_id is unset). */
+export function eosTokens(settings: { eos_token_id?: number | number[] }): Set<number> {
+  return new Set(settings.eos_token_id === undefined ? [] : ([] as number[]).concat(settings.eos_token_id));
+}
+
+/** Next-token logits for each beam; identical beams (all of them at step 1) need one model pass, not k. */
+export function beamLogits(next: NextLogitsFn, prompt: readonly number[], beams: readonly { tokens: readonly number[] }[]): Float32Array[] {
+  const keys = beams.map((b) => b.tokens.join(','));
+  const unique = [...new Set(keys)];
+  const uniqueLogits = next(unique.map((key) => prompt.concat(beams[keys.indexOf(key)].tokens)));
+  return keys.map((key) => uniqueLogits[unique.indexOf(key)]);
+}
+
 export function beamSearch(next: NextLogitsFn, prompt: readonly number[], settings: BeamSettings): BeamResult {
   checkBeamSettings(settings);
   if (prompt.length === 0) throw new RangeError('The prompt is empty: beam search needs at least one token to start from.');
   const { num_beams: k, max_new_tokens: maxNew } = settings;
-  const eos = new Set(settings.eos_token_id === undefined ? [] : ([] as number[]).concat(settings.eos_token_id));
+  const eos = eosTokens(settings);
   const hyps = new Hypotheses(k, settings.length_penalty);
   // All beams start as the prompt; only the first counts at step 1 (HF sets the others to −1e9,
   // so their candidates rank last and fill beams only when nothing better exists).
@@ -147,11 +160,7 @@ export function beamSearch(next: NextLogitsFn, prompt: readonly number[], settin
 
   for (let step = 1; step <= maxNew; step++) {
     const live = beams;
-    // Identical beams (all of them at step 1) need one model pass, not k.
-    const keys = live.map((b) => b.tokens.join(','));
-    const unique = [...new Set(keys)];
-    const uniqueLogits = next(unique.map((key) => prompt.concat(live[keys.indexOf(key)].tokens)));
-    const logits = keys.map((key) => uniqueLogits[unique.indexOf(key)]);
+    const logits = beamLogits(next, prompt, live);
     const cands: { parent: number; token: number; logprob: number; score: number }[] = [];
     live.forEach((b, bi) => {
       const seq = prompt.concat(b.tokens);

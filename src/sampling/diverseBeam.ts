@@ -1,6 +1,6 @@
 import {
   type BeamCandidate, type BeamResult, type BeamSettings, type BeamStep, type Hypothesis, type NextLogitsFn,
-  Hypotheses, beamSearch, checkBeamSettings, logSoftmax,
+  Hypotheses, beamLogits, beamSearch, checkBeamSettings, eosTokens, logSoftmax,
 } from './beam.ts';
 import { applyNoRepeatNgram, applyRepetitionPenalty } from './processors.ts';
 import { SettingsError } from './settings.ts';
@@ -56,7 +56,7 @@ export function groupBeamSearch(next: NextLogitsFn, prompt: readonly number[], s
   if (prompt.length === 0) throw new RangeError('The prompt is empty: beam search needs at least one token to start from.');
   const { num_beams: k, max_new_tokens: maxNew } = settings;
   const size = k / G;
-  const eos = new Set(settings.eos_token_id === undefined ? [] : ([] as number[]).concat(settings.eos_token_id));
+  const eos = eosTokens(settings);
   const hyps = Array.from({ length: G }, () => new Hypotheses(size, settings.length_penalty));
   const done = new Array<boolean>(G).fill(false);
   // HF: the first beam of each group starts at 0, the others at −1e9, so each group starts from one beam.
@@ -67,10 +67,7 @@ export function groupBeamSearch(next: NextLogitsFn, prompt: readonly number[], s
 
   for (let step = 1; step <= maxNew; step++) {
     const live = beams;
-    const keys = live.map((b) => b.tokens.join(','));
-    const unique = [...new Set(keys)];
-    const uniqueLogits = next(unique.map((key) => prompt.concat(live[keys.indexOf(key)].tokens)));
-    const logits = keys.map((key) => uniqueLogits[unique.indexOf(key)]);
+    const logits = beamLogits(next, prompt, live);
     const V = logits[0].length;
     const nextBeams = live.slice(); // a done group keeps its beams
     const chosenThisStep: number[] = []; // HF's current_tokens of the groups already processed
