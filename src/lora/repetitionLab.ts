@@ -29,6 +29,12 @@ export interface RepetitionMeasure {
   pRepeat: number;
   repWindow16: number;
   continuations: number[][];
+  /**
+   * Data-bias experiment only: the mean probability of a duplicated passage's
+   * tokens right after the passage itself (sampling/passageRepeat.ts) — what
+   * training on copies back to back teaches; null where not measured.
+   */
+  passageRepeat?: number | null;
 }
 
 export interface LabArm {

@@ -9,7 +9,10 @@
 // asserted); the cure run of the data-bias experiment trains on the original
 // text again. Its greedy numbers are printed too: at this scale biased vs
 // deduplicated data changes them in no consistent direction. Nothing leaks and
-// the held adapters are untouched.
+// the held adapters are untouched. What the biased data does teach, every
+// seed tried (1, 2, 3, 1337): that a duplicated sentence is followed by
+// itself — P(passage again) is higher after the biased text than after the
+// deduplicated one, and both above the base model.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +53,9 @@ async function lab(params: ParamsOf<'loraRepetitionLab'>): Promise<ResultOf<'lor
 }
 
 const show = (r: ResultOf<'loraRepetitionLab'>) =>
-  r.rows.map((x) => `${x.arm}: seq-rep-4 ${x.seqRep4.toFixed(3)}, P(repeat) ${x.pRepeat.toFixed(3)}, context mass ${x.contextMass.toFixed(4)}, val loss ${x.newTextLoss.toFixed(3)}`).join('\n');
+  r.rows
+    .map((x) => `${x.arm}: seq-rep-4 ${x.seqRep4.toFixed(3)}, P(repeat) ${x.pRepeat.toFixed(3)}, context mass ${x.contextMass.toFixed(4)}, val loss ${x.newTextLoss.toFixed(3)}, P(passage again) ${x.passageRepeat?.toFixed(3) ?? '—'}`)
+    .join('\n');
 
 describe('the fixed prompts', () => {
   const encode = (s: string) => Array.from(s, (c) => c.codePointAt(0)!);
@@ -158,11 +163,16 @@ describe('the repetition experiments on the embedded Shakespeare model', () => {
     expect(b.removed).toBeGreaterThanOrEqual(b.passages * b.copies);
     expect(b.biasedTokens).toBeGreaterThan(b.deduplicatedTokens);
     expect(b.injectedShare).toBeGreaterThan(0.1);
-    expect(bias.rows[0]).toEqual(objective.rows[0]);
+    expect({ ...bias.rows[0], passageRepeat: null }).toEqual(objective.rows[0]);
+    // Repetition in, repetition out: copies back to back teach the model that the passage follows itself.
+    const [base, biased, dedup] = bias.rows.map((r) => r.passageRepeat!);
+    expect(objective.rows.every((r) => r.passageRepeat === null)).toBe(true);
+    expect(biased).toBeGreaterThan(dedup);
+    expect(biased).toBeGreaterThan(base);
     // When the text has no repeated sentence of its own, deduplicating the biased text gives it back exactly:
     // the cure run is the plain likelihood run, number for number (same data, steps and seed).
     if (deduplicate(splitCorpus(explanationsAsText(), 0.9).train, 'sentence').removed === 0) {
-      expect({ ...bias.rows[2], arm: 'mle' }).toEqual(objective.rows[1]);
+      expect({ ...bias.rows[2], arm: 'mle', passageRepeat: null }).toEqual(objective.rows[1]);
     }
     expect(models.get('active')!.model).toBeDefined();
     expect(tf.memory().numTensors).toBe(baseline);

@@ -152,8 +152,9 @@ function LabTable({ run, armName }: { run: LabRun; armName: (arm: LabArmId | 'ba
         ? t('summaryUl', { mle: f(a.seqRep4), ul: f(b.seqRep4), mleP: f(a.pRepeat), ulP: f(b.pRepeat), mleC: f(a.contextMass), ulC: f(b.contextMass), mleLoss: f(a.newTextLoss), ulLoss: f(b.newTextLoss) })
         : t('summaryBias', {
             biased: f(a.seqRep4), dedup: f(b.seqRep4), biasedP: f(a.pRepeat), dedupP: f(b.pRepeat), biasedLoss: f(a.newTextLoss), dedupLoss: f(b.newTextLoss),
-          })
+          }) + (a.passageRepeat != null && b.passageRepeat != null ? ' ' + t('summaryPassage', { biased: f(a.passageRepeat), dedup: f(b.passageRepeat) }) : '')
       : null;
+  const passage = run.experiment === 'data-bias' && run.rows.some((r) => r.passageRepeat != null);
   return (
     <>
       <table className="lora-table" data-testid="lora-lab-table">
@@ -163,6 +164,7 @@ function LabTable({ run, armName }: { run: LabRun; armName: (arm: LabArmId | 'ba
             <th scope="col">{t('columns.seqRep4')}</th>
             <th scope="col">{t('columns.pRepeat')}</th>
             <th scope="col">{t('columns.contextMass')}</th>
+            {passage && <th scope="col">{t('columns.passageRepeat')}</th>}
             <th scope="col">{t('columns.newText')}</th>
             <th scope="col">{t('columns.original')}</th>
           </tr>
@@ -174,6 +176,7 @@ function LabTable({ run, armName }: { run: LabRun; armName: (arm: LabArmId | 'ba
               <td data-col="seq-rep-4">{f(row.seqRep4)}</td>
               <td data-col="p-repeat">{f(row.pRepeat)}</td>
               <td data-col="context-mass">{f(row.contextMass)}</td>
+              {passage && <td data-col="passage-repeat">{row.passageRepeat == null ? '—' : f(row.passageRepeat)}</td>}
               <td data-col="new-text-loss">{f(row.newTextLoss)}</td>
               <td>{f(row.originalLoss)}</td>
             </tr>
@@ -181,6 +184,7 @@ function LabTable({ run, armName }: { run: LabRun; armName: (arm: LabArmId | 'ba
         </tbody>
       </table>
       <p className="muted small">{t('columnNote')}</p>
+      {passage && <p className="muted small">{t('passageNote')}</p>}
       {summary && (
         <>
           <p className="small" data-testid="lora-lab-summary">

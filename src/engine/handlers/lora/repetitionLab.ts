@@ -12,6 +12,7 @@ import { type LabArm, type LabRow, labPrompts, runLab } from '../../../lora/repe
 import { LAB_DUPLICATION, biasAndCure } from '../../../lora/dataBias.ts';
 import { MLE, objectiveProblem } from '../../../train/unlikelihood.ts';
 import { greedyRepetition } from '../../../sampling/greedyRepetition.ts';
+import { passageRepeatProbability } from '../../../sampling/passageRepeat.ts';
 import { EVAL_BATCHES, prepareData, trainSettings } from './runData.ts';
 
 /** Prompts: 4 beginnings of 16 tokens from the held-out new text; 48 greedy tokens each, as the sampling sweep. */
@@ -37,6 +38,7 @@ export const loraRepetitionLab: Handler<'loraRepetitionLab'> = async (params, jo
     const { model, tokenizer } = loaded;
     let arms: LabArm[];
     let bias: LabBias | null = null;
+    let duplicatedIds: number[][] = [];
     if (params.experiment === 'objective') {
       arms = [
         { id: 'mle', trainIds: data.trainIds, objective: MLE },
@@ -47,6 +49,11 @@ export const loraRepetitionLab: Handler<'loraRepetitionLab'> = async (params, jo
       const biasedIds = Int32Array.from(tokenizer.encode(biased.text));
       const dedupIds = Int32Array.from(tokenizer.encode(deduplicated.text));
       bias = { ...LAB_DUPLICATION, injectedShare: biased.injectedShare, removed: deduplicated.removed, biasedTokens: biasedIds.length, deduplicatedTokens: dedupIds.length };
+      // Each duplicated passage as it stands in the biased text: with the spacing that follows it there.
+      duplicatedIds = biased.duplicated.map((p) => {
+        const at = biased.text.indexOf(p);
+        return tokenizer.encode(p + (/^\s*/.exec(biased.text.slice(at + p.length))?.[0] ?? ''));
+      });
       arms = [
         { id: 'biased', trainIds: biasedIds, objective: MLE },
         { id: 'deduplicated', trainIds: dedupIds, objective: MLE },
@@ -67,7 +74,10 @@ export const loraRepetitionLab: Handler<'loraRepetitionLab'> = async (params, jo
       newValIds: data.newValIds,
       originalValIds: data.original.valIds,
       evalBatches: EVAL_BATCHES,
-      measure: (m) => greedyRepetition(m, promptIds, { maxNewTokens: LAB_NEW_TOKENS }),
+      measure: (m) => ({
+        ...greedyRepetition(m, promptIds, { maxNewTokens: LAB_NEW_TOKENS }),
+        passageRepeat: bias ? passageRepeatProbability(m, duplicatedIds) : null,
+      }),
       onStep: (arm, s) => job.emit({ type: 'step', arm, step: s.step, loss: s.loss }),
       onRow: (r) => {
         const row = asData(r);

@@ -20,7 +20,7 @@ export default {
   bias: {
     title: 'The data: bias and too little diversity',
     text:
-      'The same text twice: once biased, with {{passages}} of its sentences each followed by {{copies}} copies of itself (repetition in the data, as in scraped pages), and once deduplicated, every sentence once. Language models trained on repetitive data repeat more (Li et al. 2023), and deduplication is the standard cure (Lee et al. 2022); whether a short adapter run shows it is what the table measures.',
+      'The same text twice: once biased, with {{passages}} of its sentences each followed by {{copies}} copies of itself (repetition in the data, as in scraped pages), and once deduplicated, every sentence once. Language models trained on repetitive data repeat more (Li et al. 2023), and deduplication is the standard cure (Lee et al. 2022); whether a short adapter run shows it is what the table measures: in greedy text on new beginnings, and in how likely each duplicated sentence is to follow itself.',
     run: 'Biased vs deduplicated data',
     measured: 'Copies make up {{share}} of the biased text ({{biased}} tokens); deduplication removed {{removed}} of them ({{dedup}} tokens left).',
   },
@@ -43,6 +43,7 @@ export default {
     seqRep4: 'greedy seq-rep-4',
     pRepeat: 'P(repeat)',
     contextMass: 'context mass',
+    passageRepeat: 'P(passage again)',
     newText: 'validation loss, new text',
     original: 'loss, original corpus',
   },
@@ -52,6 +53,9 @@ export default {
     'Measured here: greedy seq-rep-4 {{mle}} after likelihood, {{ul}} after unlikelihood; P(repeat) {{mleP}} and {{ulP}}; context mass {{mleC}} and {{ulC}}; validation loss {{mleLoss}} and {{ulLoss}}.',
   summaryBias:
     'Measured here: greedy seq-rep-4 {{biased}} after the biased text, {{dedup}} after the deduplicated one; P(repeat) {{biasedP}} and {{dedupP}}; validation loss {{biasedLoss}} and {{dedupLoss}}.',
+  passageNote:
+    'P(passage again): each duplicated sentence written twice in a row, and the mean probability the model gives the tokens of the second copy — how strongly it has learned that this passage is followed by itself, which is what copies back to back teach (“repetition in, repetition out”). The deduplicated data shows each of these sentences once, as the original text does.',
+  summaryPassage: 'P(passage again) {{biased}} after the biased text, {{dedup}} after the deduplicated one.',
   noise:
     'One short run of a small model, on a few prompts: a difference of a few hundredths can be chance. Change the seed (it is in the link) and run again to see how far the numbers move.',
   continuations: 'Greedy continuations of the first beginning',
