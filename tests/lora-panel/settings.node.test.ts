@@ -12,6 +12,7 @@ import { fineTuneMemory, LLAMA_70B, LLAMA_7B } from '../../src/lessons/costs.ts'
 import {
   adapterParameterCount, fullFineTuningRate, loraConfigFromState, loraConfigProblem, parseTargets, scalingFormula, withTarget,
 } from '../../src/panels/lora/settings.ts';
+import { peftMemory } from '../../src/lessons/peftCosts.ts';
 import { comparisonCurves, lossChange, trainingCurves } from '../../src/panels/lora/curves.ts';
 import { formatGB, memoryAssumptions, memoryRows } from '../../src/panels/lora/memory.ts';
 import { useBackend } from '../helpers/backend.ts';
@@ -124,10 +125,10 @@ describe('loss curves', () => {
 });
 
 describe('the memory calculator', () => {
-  it('has full, LoRA and QLoRA for 7B, 13B and 70B, with the totals of lessons/costs.ts', () => {
+  it('has full, LoRA, QLoRA, AdaLoRA, prompt and prefix tuning for 7B, 13B and 70B, with the totals of lessons/costs.ts and peftCosts.ts', () => {
     const a = memoryAssumptions(16, 'bf16');
     const rows = memoryRows(a);
-    expect(rows.map((r) => r.id)).toHaveLength(9);
+    expect(rows.map((r) => r.id)).toHaveLength(18);
     const total = (id: string) => Object.values(rows.find((r) => r.id === id)!.values).reduce((x, y) => x + y, 0);
     expect(total('LLaMA-2 7B/full fine-tuning')).toBeCloseTo(fineTuneMemory(LLAMA_7B, 'full fine-tuning', a).total, 0);
     expect(total('LLaMA-2 70B/QLoRA')).toBeCloseTo(fineTuneMemory(LLAMA_70B, 'QLoRA', a).total, 0);
@@ -135,7 +136,10 @@ describe('the memory calculator', () => {
     for (const m of ['LLaMA-2 7B', 'LLaMA-2 13B', 'LLaMA-2 70B']) {
       expect(total(`${m}/QLoRA`)).toBeLessThan(total(`${m}/LoRA`));
       expect(total(`${m}/LoRA`)).toBeLessThan(total(`${m}/full fine-tuning`) / 3);
+      // Every parameter-efficient method stays within a few percent of LoRA: the frozen base and the activations dominate.
+      for (const peft of ['AdaLoRA', 'prompt tuning', 'prefix tuning']) expect(total(`${m}/${peft}`) / total(`${m}/LoRA`)).toBeLessThan(1.05);
     }
+    expect(total('LLaMA-2 7B/prompt tuning')).toBeCloseTo(peftMemory(LLAMA_7B, 'prompt tuning', a).total, 0);
   });
 
   it('writes bytes as decimal gigabytes', () => {

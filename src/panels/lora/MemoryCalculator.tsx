@@ -22,6 +22,8 @@ import {
   methodName,
   recomputationLabel,
 } from './memory.ts';
+import { RlhfMemory } from './RlhfMemory.tsx';
+import { DEFAULT_PEFT } from '../../lessons/peftCosts.ts';
 
 /** LLaMA-2 7B, 13B and 70B all have heads of 128 dimensions. */
 const HEAD_SIZE = MEMORY_MODELS[0].nEmbd / MEMORY_MODELS[0].nHead;
@@ -114,12 +116,16 @@ export function MemoryCalculator({ rank }: { rank: number }) {
           );
         })}
       </ul>
+      <RlhfMemory assumptions={assumptions} />
       <details className="small lora-assumptions" open>
         <summary>{t('memory.assumptions')}</summary>
         <ul>
           <li>{t(precision === 'bf16' ? 'memory.fullMixed' : 'memory.full', { precision })}</li>
           <li>{t('memory.lora', { rank: assumptions.loraRank, targets: assumptions.loraTargetsPerLayer, precision })}</li>
           <li>{t('memory.qlora')}</li>
+          <li>{t('memory.adalora', { initR: DEFAULT_PEFT.adaloraInitR })}</li>
+          <li>{t('memory.promptTuning', { n: DEFAULT_PEFT.virtualTokens })}</li>
+          <li>{t('memory.prefixTuning', { n: DEFAULT_PEFT.virtualTokens })}</li>
           <li>
             {t('memory.activations', { s: formatNumber(sequenceLength), count: batchSize })}
             {recomputation === 'none' && t('memory.none', { headSize: HEAD_SIZE, square: formatNumber(squareTerm) })}

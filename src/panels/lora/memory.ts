@@ -13,12 +13,19 @@ import {
   LLAMA_7B,
   fineTuneMemory,
 } from '../../lessons/costs.ts';
+import { type PeftMethod, type RlhfScheme, type RlhfTuning, peftMemory, rlhfMemory } from '../../lessons/peftCosts.ts';
 import type { SegmentKey, StackedRow } from '../../charts/lora/stackedBars.ts';
 import { currentLocale, t } from '../../i18n/index.ts';
 import { formatFixed, formatNumber } from '../../i18n/format.ts';
 
 export const MEMORY_MODELS = [LLAMA_7B, LLAMA_13B, LLAMA_70B];
-export const METHODS: MemoryBreakdown['method'][] = ['full fine-tuning', 'LoRA', 'QLoRA'];
+/** Every method the calculator draws: the three of costs.ts, then the other PEFT methods (lessons/peftCosts.ts). */
+export type MemoryMethod = MemoryBreakdown['method'] | PeftMethod;
+export const METHODS: MemoryMethod[] = ['full fine-tuning', 'LoRA', 'QLoRA', 'AdaLoRA', 'prompt tuning', 'prefix tuning'];
+
+function breakdown(m: (typeof MEMORY_MODELS)[number], method: MemoryMethod, a: FineTuneAssumptions) {
+  return method === 'full fine-tuning' || method === 'LoRA' || method === 'QLoRA' ? fineTuneMemory(m, method, a) : peftMemory(m, method, a);
+}
 
 /** The parts of each bar, labelled in the locale in force (call again after a language change). */
 export function memoryKeys(): SegmentKey[] {
@@ -31,8 +38,18 @@ export function memoryKeys(): SegmentKey[] {
 }
 
 /** A method's name on screen. */
-export function methodName(method: MemoryBreakdown['method']): string {
-  return method === 'full fine-tuning' ? t('lora:methods.full') : method === 'LoRA' ? t('lora:methods.lora') : t('lora:methods.qlora');
+export function methodName(method: MemoryMethod): string {
+  const key = (
+    {
+      'full fine-tuning': 'lora:methods.full',
+      LoRA: 'lora:methods.lora',
+      QLoRA: 'lora:methods.qlora',
+      AdaLoRA: 'lora:methods.adalora',
+      'prompt tuning': 'lora:methods.promptTuning',
+      'prefix tuning': 'lora:methods.prefixTuning',
+    } as const
+  )[method];
+  return t(key);
 }
 
 /** Decimal gigabytes, as GPU memory is sold. */
@@ -61,7 +78,7 @@ export function memoryAssumptions(rank: number, weights: FineTuneAssumptions['we
 export function memoryRows(a: FineTuneAssumptions): StackedRow[] {
   return MEMORY_MODELS.flatMap((m) =>
     METHODS.map((method) => {
-      const b = fineTuneMemory(m, method, a);
+      const b = breakdown(m, method, a);
       return {
         id: `${m.name}/${method}`,
         label: methodName(method),
@@ -75,7 +92,7 @@ export function memoryRows(a: FineTuneAssumptions): StackedRow[] {
 
 export interface MemoryVerdict {
   model: string;
-  method: MemoryBreakdown['method'];
+  method: MemoryMethod;
   total: number;
   activations: number;
   /** The smallest of GPU_SIZES the total fits in; null when none does. */
@@ -86,7 +103,7 @@ export interface MemoryVerdict {
 export function memoryVerdicts(a: FineTuneAssumptions): MemoryVerdict[] {
   return MEMORY_MODELS.flatMap((m) =>
     METHODS.map((method) => {
-      const b = fineTuneMemory(m, method, a);
+      const b = breakdown(m, method, a);
       const gpu = GPU_SIZES.find((g) => b.total <= g.value);
       return { model: m.name, method, total: b.total, activations: b.activations, fitsOn: gpu ? gpu.label : null };
     }),
@@ -104,4 +121,33 @@ export function formatGB(bytes: number): string {
 function formatTrainable(n: number): string {
   if (currentLocale() !== 'en') return formatNumber(n, { notation: 'compact', maximumSignificantDigits: 3 });
   return n >= 1e9 ? `${formatFixed(n / 1e9, 1)}B` : `${formatFixed(n / 1e6, 1)}M`;
+}
+
+export const RLHF_SCHEMES: { scheme: RlhfScheme; tuning: RlhfTuning }[] = [
+  { scheme: 'PPO', tuning: 'full fine-tuning' },
+  { scheme: 'PPO', tuning: 'LoRA' },
+  { scheme: 'DPO', tuning: 'full fine-tuning' },
+  { scheme: 'DPO', tuning: 'LoRA' },
+];
+
+export interface RlhfRow {
+  scheme: RlhfScheme;
+  tuning: RlhfTuning;
+  /** Per model, in MEMORY_MODELS' order: the total and the smallest GPU that holds it (null: none of GPU_SIZES). */
+  totals: { model: string; total: number; fitsOn: string | null }[];
+  /** Model copies held in memory (roles that share one base count once). */
+  copies: number;
+}
+
+/** RLHF's footprint for each scheme and tuning, on every model, with the same assumptions as the bars. */
+export function rlhfRows(a: FineTuneAssumptions): RlhfRow[] {
+  return RLHF_SCHEMES.map(({ scheme, tuning }) => {
+    const totals = MEMORY_MODELS.map((m) => {
+      const b = rlhfMemory(m, scheme, tuning, a);
+      const gpu = GPU_SIZES.find((g) => b.total <= g.value);
+      return { model: m.name, total: b.total, fitsOn: gpu ? gpu.label : null };
+    });
+    const models = rlhfMemory(MEMORY_MODELS[0], scheme, tuning, a).models;
+    return { scheme, tuning, totals, copies: models.filter((x) => !x.sharesBase).length };
+  });
 }

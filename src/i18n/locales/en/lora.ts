@@ -113,6 +113,9 @@ export default {
     lora: 'LoRA',
     full: 'full fine-tuning',
     qlora: 'QLoRA',
+    adalora: 'AdaLoRA',
+    promptTuning: 'prompt tuning',
+    prefixTuning: 'prefix tuning (P-tuning v2)',
   },
   curves: {
     train: 'training loss (each batch)',
@@ -278,9 +281,31 @@ export default {
     fullRecomputation:
       "2·s·b·h bytes = 2 · {{sbh}}: only each layer's input is kept, and the backward pass runs each layer's forward again, one layer at a time (about a third more compute). That one layer's activations are held briefly as well, and are not counted here.",
     sameForAll:
-      " The same for every method: LoRA still back-propagates through the frozen layers. The paper's formula is for a GPT-style block; LLaMA's SwiGLU MLP and missing dropout change the 34 by a few units.",
+      " The same for every method (prompt and prefix tuning add their virtual tokens, a little): LoRA still back-propagates through the frozen layers. The paper's formula is for a GPT-style block; LLaMA's SwiGLU MLP and missing dropout change the 34 by a few units.",
+    adalora:
+      'AdaLoRA: P, Λ and Q at init_r = {{initR}} on the same matrices as LoRA. Pruning sets singular values to zero but keeps the tensors, so memory is init_r’s for the whole run; PEFT’s RankAllocator also keeps three fp32 values per trainable value (the sensitivity and its two moving averages, 12 bytes beside Adam’s 8).',
+    promptTuning:
+      'Prompt tuning: {{n}} virtual token embeddings (num_virtual_tokens), n × d trainable values; they go through every layer, so the activations are those of s + {{n}} tokens.',
+    prefixTuning:
+      'Prefix tuning / P-tuning v2, as PEFT trains it by default (prefix_projection false): a key and a value per virtual token in every layer, {{n}} × layers × 2 × d trainable values; queries stay s, keys become s + {{n}}.',
     notCounted:
       'Not counted: the CUDA context, temporary buffers and fragmentation (often a few GB more); paged optimizers (QLoRA) can move the Adam state to CPU memory when the GPU runs short. GB = 10⁹ bytes.',
+    rlhf: {
+      title: 'RLHF holds several models at once',
+      intro:
+        'PPO trains an actor and a critic against a reward model and a reference policy (the KL penalty); DPO trains one policy against a frozen reference, on pairs of a chosen and a rejected answer. Totals with the settings above:',
+      scheme: 'Scheme',
+      copies_one: '{{count}} model copy in memory',
+      copies_other: '{{count}} model copies in memory',
+      ppoFull: 'PPO, full fine-tuning: actor and critic trained, reward and reference frozen',
+      ppoLora: 'PPO with LoRA: one base (the reference is the base with the adapter off, the critic a value head on it), plus the reward model',
+      dpoFull: 'DPO, full fine-tuning: policy trained, reference frozen',
+      dpoLora: 'DPO with LoRA: one base, the reference is the adapter switched off',
+      cell: '{{total}}',
+      tooBig: '{{total}} (more than {{gpu}})',
+      assumptions:
+        'Assumed: the critic is the actor’s size (InstructGPT used a 6B value model for its 175B policy); each trained model costs what the bars above show for its method; a frozen model costs its weights; DPO’s pairs double the batch. With LoRA, TRL keeps a single base model, as written. Not counted: PPO’s rollouts (generation and its KV cache).',
+    },
   },
   pictures: {
     bypass: 'x goes through the frozen W and, beside it, through A (down to r) and B (back up); the two results add up to h',

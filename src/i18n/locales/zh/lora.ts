@@ -113,6 +113,9 @@ const zh: Messages<typeof en> = {
     lora: 'LoRA',
     full: '全参数微调',
     qlora: 'QLoRA',
+    adalora: 'AdaLoRA',
+    promptTuning: '提示微调（Prompt Tuning）',
+    prefixTuning: '前缀微调（P-tuning v2）',
   },
   curves: {
     train: '训练损失（每个批次）',
@@ -278,9 +281,31 @@ const zh: Messages<typeof en> = {
     fullRecomputation:
       '2·s·b·h 字节 = 2 · {{sbh}}：只保留每层的输入，反向传播时逐层重新跑一遍前向（计算量约多三分之一）。正在重算的那一层的激活值也会短暂占用显存，这里没有计入。',
     sameForAll:
-      '这一项对每种方法都一样：LoRA 仍然要穿过冻结的层做反向传播。论文的公式针对 GPT 式的块；LLaMA 的 SwiGLU MLP 和没有 dropout 会让 34 这个系数差几个单位。',
+      '这一项对每种方法都一样（提示微调和前缀微调多出虚拟 token 那一点）：LoRA 仍然要穿过冻结的层做反向传播。论文的公式针对 GPT 式的块；LLaMA 的 SwiGLU MLP 和没有 dropout 会让 34 这个系数差几个单位。',
     notCounted:
       '未计入：CUDA 上下文、临时缓冲区和显存碎片（通常还要多几 GB）；分页优化器（QLoRA）可在显存不足时把 Adam 状态挪到 CPU 内存。GB = 10⁹ 字节。',
+    adalora:
+      'AdaLoRA：与 LoRA 相同的矩阵上，以 init_r = {{initR}} 建立 P、Λ、Q。剪枝只是把奇异值置零，张量本身不缩小，所以整个训练期间占用的都是 init_r 的显存；PEFT 的 RankAllocator 还要为每个可训练值多存三个 fp32 数（敏感度及其两个滑动平均，在 Adam 的 8 字节之外再加 12 字节）。',
+    promptTuning:
+      '提示微调：{{n}} 个虚拟 token 的嵌入（num_virtual_tokens），共 n × d 个可训练值；它们要经过每一层，所以激活按 s + {{n}} 个 token 计算。',
+    prefixTuning:
+      '前缀微调 / P-tuning v2，按 PEFT 的默认方式训练（prefix_projection 为 false）：每一层为每个虚拟 token 存一个 key 和一个 value，共 {{n}} × 层数 × 2 × d 个可训练值；query 仍是 s 个，key 变成 s + {{n}} 个。',
+    rlhf: {
+      title: 'RLHF 要同时放下好几个模型',
+      intro:
+        'PPO 要训练 actor 和 critic，同时用奖励模型打分、用参考策略算 KL 惩罚；DPO 只训练一个策略模型，对照一个冻结的参考模型，每条数据是一对“选中 / 拒绝”的回答。按上面的设置，合计显存：',
+      scheme: '方案',
+      copies_one: '显存里有 {{count}} 份模型',
+      copies_other: '显存里有 {{count}} 份模型',
+      ppoFull: 'PPO，全参数微调：训练 actor 和 critic，奖励模型与参考模型冻结',
+      ppoLora: 'PPO + LoRA：只放一份基座（参考模型 = 关掉适配器的基座，critic 是挂在上面的价值头），另加奖励模型',
+      dpoFull: 'DPO，全参数微调：训练策略模型，参考模型冻结',
+      dpoLora: 'DPO + LoRA：只放一份基座，参考模型就是关掉适配器的它',
+      cell: '{{total}}',
+      tooBig: '{{total}}（超过 {{gpu}}）',
+      assumptions:
+        '假设：critic 与 actor 一样大（InstructGPT 给 175B 策略模型配的是 6B 的价值模型）；每个被训练的模型按上方柱状图里对应方法计算，冻结的模型只算权重；DPO 成对输入，批量翻倍。用 LoRA 时，TRL 只保留一份基座模型，如上所述。未计入：PPO 的采样阶段（生成及其 KV cache）。',
+    },
   },
   pictures: {
     bypass: 'x 一路经过冻结的 W，旁路经过 A（降到 r 维）和 B（升回原维度），两路结果相加得到 h',
