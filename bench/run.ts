@@ -7,6 +7,8 @@
  *   npm run bench -- --backend cpu
  *   npm run bench -- --only playground | --only gpt2 [--dtype F16|F32] [--no-1000]
  *   npm run bench -- --browser    # GPT-2 size in Chromium (wasm and WebGL): bench/gpt2-browser.ts
+ *   npm run bench -- --browser-playground  # playground size in Chromium: wasm 1 thread / all cores, WebGL
+ *                                          # (first vs later generation, shader programs): bench/playground-browser.ts
  */
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
@@ -31,6 +33,11 @@ const repeats = Number(arg('repeats', '5'));
 const only = arg('only', 'all');
 const dtypes = (process.argv.includes('--dtype') ? [arg('dtype', 'F16')] : ['F16', 'F32']) as ('F16' | 'F32')[];
 
+if (process.argv.includes('--browser-playground')) {
+  const { benchPlaygroundBrowser } = await import('./playground-browser.ts');
+  await benchPlaygroundBrowser();
+  process.exit(0);
+}
 if (process.argv.includes('--browser')) {
   const { benchGPT2Browser } = await import('./gpt2-browser.ts');
   await benchGPT2Browser(dtypes);

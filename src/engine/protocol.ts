@@ -35,6 +35,8 @@ export interface BackendReport {
   webglRenderer: string | null;
   /** True when that renderer draws in software (SwiftShader, llvmpipe): WebGL without a GPU. */
   webglSoftware: boolean;
+  /** wasm only: threads its thread pool runs — more than 1 where the page is cross-origin isolated (COOP/COEP). */
+  threads?: number;
 }
 
 export interface ModelInfo {

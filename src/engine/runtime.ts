@@ -85,7 +85,8 @@ async function startBackend(request: BackendRequest): Promise<BackendReport> {
   }
   const choice = await selectBackend(preference, bundledWasmPaths);
   const reason = choice.backend === preference[0] ? why : `${why}; but ${choice.reason}, so ${choice.backend} runs`;
-  return { backend: choice.backend, reason, webglRenderer: probe.renderer, webglSoftware: probe.software };
+  const threads = choice.threads ? { threads: choice.threads } : {};
+  return { backend: choice.backend, reason, webglRenderer: probe.renderer, webglSoftware: probe.software, ...threads };
 }
 
 /** The part of a renderer string a reader recognises: "SwiftShader", "llvmpipe", or the GPU's name. */

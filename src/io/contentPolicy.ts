@@ -38,14 +38,18 @@ export function contentSecurityPolicy(opts: { asMeta?: boolean } = {}): string {
   const directives: [string, string[]][] = [
     ['default-src', ["'self'"]],
     // 'wasm-unsafe-eval': WebAssembly.instantiate of tfjs-backend-wasm's .wasm files; no other eval, no inline script.
-    ['script-src', ["'self'", "'wasm-unsafe-eval'"]],
+    // blob:: in a cross-origin isolated page the threaded wasm binary starts its pthread workers from blob: URLs that
+    // tfjs makes from its own bundled code (the worker script and the module factory, imported with importScripts).
+    // Only script already running in the page can make a blob: URL, so this opens no way in for injected markup.
+    ['script-src', ["'self'", "'wasm-unsafe-eval'", 'blob:']],
     // The stylesheet is a file; React's style props and D3's .style() go through the CSSOM, which style-src allows.
     ['style-src', ["'self'"]],
     ['img-src', ["'self'", 'data:', 'blob:']],
     ['font-src', ["'self'"]],
     ['connect-src', [...CONNECT_SOURCES]],
-    // The engine's module worker and the service worker are files of the page's own origin.
-    ['worker-src', ["'self'"]],
+    // The engine's module worker and the service worker are files of the page's own origin; the wasm thread pool's
+    // workers are blob: URLs (above).
+    ['worker-src', ["'self'", 'blob:']],
     ['manifest-src', ["'self'"]],
     ['object-src', ["'none'"]],
     ['base-uri', ["'self'"]],

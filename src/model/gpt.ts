@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { type GPTConfig, validateConfig, countParameters } from './config.ts';
 import { type MaskMode, CAUSAL, maskBias, describeMask } from './masks.ts';
 import { type GPTParams, type Linear, type BlockParams, type NamedArray, buildParams, initialWeights, namedParameters } from './params.ts';
-import { KVCache } from './kvcache.ts';
+import { KVCache, realColumns } from './kvcache.ts';
 import { type HeadRef, headKeepMasks } from './ablation.ts';
 import type { AttentionTrace, ForwardTrace, LayerTrace, Matrix } from './trace.ts';
 import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d, tiedOutputHead, usePlainProducts } from './ops.ts';
 import { InputError } from './inputError.ts';
+import { type VirtualTokens, checkVirtual, dropLead, prependPrompt, virtualInputs, virtualStep } from './virtual.ts';
 
 /** A problem with the tokens handed to the model: out of vocabulary, too long, empty (codes in inputError.ts). */
 export { InputError, type InputErrorCode, INPUT_ERROR_CODES } from './inputError.ts';
@@ -41,7 +42,7 @@ interface PassContext {
   batch: number;
   time: number; // new tokens per sequence
   past: number; // tokens already in the cache
-  maskAdd: tf.Tensor2D; // [time, past + time]
+  maskAdd: tf.Tensor2D; // [time, past + time], or [time, cache capacity] with a cache (its unused tail masked)
   cache?: KVCache;
   /** Read back layer by layer, so a long input's attention maps do not all sit on the device at once. */
   record?: TraceRecord;
@@ -49,6 +50,9 @@ interface PassContext {
   tidyPerLayer?: boolean;
   /** Per layer, 1 or 0 per head (null: all heads run): the heads switched off. */
   headKeep?: (Float32Array | null)[];
+  /** Prompt learning (virtual.ts): [n, C] embeddings put before the tokens (`time` counts them), or per-layer prefix keys/values. */
+  prompt?: tf.Tensor2D;
+  prefix?: { k: tf.Tensor3D; v: tf.Tensor3D }[];
 }
 
 type TraceRecord = { attention: { scores: Float32Array; probs: Float32Array }[]; hidden: Float32Array[] };
@@ -61,6 +65,8 @@ type TraceRecord = { attention: { scores: Float32Array; probs: Float32Array }[];
 export class GPT {
   readonly params: GPTParams;
   private disposed = false;
+  /** A prompt-learning method's virtual tokens (src/peft/ attaches them); null: the model exactly as it is. */
+  virtualTokens: VirtualTokens | null = null;
   /**
    * wteᵀ [nEmbd, vocab] for the output head on backends where only plain
    * products are fast (see ops.ts), with the wte data it was copied from: when
@@ -84,6 +90,11 @@ export class GPT {
   static fromWeights(config: GPTConfig, weights: Map<string, NamedArray>): GPT {
     validateConfig(config);
     return new GPT(config, buildParams(config, weights));
+  }
+
+  /** Positions left for real tokens: the window less the virtual tokens attached (they take the first positions). */
+  get contextWindow(): number {
+    return this.config.blockSize - (this.virtualTokens?.numVirtualTokens ?? 0);
   }
 
   get parameterCount(): number {
@@ -136,10 +147,14 @@ export class GPT {
     const q = this.toHeads(q0, B, T); // [B·nh, T, hs]
     let k = this.toHeads(k0, B, T); // [B·nh, T, hs]
     let v = this.toHeads(v0, B, T);
-    if (ctx.cache) ({ k, v } = ctx.cache.append(layer, k, v)); // [nh, past+T, hs]
+    if (ctx.cache) ({ k, v } = ctx.cache.append(layer, k, v)); // [nh, capacity, hs]: a static shape, slots past the real keys masked
+    const prefix = ctx.prefix?.[layer];
+    if (prefix) [k, v] = [tf.concat([prefix.k, k], 1), tf.concat([prefix.v, v], 1)]; // [B·nh, n+T, hs]: PEFT's past_key_values
     const scores = tf.mul(batchMatMul(q, k, false, true), 1 / Math.sqrt(hs)); // [B·nh, T, past+T]
     const probs = tf.softmax(tf.add(scores, ctx.maskAdd)); // masked cells → exactly 0
-    ctx.record?.attention.push({ scores: scores.dataSync() as Float32Array, probs: probs.dataSync() as Float32Array });
+    // A trace shows the real keys only: the cache's masked tail is dropped on the way out.
+    const real = (t: tf.Tensor) => realColumns(t.dataSync() as Float32Array, t.shape[2]!, ctx.past + T);
+    ctx.record?.attention.push({ scores: real(scores), probs: real(probs) });
     const y = batchMatMul(probs as tf.Tensor3D, v); // [B·nh, T, hs]
     let heads = y.reshape([B, nHead, T, hs]);
     const keep = ctx.headKeep?.[layer];
@@ -180,10 +195,12 @@ export class GPT {
    */
   private body(ids: tf.Tensor2D, ctx: PassContext, lastOnly = false, keepHidden = false): { embeddings: tf.Tensor2D; logits: tf.Tensor2D; hidden: tf.Tensor2D | null } {
     const { nEmbd } = this.config;
-    const { batch: B, time: T, past } = ctx;
-    const tok = embeddingLookup(this.params.wte as tf.Tensor2D, ids.reshape([B * T]) as tf.Tensor1D); // [B·T, C]
-    const pos = tf.slice(this.params.wpe, [past, 0], [T, nEmbd]); // [T, C]
-    const embeddings = tf.add(tok.reshape([B, T, nEmbd]), pos).reshape([B * T, nEmbd]) as tf.Tensor2D;
+    const { batch: B, time, past } = ctx;
+    const T = ids.shape[1]; // real tokens; `time` adds a prompt's virtual ones in front
+    let tok = embeddingLookup(this.params.wte as tf.Tensor2D, ids.reshape([B * T]) as tf.Tensor1D).reshape([B, T, nEmbd]) as tf.Tensor3D;
+    if (ctx.prompt) tok = prependPrompt(tok, ctx.prompt); // [B, n+T, C]: PEFT's cat(prompts, inputs_embeds)
+    const pos = tf.slice(this.params.wpe, [past, 0], [time, nEmbd]); // [time, C]
+    const embeddings = tf.add(tok, pos).reshape([B * time, nEmbd]) as tf.Tensor2D;
     let x = embeddings;
     for (let l = 0; l < this.config.nLayer; l++) {
       const input = x;
@@ -195,6 +212,7 @@ export class GPT {
       // At GPT-2 size a 1,000-token prefill makes ~250 MB of intermediates per block.
       x = ctx.tidyPerLayer ? tf.tidy(step) : step();
     }
+    if (time > T) x = dropLead(x, B, time - T, T); // the virtual positions give no logits
     const hidden = keepHidden ? this.ln(x, this.params.ln_f) : null; // [B·T, C]: every position, after ln_f
     if (lastOnly) x = x.reshape([B, T, nEmbd]).slice([0, T - 1, 0], [B, 1, nEmbd]).reshape([B, nEmbd]) as tf.Tensor2D;
     x = this.ln(x, this.params.ln_f);
@@ -247,11 +265,13 @@ export class GPT {
   forward(ids: tf.Tensor2D, mask: MaskMode = CAUSAL): tf.Tensor2D {
     this.checkAlive();
     const [B, T] = ids.shape;
+    checkVirtual(this.virtualTokens, mask, 0, T, this.config.blockSize);
     if (T > this.config.blockSize) {
       throw new InputError(`Sequence length ${T} exceeds the context window ${this.config.blockSize}.`, 'too-long', { tokens: T, blockSize: this.config.blockSize });
     }
-    const maskAdd = tf.tensor2d(maskBias(mask, 0, T, T), [T, T]);
-    return this.body(ids, { batch: B, time: T, past: 0, maskAdd }).logits;
+    const { past, lead } = virtualStep(this.virtualTokens, 0); // real tokens at positions n… with virtual tokens
+    const maskAdd = tf.tensor2d(maskBias(mask, past, lead + T, past + lead + T), [lead + T, past + lead + T]);
+    return this.body(ids, { batch: B, time: lead + T, past, maskAdd, ...virtualInputs(this.virtualTokens, 0, B) }).logits;
   }
 
   /**
@@ -263,8 +283,10 @@ export class GPT {
     this.checkAlive();
     const mask = opts.mask ?? CAUSAL;
     const cache = opts.cache;
-    const past = cache?.length ?? 0;
-    this.checkIds(ids, past);
+    checkVirtual(this.virtualTokens, mask, cache?.length ?? 0, ids.length, this.config.blockSize, cache);
+    const { past, lead } = virtualStep(this.virtualTokens, cache?.length ?? 0);
+    if (lead && opts.trace) throw new InputError('A trace of the pass that reads a prompt\'s virtual input tokens is not available yet; trace the later steps.');
+    this.checkIds(ids, past + lead);
     if (cache && cache.nLayer !== this.config.nLayer) throw new InputError('This KV cache belongs to a model of another depth.');
     if (cache && past > 0 && mask.kind === 'bidirectional') {
       throw new InputError('A bidirectional model cannot extend a KV cache: each new token changes every earlier one.');
@@ -274,7 +296,7 @@ export class GPT {
     }
     const headKeep = opts.ablate?.length ? this.headKeep(opts.ablate) : undefined;
     const T = ids.length;
-    const K = past + T;
+    const K = past + lead + T;
     const every = Boolean(opts.trace || opts.allLogits);
     let out!: {
       lastLogits: Float32Array;
@@ -284,12 +306,15 @@ export class GPT {
     };
     tf.tidy(() => {
       const record: TraceRecord | undefined = opts.trace ? { attention: [], hidden: [] } : undefined;
+      const virtual = virtualInputs(this.virtualTokens, cache?.length ?? 0, 1, cache); // a prefix goes into the cache first
+      const time = lead + T;
       const ctx: PassContext = {
         batch: 1,
-        time: T,
+        time,
         past,
-        maskAdd: tf.tensor2d(maskBias(mask, past, T, K), [T, K]),
+        maskAdd: cache ? tf.tensor2d(cache.maskBias(mask, time), [time, cache.capacity]) : tf.tensor2d(maskBias(mask, past, time, K), [time, K]),
         cache,
+        ...virtual,
         record,
         tidyPerLayer: true,
         headKeep,
@@ -303,7 +328,7 @@ export class GPT {
         record,
       };
     });
-    cache?.advance(T);
+    cache?.advance(lead + T);
     const { vocabSize, nEmbd, nHead } = this.config;
     const hidden = out.hidden ? { hidden: { rows: T, cols: nEmbd, data: out.hidden } } : {};
     if (opts.allLogits && !opts.trace) {
@@ -333,7 +358,7 @@ export class GPT {
   }
 
   createCache(): KVCache {
-    return new KVCache(this.config.nLayer);
+    return new KVCache(this.config.nLayer, this.config.blockSize);
   }
 
   describe(mask: MaskMode = CAUSAL): string {

@@ -14,6 +14,8 @@ export type InputErrorCode =
   | 'no-tokens'
   /** More tokens than the context window: `tokens`, `blockSize`. */
   | 'too-long'
+  /** With a prompt-learning prompt attached, the input and its virtual tokens exceed the window: `tokens`, `virtualTokens`, `blockSize`. */
+  | 'virtual-tokens-too-long'
   /** A token id the vocabulary does not have: `id`, `position`, `maxId`. */
   | 'out-of-vocabulary'
   /** Characters a tokenizer without byte fallback cannot write: `count`, `characters`. */
@@ -37,6 +39,7 @@ export const INPUT_ERROR_CODES = codesOf<InputErrorCode>({
   'empty-prompt': 0,
   'no-tokens': 0,
   'too-long': 0,
+  'virtual-tokens-too-long': 0,
   'out-of-vocabulary': 0,
   'unknown-characters': 0,
   'eos-not-one-token': 0,

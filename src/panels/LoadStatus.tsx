@@ -139,6 +139,11 @@ export function LoadStatus(props: {
               values={{ backend: backend.backend === 'webgl' ? 'WebGL' : backend.backend, reason: backendReason(backend.reason, t) }}
               components={{ b: <strong data-testid="backend-name" /> }}
             />
+            {backend.threads !== undefined && (
+              <span className="threads" data-testid="backend-threads" data-threads={backend.threads}>
+                {t(backend.threads > 1 ? 'load.threads' : 'load.oneThread', { count: backend.threads })}
+              </span>
+            )}
             {props.memory && (
               <span className="memory" data-testid="memory" data-tensors={props.memory.numTensors}>
                 {t('load.memory', { tensors: formatNumber(props.memory.numTensors), bytes: formatBytes(props.memory.numBytes) })}

@@ -50,7 +50,7 @@ describe('the Content-Security-Policy of the built page', () => {
   it('is in force in the page and the worker, and the app loads, generates, steps attention and trains LoRA under it', async () => {
     const response = await fetch(app.served.url);
     const header = response.headers.get('content-security-policy') ?? '';
-    expect(header).toMatch(/script-src 'self' 'wasm-unsafe-eval';/);
+    expect(header).toMatch(/script-src 'self' 'wasm-unsafe-eval' blob:;/);
     expect(header).toMatch(/connect-src 'self' https:\/\/huggingface\.co .*http:\/\/127\.0\.0\.1:\*/);
     expect(header).toMatch(/frame-ancestors 'none'/);
     const html = await response.text();

@@ -10,9 +10,10 @@ describe("the page's Content-Security-Policy", () => {
   it('allows scripts from the page and wasm compilation only; no inline script, no eval, no plugins', () => {
     const policy = contentSecurityPolicy();
     const directive = (name: string) => policy.split('; ').find((d) => d.startsWith(`${name} `));
-    expect(directive('script-src')).toBe("script-src 'self' 'wasm-unsafe-eval'");
+    // blob:: the threaded wasm backend's pthread workers and the script they import (src/io/contentPolicy.ts).
+    expect(directive('script-src')).toBe("script-src 'self' 'wasm-unsafe-eval' blob:");
     expect(policy).not.toMatch(/unsafe-inline|'unsafe-eval'/);
-    expect(directive('worker-src')).toBe("worker-src 'self'");
+    expect(directive('worker-src')).toBe("worker-src 'self' blob:");
     expect(directive('object-src')).toBe("object-src 'none'");
     expect(directive('frame-ancestors')).toBe("frame-ancestors 'none'");
     // A <meta> tag cannot carry frame-ancestors (browsers ignore it there and warn).

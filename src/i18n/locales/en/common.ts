@@ -80,6 +80,9 @@ export default {
     thisVisit: 'opened for this visit only',
     backend: 'Running on <b>{{backend}}</b>: {{reason}}.',
     memory: ' The engine holds {{tensors}} tensors ({{bytes}}).',
+    // The wasm backend's thread pool: several threads only when the page is cross-origin isolated (COOP/COEP headers).
+    threads: ' It computes on {{count}} threads at once.',
+    oneThread: ' It computes on one thread (wasm runs more only in a cross-origin isolated page, one per physical CPU core).',
     choosingBackend: 'Choosing a TensorFlow.js backend…',
     // Why this backend runs (the engine says it in English; src/engine/runtime.ts).
     why: {

@@ -81,6 +81,8 @@ const zh: Messages<typeof en> = {
     thisVisit: '仅本次访问有效',
     backend: '运行后端：<b>{{backend}}</b>。{{reason}}。',
     memory: '引擎当前持有 {{tensors}} 个张量（{{bytes}}）。',
+    threads: '它同时用 {{count}} 个线程计算（多线程 wasm）。',
+    oneThread: '它只用一个线程计算（只有页面启用了跨源隔离，即 COOP/COEP 响应头，wasm 才会多线程运行，每个物理 CPU 核心一个线程）。',
     choosingBackend: '正在选择 TensorFlow.js 后端……',
     why: {
       asked: '链接里指定了 {{backend}}',

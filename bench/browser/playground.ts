@@ -1,0 +1,96 @@
+// The page bench/playground-browser.ts opens: the playground-size model (vocab
+// 1,024, context 128, 4 layers × 4 heads, width 128) on one backend in
+// Chromium — the peers' measure (greedy, 64 new tokens after a 16-token
+// prompt), each generation timed on its own so the first one (which compiles
+// WebGL's shader programs) shows beside the later ones, with the number of
+// programs compiled; then a training step 8 × 128. Lines go to
+// window.benchLines, the end state to window.benchDone.
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, type BackendName } from '../../src/engine/backend.ts';
+import { bundledWasmPaths } from '../../src/engine/wasmPaths.ts';
+import { GPT } from '../../src/model/gpt.ts';
+import { makeConfig } from '../../src/model/config.ts';
+import { generate } from '../../src/sampling/generate.ts';
+import { Trainer } from '../../src/train/trainer.ts';
+import { Rng } from '../../src/util/random.ts';
+import { trainingStepFlops } from '../flops.ts';
+import { median, timeMs } from '../timing.ts';
+
+declare global {
+  interface Window {
+    benchLines: string[];
+    benchDone: 'ok' | string | undefined;
+    /** The threads the wasm backend runs and the first generation's tokens, for tests/e2e/threads.e2e.test.ts. */
+    benchResult: { backend: string; threads: number | null; isolated: boolean; tokens: number[] };
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const pre = document.getElementById('log')!;
+window.benchLines = [];
+const log = (line: string) => {
+  window.benchLines.push(line);
+  pre.textContent = window.benchLines.join('\n');
+};
+
+/** Shader programs the WebGL backend has compiled so far (its cache holds one per program key); null elsewhere. */
+function programCount(): number | null {
+  const cache = (tf.backend() as unknown as { binaryCache?: Record<string, unknown> }).binaryCache;
+  return cache ? Object.keys(cache).length : null;
+}
+
+async function main(): Promise<void> {
+  const backend = (params.get('backend') ?? 'wasm') as BackendName;
+  const threads = params.has('threads') ? Number(params.get('threads')) : undefined;
+  const generations = Number(params.get('generations') ?? 3);
+  const choice = await selectBackend([backend], bundledWasmPaths, { wasmThreads: threads });
+  log(`  backend ${choice.backend}${choice.threads ? `, ${choice.threads} thread(s)` : ''}; crossOriginIsolated ${globalThis.crossOriginIsolated}; ` +
+    `hardwareConcurrency ${navigator.hardwareConcurrency}`);
+
+  const a = tf.randomNormal([1024, 128]) as tf.Tensor2D;
+  const b = tf.randomNormal([128, 512]) as tf.Tensor2D;
+  const mmMs = timeMs(() => tf.tidy(() => void tf.matMul(a, b).dataSync()), 20, 3);
+  const mmGflops = (2 * 1024 * 128 * 512) / mmMs / 1e6;
+  tf.dispose([a, b]);
+  log(`  plain 2D matmul [1024,128]x[128,512]: ${mmGflops.toFixed(1)} GFLOP/s (baseline)`);
+
+  const config = makeConfig('playground');
+  const model = GPT.create(config, 1);
+  const rng = new Rng(7);
+  const prompt = Array.from({ length: 16 }, () => rng.int(config.vocabSize));
+  const seconds: number[] = [];
+  window.benchResult = { backend: choice.backend, threads: choice.threads ?? null, isolated: globalThis.crossOriginIsolated, tokens: [] };
+  for (let g = 0; g < generations; g++) {
+    const before = programCount();
+    const t0 = performance.now();
+    const out = generate(model, prompt, { maxNewTokens: 64 });
+    const s = (performance.now() - t0) / 1000;
+    seconds.push(s);
+    if (g === 0) window.benchResult.tokens = out.generated.slice();
+    const compiled = before === null ? '' : `; ${programCount()! - before} shader programs compiled (${programCount()} in all)`;
+    log(`  generation ${g + 1} (64 tokens after 16, greedy, KV cache): ${s.toFixed(2)} s = ${(out.generated.length / s).toFixed(1)} tokens/s${compiled}`);
+  }
+  if (generations > 1) {
+    const later = median(seconds.slice(1));
+    log(`  first generation / later ones (median): ${(seconds[0] / later).toFixed(2)}× (${seconds[0].toFixed(2)} s vs ${later.toFixed(2)} s); ` +
+      `later: ${(64 / later).toFixed(1)} tokens/s`);
+  }
+  if (params.get('train') === 'no') return model.dispose();
+
+  const tokens = Int32Array.from({ length: 50_000 }, () => rng.int(config.vocabSize));
+  const trainer = new Trainer(model, tokens, { batchSize: 8, blockSize: 128, steps: 1000, warmupSteps: 10 });
+  const first = trainer.trainStep().ms;
+  const steps = [trainer.trainStep().ms, trainer.trainStep().ms, trainer.trainStep().ms];
+  const stepMs = median(steps);
+  const flops = trainingStepFlops(config, 8, 128);
+  log(`  training step 8x128: ${stepMs.toFixed(0)} ms (first ${first.toFixed(0)} ms), ${(flops / stepMs / 1e6).toFixed(1)} GFLOP/s ` +
+    `(${((flops / stepMs / 1e6 / mmGflops) * 100).toFixed(0)}% of baseline)`);
+  trainer.dispose();
+  model.dispose();
+  log(`  tensors left: ${tf.memory().numTensors}`);
+}
+
+main().then(() => (window.benchDone = 'ok'), (e: Error) => {
+  log(`  failed: ${e.message}`);
+  window.benchDone = e.message;
+});

@@ -1,0 +1,58 @@
+/**
+ * The playground-size model in Chromium (Debian's /usr/bin/chromium through
+ * playwright-core), on each runtime a page can get: wasm on one thread, wasm on
+ * every core (the page is served cross-origin isolated, as vite.config.ts
+ * serves the app, so tfjs loads its threaded binary), and WebGL (SwiftShader
+ * here). The page is bench/browser/playground.ts: per runtime, the first and
+ * later 64-token generations (the first compiles WebGL's shader programs), the
+ * programs compiled, and a training step.
+ *
+ *   npm run bench -- --browser-playground [--runtimes wasm:1,wasm,webgl] [--generations 3]
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { chromiumPath } from '../tests/helpers/chromium.ts';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/io/crossOriginIsolation.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export async function benchPlaygroundBrowser(): Promise<void> {
+  const argv = process.argv;
+  const arg = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
+  const runtimes = arg('runtimes', 'wasm:1,wasm,webgl').split(',');
+  const generations = arg('generations', '3');
+  const vite = await createServer({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
+  });
+  await vite.listen();
+  const page0 = vite.resolvedUrls!.local[0].replace(/\/$/, '') + '/bench/browser/playground.html';
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS });
+  try {
+    for (const runtime of runtimes) {
+      const [backend, threads] = runtime.split(':');
+      console.log(`\nChromium ${browser.version()}, ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'} asked)` : ''}: playground size`);
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${page0}?backend=${backend}&generations=${generations}${threads ? `&threads=${threads}` : ''}`, { waitUntil: 'commit' });
+      let printed = 0;
+      const t0 = Date.now();
+      while (true) {
+        const { lines, done } = await page.evaluate(() => ({ lines: window.benchLines ?? [], done: window.benchDone }));
+        for (; printed < lines.length; printed++) console.log(lines[printed]);
+        if (done) break;
+        if (Date.now() - t0 > 20 * 60_000) throw new Error('the page did not finish in 20 minutes');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await vite.close();
+  }
+}
