@@ -49,6 +49,25 @@ export { runSweep, temperatureSweep, beamWidthSweep, continueWith, SWEEP_STRATEG
 export { type LoraConfig, type TargetModule, TARGET_MODULES, DEFAULT_LORA, loraScaling, LoraError } from './lora/config.ts';
 export { LoraAdapter, LoraLayer } from './lora/lora.ts';
 export { exportPeft, importPeft, type PeftAdapterConfig } from './lora/peft.ts';
+export {
+  type AdaLoraConfig, type AdaLoraErrorCode, type BudgetAt, DEFAULT_ADALORA, ADALORA_ERROR_CODES, AdaLoraError, adaloraScaling, budgetSchedule, checkAdaLoraConfig,
+} from './lora/adaloraConfig.ts';
+export { AdaLoraAdapter, SVDLinear, type SVDValues } from './lora/adalora.ts';
+export { RankAllocator, rankTimeline, type RankRecord } from './lora/adaloraAllocator.ts';
+export { AdaLoraRun } from './lora/adaloraTrain.ts';
+export { exportAdaLoraPeft, importAdaLoraPeft, adaloraConfigFromPeft, peftConfigFromAdaLora, type PeftAdaLoraConfig } from './lora/adaloraPeft.ts';
+export { compareAdaLoraWithLora, type Comparison as AdaLoraComparison, type MethodFigures } from './lora/adaloraCompare.ts';
+export { type VirtualTokens } from './model/virtual.ts';
+export {
+  type PromptLearningSettings, type PromptTuningSettings, type PTuningSettings, type PrefixTuningSettings, type PromptLearningType,
+  DEFAULT_PROMPT_TUNING, DEFAULT_P_TUNING, DEFAULT_PREFIX_TUNING, trainableParameterCount, checkPromptLearning,
+} from './peft/config.ts';
+export { PromptLearningError, type PromptLearningErrorCode, PROMPT_LEARNING_ERROR_CODES } from './peft/errors.ts';
+export { PromptLearningAdapter, prefixKeyValues } from './peft/adapter.ts';
+export { createPromptTuning, promptTuningInitIds } from './peft/promptTuning.ts';
+export { createPTuning } from './peft/pTuning.ts';
+export { createPrefixTuning } from './peft/prefixTuning.ts';
+export { exportPromptLearning, importPromptLearning, promptLearningConfigJSON, promptLearningSettingsFromPeft, pythonJSON, PEFT_VERSION } from './peft/promptFiles.ts';
 export { logitLens, readOut, type LensGuess } from './model/lens.ts';
 export { singularValues } from './util/linalg.ts';
 export { quantizeNF4, dequantizeNF4, nf4Bytes, NF4_LEVELS } from './lora/nf4.ts';

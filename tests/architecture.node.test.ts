@@ -134,6 +134,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   sampling: ['model', 'util'],
   train: ['model', 'tokenizer', 'io', 'data', 'util'],
   lora: ['model', 'train', 'io', 'data', 'util'],
+  peft: ['model', 'train', 'io', 'data', 'tokenizer', 'lora', 'util'],
   state: ['model', 'tokenizer', 'sampling', 'lora', 'lessons', 'util'],
   // The guided lessons: links built from the state schema, costs from lessons/.
   walks: ['state', 'lessons', 'util'],

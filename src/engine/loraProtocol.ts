@@ -7,6 +7,7 @@
 // Generate (and every other panel) writes with it while it is on.
 
 import type { LoraConfig, TargetModule } from '../lora/config.ts';
+import type { AdaptationMethod } from '../peft/methods.ts';
 import type { AdaptationPoint } from '../lora/experiment.ts';
 import type { PeftAdapterConfig } from '../lora/peft.ts';
 import type { QloraReport } from '../lora/qlora.ts';
@@ -184,15 +185,22 @@ export type LoraInspection =
     };
 
 export interface ComparisonRun {
-  method: 'LoRA' | 'full fine-tuning';
+  method: AdaptationMethod;
   points: AdaptationPoint[];
   trainableParameters: number;
   optimizerBytes: number;
   medianStepMs: number;
   learningRate: number;
   stoppedBy: string | null;
-  /** Largest |Δlogit| between the base and the model afterwards — LoRA with its adapter switched off. */
+  /** Largest |Δlogit| between the base and the model afterwards — an adapter's method with its adapter switched off. */
   maxAbsLogitDiffAfter: number;
+  /** Greedy continuation of the comparison's prompt with this method's result. */
+  sample: string;
+  /** AdaLoRA only: the rank each adapted matrix held after each allocation, and the budget (Σ ranks allowed). */
+  ranks: { name: string; points: { step: number; rank: number }[] }[] | null;
+  budget: { step: number; budget: number }[] | null;
+  /** AdaLoRA only: the values its saved file holds at the end (pruned triplets cut out), against those it trained. */
+  savedParameters: number | null;
 }
 
 export interface ComparisonParams {
@@ -205,18 +213,23 @@ export interface ComparisonParams {
   mixOriginal: number;
   seed: number;
   modelBaseUrl: string | null;
+  /** The methods to train, each on a fresh start from the same base (default: LoRA and full fine-tuning). */
+  methods?: AdaptationMethod[];
 }
 
 export type ComparisonEvent =
   | { type: 'status'; message: string }
-  | { type: 'prepared'; data: LoraDataSummary }
-  | { type: 'step'; method: ComparisonRun['method']; step: number; loss: number }
-  | { type: 'point'; method: ComparisonRun['method']; point: AdaptationPoint };
+  | { type: 'prepared'; data: LoraDataSummary; methods: AdaptationMethod[]; prompt: string }
+  | { type: 'step'; method: AdaptationMethod; step: number; loss: number }
+  | { type: 'point'; method: AdaptationMethod; point: AdaptationPoint }
+  | { type: 'run'; run: ComparisonRun };
 
 export interface ComparisonResult {
-  lora: ComparisonRun;
-  /** null when stopped before full fine-tuning began. */
-  full: ComparisonRun | null;
+  /** One per method, in the order they ran (full fine-tuning last); a stopped comparison has the runs finished so far. */
+  runs: ComparisonRun[];
+  /** The prompt every sample continues, and the base model's own continuation. */
+  prompt: string;
+  baseSample: string;
   stopped: boolean;
   data: LoraDataSummary;
 }

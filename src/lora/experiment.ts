@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt.ts';
-import { Trainer, DivergenceError, type StepStats, type TrainSettings } from '../train/trainer.ts';
+import { Trainer, DivergenceError, type StepStats, type TrainHooks, type TrainSettings } from '../train/trainer.ts';
 import { LoraAdapter } from './lora.ts';
 
 /**
@@ -124,20 +124,31 @@ export function mixStreams(newIds: ArrayLike<number>, originalIds: ArrayLike<num
 }
 
 /**
- * Trains `trainable` (a LoRA adapter's A and B, or every weight for full
- * fine-tuning) on the new text, evaluating both validation sets as it goes.
- * `snapshot`/`restore` keep the last good weights for a divergence.
+ * What a run trains: a LoRA adapter's A and B, every weight (full
+ * fine-tuning), or the variables of another parameter-efficient method (a
+ * prompt-learning adapter's embedding and encoder, AdaLoRA's P, Λ, Q), with
+ * its training switch (dropout) and the trainer hooks it needs.
  */
-export async function adapt(
-  model: GPT,
-  data: AdaptationData,
-  opts: AdaptationOptions,
-  target: { kind: 'lora'; adapter: LoraAdapter } | { kind: 'full' },
-): Promise<AdaptationResult> {
+export type AdaptTarget =
+  | { kind: 'lora'; adapter: LoraAdapter }
+  | { kind: 'full' }
+  | { kind: 'adapter'; variables: [string, tf.Variable][]; setTraining?: (on: boolean) => void; hooks?: TrainHooks };
+
+/**
+ * Trains the target on the new text, evaluating both validation sets as it
+ * goes. `snapshot`/`restore` keep the last good weights for a divergence.
+ */
+export async function adapt(model: GPT, data: AdaptationData, opts: AdaptationOptions, target: AdaptTarget): Promise<AdaptationResult> {
   const blockSize = opts.settings.blockSize ?? model.config.blockSize;
   const stream = data.mixOriginal && data.originalTrainIds ? mixStreams(data.trainIds, data.originalTrainIds, data.mixOriginal, blockSize + 1) : data.trainIds;
-  const trainable = target.kind === 'lora' ? target.adapter.trainableVariables() : model.namedParameters();
-  const trainer = new Trainer(model, stream, { ...opts.settings, steps: opts.steps }, trainable);
+  const trainable = target.kind === 'lora' ? target.adapter.trainableVariables() : target.kind === 'adapter' ? target.variables : model.namedParameters();
+  const trainer = new Trainer(model, stream, { ...opts.settings, steps: opts.steps }, trainable, target.kind === 'adapter' ? target.hooks : undefined);
+  const setTraining = (on: boolean) => {
+    if (target.kind === 'lora') target.adapter.training = on;
+    else if (target.kind === 'adapter') target.setTraining?.(on);
+  };
+  // Full fine-tuning keeps no second copy of every weight: its best point is reported, not restorable.
+  const restorable = target.kind !== 'full';
   const evalBatches = opts.evalBatches ?? 4;
   const points: AdaptationPoint[] = [];
   const snapshot = async () => new Map(await Promise.all(trainable.map(async ([n, v]) => [n, (await v.data()) as Float32Array] as const)));
@@ -149,23 +160,23 @@ export async function adapt(
   let recent: number[] = [];
   let stoppedBy: string | undefined;
   const optimizerBytes = trainer.optimizerBytes;
-  if (target.kind === 'lora') target.adapter.training = true;
+  setTraining(true);
   const evaluate = (step: number) => {
-    if (target.kind === 'lora') target.adapter.training = false;
+    setTraining(false);
     const p: AdaptationPoint = {
       step,
       trainLoss: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN,
       newTextLoss: trainer.evaluate(data.newValIds, evalBatches),
       originalLoss: trainer.evaluate(data.originalValIds, evalBatches),
     };
-    if (target.kind === 'lora') target.adapter.training = true;
+    setTraining(true);
     recent = [];
     points.push(p);
     opts.onPoint?.(p);
   };
   try {
     evaluate(0);
-    best = { step: 0, newTextLoss: points[0].newTextLoss, values: target.kind === 'lora' ? good : new Map() };
+    best = { step: 0, newTextLoss: points[0].newTextLoss, values: restorable ? good : new Map() };
     while (trainer.step < opts.steps && !opts.shouldStop?.()) {
       let s: StepStats;
       try {
@@ -190,14 +201,13 @@ export async function adapt(
         good = await snapshot();
         goodStep = s.step;
         const p = points[points.length - 1];
-        // Full fine-tuning keeps no second copy of every weight: its best point is reported, not restorable.
-        if (p.newTextLoss < best.newTextLoss) best = { step: s.step, newTextLoss: p.newTextLoss, values: target.kind === 'lora' ? good : new Map() };
+        if (p.newTextLoss < best.newTextLoss) best = { step: s.step, newTextLoss: p.newTextLoss, values: restorable ? good : new Map() };
       }
       await new Promise((r) => setTimeout(r, 0));
     }
     if (!rolledBack) stepsHeld = trainer.step;
   } finally {
-    if (target.kind === 'lora') target.adapter.training = false;
+    setTraining(false);
     trainer.dispose();
   }
   const ms = trainer.history.map((h) => h.ms).sort((a, b) => a - b);

@@ -42,7 +42,7 @@ export interface GenerateResult {
  * cached keys carry positions that no longer hold.
  */
 export function generate(model: GPT, prompt: readonly number[], opts: GenerateOptions): GenerateResult {
-  const { blockSize } = model.config;
+  const blockSize = model.contextWindow; // the window less any virtual tokens a prompt-learning adapter puts in front
   const notices: Notice[] = [];
   const pick = opts.pickNext ?? ((l: Float32Array) => argmax(l));
   const useCache = opts.useCache ?? true;

@@ -84,6 +84,10 @@ export const schema = {
   loraAlpha: floatField({ key: 'lora_alpha', default: 8, min: 0.1, max: 256, describe: 'LoRA alpha; the update is scaled by alpha / r.' }),
   loraRslora: enumField({ key: 'lora_rslora', default: 'off', values: ON_OFF, describe: 'rsLoRA: scale by alpha / √r.' }),
   loraTargets: textField({ key: 'lora_targets', default: 'attn.c_attn,attn.c_proj', maxLength: 80, describe: 'Comma-separated modules to adapt.' }),
+  loraCompare: textField({
+    key: 'lora_compare', default: 'lora,full', maxLength: 80,
+    describe: 'Methods the comparison trains, comma-separated: lora, adalora, prompt, ptuning, prefix, full.',
+  }),
   loraSteps: intField({ key: 'lora_steps', default: 60, min: 1, max: 2000, describe: 'Adapter training steps.' }),
   loraLr: floatField({ key: 'lora_lr', default: 0.005, min: 1e-5, max: 1, describe: 'Adapter learning rate.' }),
   loraObjective: enumField({ key: 'lora_objective', default: 'mle', values: ['mle', 'unlikelihood'] as const, describe: 'Adapter training objective: maximum likelihood, or with unlikelihood on repeated context tokens (Welleck et al. 2019).' }),

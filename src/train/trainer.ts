@@ -66,6 +66,20 @@ export class DivergenceError extends Error {
   }
 }
 
+/**
+ * Optional hooks for methods that need more than the loss and one update
+ * (AdaLoRA, lora/adalora*.ts). Unused, a step is exactly what it was without them.
+ */
+export interface TrainHooks {
+  /** A term added to the loss inside the gradient function (AdaLoRA's orthogonal regularisation). */
+  extraLoss?: () => tf.Scalar;
+  /**
+   * Called after the optimizer step with the step just taken (1-based) and the
+   * clipped gradients by trainable name; they are disposed when it returns.
+   */
+  afterStep?: (step: number, grads: ReadonlyMap<string, tf.Tensor>) => void;
+}
+
 /** Everything needed to continue a run exactly where it stopped. */
 export interface TrainerState {
   settings: TrainSettings;
@@ -92,6 +106,7 @@ export class Trainer {
     private readonly trainTokens: ArrayLike<number>,
     settings: Partial<TrainSettings> = {},
     trainable?: [string, tf.Variable][],
+    private readonly hooks: TrainHooks = {},
   ) {
     // Without an explicit blockSize, train on full windows of the model's context.
     const blockSize = settings.blockSize ?? model.config.blockSize;
@@ -147,7 +162,8 @@ export class Trainer {
     const vars = this.trainable.map(([, v]) => v);
     const { value, grads } = tf.variableGrads(() => {
       const x = tf.tensor2d(batch.x, [s.batchSize, s.blockSize], 'int32');
-      return objectiveLoss(this.model.forward(x), batch, s.objective);
+      const loss = objectiveLoss(this.model.forward(x), batch, s.objective);
+      return this.hooks.extraLoss ? (tf.add(loss, this.hooks.extraLoss()) as tf.Scalar) : loss;
     }, vars);
     let loss = NaN;
     let gradNorm = NaN;
@@ -162,8 +178,12 @@ export class Trainer {
       const scale = Math.min(1, s.gradClip / (gradNorm + 1e-6));
       const clipped = new Map<string, tf.Tensor>();
       for (const [name, g] of named) clipped.set(name, scale === 1 ? g : tf.mul(g, scale));
-      this.optimizer.apply(clipped, lr);
-      if (scale !== 1) for (const g of clipped.values()) g.dispose();
+      try {
+        this.optimizer.apply(clipped, lr);
+        this.hooks.afterStep?.(this.optimizer.step, clipped);
+      } finally {
+        if (scale !== 1) for (const g of clipped.values()) g.dispose();
+      }
     } finally {
       value.dispose();
       tf.dispose(grads);

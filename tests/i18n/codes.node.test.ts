@@ -20,6 +20,8 @@ import { SETTINGS_ERROR_CODES, SettingsError, DEFAULT_SAMPLING, checkSettings } 
 import { STORE_ERROR_CODES, StoreError } from '../../src/store/store.ts';
 import { TRAINING_INPUT_ERROR_CODES } from '../../src/engine/handlers/train.ts';
 import { DivergenceError } from '../../src/train/trainer.ts';
+import { PROMPT_LEARNING_ERROR_CODES } from '../../src/peft/errors.ts';
+import { ADALORA_ERROR_CODES } from '../../src/lora/adaloraConfig.ts';
 import { type SourceErrorCode, type WeightFileErrorCode, WeightFileError } from '../../src/io/errors.ts';
 import type { CheckpointErrorCode } from '../../src/io/checkpoint.ts';
 import { CharTokenizer } from '../../src/tokenizer/char.ts';
@@ -39,6 +41,8 @@ const ERROR_CODES: Record<string, readonly string[]> = {
   StoreError: STORE_ERROR_CODES,
   TrainingInputError: TRAINING_INPUT_ERROR_CODES,
   DivergenceError: ['diverged'],
+  PromptLearningError: PROMPT_LEARNING_ERROR_CODES,
+  AdaLoraError: ADALORA_ERROR_CODES,
   UnknownCharacterError: ['unknown-characters'],
   WeightFileError: codesOf<WeightFileErrorCode>({
     truncated: 0, 'header-too-large': 0, 'bad-header': 0, 'bad-offsets': 0, 'unsupported-dtype': 0, 'shape-mismatch': 0,

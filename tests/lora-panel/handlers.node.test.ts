@@ -314,16 +314,50 @@ describe('the LoRA panel engine', () => {
     const { result, events } = await call('loraCompare', {
       config: ALL, source: { kind: 'default' }, steps: 10, learningRate: 1e-2, fullLearningRate: 1e-3, mixOriginal: 0.25, seed: 1, modelBaseUrl: null,
     });
-    const full = result.full!;
-    expect(result.lora.trainableParameters).toBe(2 * 4 * (16 + 48 + 16 + 16 + 16 + 64 + 64 + 16));
+    expect(result.runs.map((r) => r.method)).toEqual(['LoRA', 'full fine-tuning']);
+    const [lora, full] = result.runs;
+    expect(lora.trainableParameters).toBe(2 * 4 * (16 + 48 + 16 + 16 + 16 + 64 + 64 + 16));
     expect(full.trainableParameters).toBe(model.parameterCount);
     expect(full.optimizerBytes).toBe(8 * model.parameterCount);
-    expect(result.lora.maxAbsLogitDiffAfter).toBe(0);
+    expect(lora.maxAbsLogitDiffAfter).toBe(0);
     expect(full.maxAbsLogitDiffAfter).toBeGreaterThan(0);
     expect(full.points.at(-1)!.newTextLoss).toBeLessThan(full.points[0].newTextLoss);
     expect(events.filter((e) => e.type === 'point' && e.method === 'full fine-tuning')).toHaveLength(full.points.length);
     const after = await model.weights();
     for (const [name, w] of before) expect(after.get(name)!.data).toEqual(w.data);
+  });
+
+  it('every PEFT method side by side: each adapter off gives the base exactly, full fine-tuning runs last, AdaLoRA prunes to LoRA’s budget', async () => {
+    const before = await model.weights();
+    const start = tf.memory().numTensors;
+    const methods = ['full fine-tuning', 'prefix tuning', 'P-tuning', 'prompt tuning', 'AdaLoRA', 'LoRA'] as const;
+    const { result, events } = await call('loraCompare', {
+      config: { ...ALL, r: 2 }, source: { kind: 'default' }, steps: 10, learningRate: 1e-2, fullLearningRate: 1e-3, mixOriginal: 0, seed: 1, modelBaseUrl: null, methods: [...methods],
+    });
+    // In run order, whatever order they were asked in: full fine-tuning, which moves the copy's weights, last.
+    expect(result.runs.map((r) => r.method)).toEqual(['LoRA', 'AdaLoRA', 'prompt tuning', 'P-tuning', 'prefix tuning', 'full fine-tuning']);
+    const by = Object.fromEntries(result.runs.map((r) => [r.method, r]));
+    const { nEmbd: C, nLayer: L } = model.config;
+    expect(by['prompt tuning'].trainableParameters).toBe(8 * C);
+    expect(by['prefix tuning'].trainableParameters).toBe(8 * L * 2 * C);
+    for (const r of result.runs.filter((x) => x.method !== 'full fine-tuning')) expect(r.maxAbsLogitDiffAfter).toBe(0);
+    for (const r of result.runs) {
+      expect(r.points.at(-1)!.newTextLoss).toBeLessThan(r.points[0].newTextLoss);
+      expect(typeof r.sample).toBe('string');
+    }
+    // AdaLoRA at the same final budget as LoRA (r = 2 on every matrix): it trains at init_r = 3 and ends at 2 × matrices.
+    const ada = by.AdaLoRA;
+    const matrices = ada.ranks!.length;
+    expect(matrices).toBe(4 * L);
+    expect(ada.budget![0].budget).toBe(3 * matrices);
+    expect(ada.budget!.at(-1)!.budget).toBe(2 * matrices);
+    const finalRanks = ada.ranks!.map((m) => m.points.at(-1)!.rank);
+    expect(finalRanks.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2 * matrices);
+    expect(ada.savedParameters!).toBeLessThan(ada.trainableParameters);
+    expect(events.filter((e) => e.type === 'run').map((e) => (e as { run: { method: string } }).run.method)).toEqual(result.runs.map((r) => r.method));
+    const after = await model.weights();
+    for (const [name, w] of before) expect(after.get(name)!.data).toEqual(w.data);
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('frees every tensor: deleting the adapters returns to the baseline, and a new model drops the old adapters', async () => {

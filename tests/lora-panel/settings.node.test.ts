@@ -13,7 +13,7 @@ import {
   adapterParameterCount, fullFineTuningRate, loraConfigFromState, loraConfigProblem, parseTargets, scalingFormula, withTarget,
 } from '../../src/panels/lora/settings.ts';
 import { peftMemory } from '../../src/lessons/peftCosts.ts';
-import { comparisonCurves, lossChange, trainingCurves } from '../../src/panels/lora/curves.ts';
+import { comparisonCurves, lossChange, rankCurves, trainingCurves } from '../../src/panels/lora/curves.ts';
 import { formatGB, memoryAssumptions, memoryRows } from '../../src/panels/lora/memory.ts';
 import { useBackend } from '../helpers/backend.ts';
 import { STEP_FLOP_BUDGET, runShape } from '../../src/engine/handlers/lora/runData.ts';
@@ -118,9 +118,18 @@ describe('loss curves', () => {
     expect(lossChange([], 'newTextLoss')).toBeNull();
   });
 
-  it('puts both methods and both texts on one chart for the comparison', () => {
-    const d = comparisonCurves(points, points.slice(0, 1), 10);
-    expect(d.series.map((s) => [s.id, s.points.length])).toEqual([['lora-new', 2], ['lora-original', 2], ['full-new', 1], ['full-original', 1]]);
+  it('draws one line per method for each validation loss of the comparison, in run order', () => {
+    const label = (m: string) => m.toUpperCase();
+    const d = comparisonCurves({ 'full fine-tuning': points.slice(0, 1), LoRA: points, 'prompt tuning': [] }, 'newTextLoss', 10, label);
+    expect(d.series.map((s) => [s.id, s.label, s.points.length])).toEqual([['lora-new', 'LORA', 2], ['full-new', 'FULL FINE-TUNING', 1]]);
+    const o = comparisonCurves({ LoRA: points }, 'originalLoss', 10, label);
+    expect(o.series[0].points).toEqual([{ x: 0, y: 5.7 }, { x: 10, y: 5.9 }]);
+  });
+
+  it("draws AdaLoRA's ranks per matrix and the budget's average", () => {
+    const d = rankCurves([{ name: 'transformer.h.0.attn.c_attn', points: [{ step: 1, rank: 3 }, { step: 2, rank: 1 }] }, { name: 'transformer.h.1.attn.c_attn', points: [{ step: 1, rank: 3 }, { step: 2, rank: 3 }] }], [{ step: 1, budget: 6 }, { step: 2, budget: 4 }], 2, 'avg');
+    expect(d.series.map((s) => s.label)).toEqual(['h.0.attn.c_attn', 'h.1.attn.c_attn', 'avg']);
+    expect(d.series[2].points).toEqual([{ x: 1, y: 3 }, { x: 2, y: 2 }]);
   });
 });
 

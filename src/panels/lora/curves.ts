@@ -5,6 +5,7 @@
 import type { AdaptationPoint } from '../../lora/experiment.ts';
 import type { LineChartData, LineSeries } from '../../charts/lineChart.ts';
 import { t } from '../../i18n/index.ts';
+import { ADAPTATION_METHODS, type AdaptationMethod, METHOD_IDS } from '../../peft/methods.ts';
 
 export const COLORS = {
   train: '#9bb4d3',
@@ -35,19 +36,51 @@ export function trainingCurves(points: readonly AdaptationPoint[], steps: readon
   return { series, xMax };
 }
 
-export function comparisonCurves(lora: readonly AdaptationPoint[], full: readonly AdaptationPoint[], xMax: number): LineChartData {
-  const line = (id: string, label: string, color: string, pts: readonly AdaptationPoint[], key: 'newTextLoss' | 'originalLoss'): LineSeries => ({
-    id, label, color, dots: true, points: pts.map((p) => ({ x: p.step, y: p[key] })).filter(finite),
-  });
-  return {
-    series: [
-      line('lora-new', t('lora:curves.loraNew'), COLORS.loraNew, lora, 'newTextLoss'),
-      line('lora-original', t('lora:curves.loraOriginal'), COLORS.loraOriginal, lora, 'originalLoss'),
-      line('full-new', t('lora:curves.fullNew'), COLORS.fullNew, full, 'newTextLoss'),
-      line('full-original', t('lora:curves.fullOriginal'), COLORS.fullOriginal, full, 'originalLoss'),
-    ],
-    xMax,
-  };
+/** A colour per method, the same in every chart of the comparison. */
+export const METHOD_COLORS: Record<AdaptationMethod, string> = {
+  LoRA: '#1f5fa8',
+  'full fine-tuning': '#c0392b',
+  AdaLoRA: '#2e8b57',
+  'prompt tuning': '#d9822b',
+  'P-tuning': '#7b4ea3',
+  'prefix tuning': '#8a6d3b',
+};
+
+/** One line per method of one validation loss (new text, or the original corpus: forgetting). */
+export function comparisonCurves(
+  points: Partial<Record<AdaptationMethod, readonly AdaptationPoint[]>>,
+  key: 'newTextLoss' | 'originalLoss',
+  xMax: number,
+  label: (m: AdaptationMethod) => string,
+): LineChartData {
+  const series: LineSeries[] = ADAPTATION_METHODS.filter((m) => points[m]?.length).map((m) => ({
+    id: `${METHOD_IDS[m]}-${key === 'newTextLoss' ? 'new' : 'original'}`,
+    label: label(m),
+    color: METHOD_COLORS[m],
+    dots: true,
+    points: points[m]!.map((p) => ({ x: p.step, y: p[key] })).filter(finite),
+  }));
+  return { series, xMax };
+}
+
+/** AdaLoRA's ranks: one line per adapted matrix, and the average rank the budget allows (budget ÷ matrices), dashed. */
+export function rankCurves(
+  ranks: readonly { name: string; points: readonly { step: number; rank: number }[] }[],
+  budget: readonly { step: number; budget: number }[],
+  xMax: number,
+  budgetLabel: string,
+): LineChartData {
+  const palette = ['#1f5fa8', '#c0392b', '#2e8b57', '#d9822b', '#7b4ea3', '#8a6d3b', '#17becf', '#bcbd22'];
+  const series: LineSeries[] = ranks.map((r, i) => ({
+    id: `rank-${r.name}`,
+    label: r.name.replace(/^transformer\./, ''),
+    color: palette[i % palette.length],
+    points: r.points.map((p) => ({ x: p.step, y: p.rank })),
+  }));
+  if (ranks.length) {
+    series.push({ id: 'budget', label: budgetLabel, color: '#555', faint: true, points: budget.map((b) => ({ x: b.step, y: b.budget / ranks.length })) });
+  }
+  return { series, xMax };
 }
 
 /** First and last value of a loss over a run, and how far it moved. */

@@ -14,7 +14,17 @@ const english = () => currentLocale() === 'en';
 
 /** A method of the comparison, as the page names it. */
 export function methodLabel(method: ComparisonRun['method']): string {
-  return method === 'LoRA' ? t('lora:methods.lora') : t('lora:methods.full');
+  const key = (
+    {
+      LoRA: 'lora:methods.lora',
+      'full fine-tuning': 'lora:methods.full',
+      AdaLoRA: 'lora:methods.adalora',
+      'prompt tuning': 'lora:methods.promptTuning',
+      'P-tuning': 'lora:methods.pTuning',
+      'prefix tuning': 'lora:methods.prefixTuning',
+    } as const
+  )[method];
+  return t(key);
 }
 
 /** A status line of a run ("Preparing the text…"). */
@@ -22,7 +32,7 @@ export function statusText(message: string): string {
   if (english()) return message;
   if (message === 'Preparing the text and the original-corpus sample…') return t('lora:worker.preparing');
   if (message === 'Rounding the base weights to 4-bit NF4…') return t('lora:worker.rounding');
-  const training = /^Training with (LoRA|full fine-tuning)…$/.exec(message);
+  const training = /^Training with (LoRA|full fine-tuning|AdaLoRA|prompt tuning|P-tuning|prefix tuning)…$/.exec(message);
   if (training) return t('lora:worker.trainingWith', { method: methodLabel(training[1] as ComparisonRun['method']) });
   return message;
 }

@@ -9,6 +9,8 @@ export default {
     'no-tokens': 'The prompt gave no tokens.',
     'too-long':
       '{{tokens}} tokens do not fit the context window of {{blockSize}} positions (the model never learned positions beyond it); shorten the input.',
+    'virtual-tokens-too-long':
+      '{{tokens}} tokens and {{virtualTokens}} virtual tokens do not fit the context window of {{blockSize}} positions: the prompt takes the first {{virtualTokens}}; shorten the input.',
     'out-of-vocabulary': 'Token id {{id}} at position {{position}} is outside the vocabulary (0…{{maxId}}).',
     'unknown-characters':
       "{{count}} character(s) are not in the vocabulary: {{characters}}. This model's tokenizer has no byte fallback, so the prompt cannot be read.",
@@ -35,6 +37,47 @@ export default {
     'groups-not-divisor': '{{setting}} must be a whole number from 1 to num_beams that divides num_beams; got {{value}}.',
     'contrastive-top-k': '{{setting}} must be a whole number ≥ 2 for contrastive search (penalty_alpha > 0); got {{value}}.',
     'not-penalty': '{{setting}} must be a finite number ≥ 0 (0 turns it off); got {{value}}.',
+  },
+  /** Prompt learning (src/peft/): settings and PEFT adapter files for prompt tuning, P-tuning and prefix tuning. */
+  PromptLearningError: {
+    'bad-config': '{{field}} must be {{expected}}; got {{value}}.',
+    'unsupported-peft-type':
+      'adapter_config.json has peft_type {{peftType}}; a prompt-learning adapter is PROMPT_TUNING, P_TUNING or PREFIX_TUNING.',
+    'token-dim-mismatch': "The prompt was made for a model of width {{file}} (token_dim); this model's is {{model}}.",
+    'layers-mismatch': 'The prefix was made for {{file}} layers (num_layers); this model has {{model}}.',
+    'heads-mismatch': 'The prefix was made for {{file}} attention heads (num_attention_heads); this model has {{model}}.',
+    'too-many-virtual-tokens':
+      '{{virtualTokens}} virtual tokens leave no room in a context window of {{blockSize}} positions: they take the first ones, so n must be below {{blockSize}}.',
+    'missing-tensor': 'The adapter file has no "{{key}}" tensor.',
+    'unexpected-tensor': 'The adapter file holds "{{key}}", which a prompt-learning adapter has no place for.',
+    'shape-mismatch': '{{key}} is {{got}}; this model needs {{expected}}.',
+    'already-attached': 'The model already has another prompt attached; switch that one off first.',
+    disposed: 'This prompt-learning adapter has been disposed.',
+  },
+  /** AdaLoRA (src/lora/adalora*.ts): settings and PEFT adapter files; {{field}} is PEFT's field name. */
+  AdaLoraError: {
+    'not-whole-positive': '{{field}} must be a whole number ≥ 1; got {{value}}.',
+    'not-whole-non-negative': '{{field}} must be a whole number ≥ 0; got {{value}}.',
+    'not-open-unit': '{{field}} must be a number between 0 and 1 (both excluded); got {{value}}.',
+    'not-positive': '{{field}} must be a positive number; got {{value}}.',
+    'not-non-negative': '{{field}} must be a number ≥ 0 (0 scales by init_r); got {{value}}.',
+    'not-dropout': '{{field}} must be a number in [0, 1); got {{value}}.',
+    'target-not-below-init': 'target_r ({{target_r}}) must be below init_r ({{init_r}}): AdaLoRA prunes from init_r down to target_r.',
+    'rank-too-large': 'init_r = {{value}} is larger than the targeted matrices allow: P·Λ·Q has rank at most {{max}} here.',
+    'no-budgeting-phase':
+      'tinit ({{tinit}}) and tfinal ({{tfinal}}) leave no budgeting phase in total_step ({{total_step}}) steps; decrease tinit or tfinal, or increase total_step.',
+    'bad-target-modules': "target_modules must name one or more of GPT-2's modules ({{modules}}), each once; got {{value}}.",
+    'bad-layers': 'layers_to_transform must be null or distinct layers 0…{{maxLayer}}; got {{value}}.',
+    'not-adalora': 'adapter_config.json has peft_type {{peft_type}}; an AdaLoRA adapter has ADALORA.',
+    'missing-field': 'adapter_config.json has no "{{field}}".',
+    unsupported: '{{field}} = {{value}} is not supported for AdaLoRA adapters here.',
+    'bad-rank-pattern': 'rank_pattern entry "{{key}}" does not fit this adapter: each key names an adapted matrix (….lora_E) and holds init_r booleans.',
+    'missing-tensor': 'The adapter file has no "{{key}}" tensor.',
+    'shape-mismatch': '{{key}} is {{got}}; this base model and rank pattern need {{expected}} — the adapter was made for another base or config.',
+    'unexpected-tensors': 'The adapter holds tensors this model has no place for: {{keys}}.',
+    'adapter-attached': '{{name}} already has another adapter attached; switch that one off first.',
+    merged: 'The adapter is merged into the weights; unmerge it before switching it off.',
+    disposed: 'This AdaLoRA adapter has been disposed.',
   },
   StoreError: {
     unavailable:

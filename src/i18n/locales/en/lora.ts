@@ -116,6 +116,7 @@ export default {
     adalora: 'AdaLoRA',
     promptTuning: 'prompt tuning',
     prefixTuning: 'prefix tuning (P-tuning v2)',
+    pTuning: 'P-tuning',
   },
   curves: {
     train: 'training loss (each batch)',
@@ -196,9 +197,12 @@ export default {
       "Drawn as out × in, as PEFT writes ΔW = B·A (GPT-2 stores W transposed, in × out). Red is positive, blue negative; each matrix has its own scale. A fresh adapter's B is all zero, so ΔW is zero until training moves B.",
   },
   compare: {
-    title: 'Full fine-tuning vs LoRA',
+    title: 'Fine-tuning methods side by side',
     intro:
-      'Trains a copy of the model twice on the same text, batches and {{steps}} steps: once with a LoRA adapter (r = {{r}}, rate {{rate}}), once every weight (rate {{fullRate}}). Mixing in original text ({{mix}} now, set above) is the standard cure for forgetting: run it with and without.',
+      'Trains a copy of the model once per method, on the same text, batches and {{steps}} steps from the same seed: LoRA (r = {{r}}, rate {{rate}}), every weight (full fine-tuning, rate {{fullRate}}), and the other parameter-efficient methods of Hugging Face PEFT. Mixing in original text ({{mix}} now, set above) is the standard cure for forgetting: run it with and without.',
+    methods: 'Methods to train',
+    methodsNote:
+      'AdaLoRA starts at rank 1.5 × r and prunes its singular values down to an average of r — the same final budget as LoRA. Prompt tuning learns 8 input embeddings put before the text; P-tuning makes them with a small MLP (PEFT’s prompt encoder); prefix tuning (P-tuning v2) learns a key and a value for 8 extra positions in every layer. Each prompt method uses the rate PEFT’s examples train it with. Every method takes a full step’s time here: the gradient still flows back through the whole model.',
     compare: 'Compare',
     stop: 'Stop',
     progressLabel: 'Comparison',
@@ -213,6 +217,7 @@ export default {
       newText: 'new-text loss',
       original: 'original-corpus loss (forgetting)',
       logitDiff: 'max |Δlogit| vs the base afterwards',
+      saved: 'values in the saved adapter',
     },
     ms: '{{ms}} ms',
     adapterOff: '{{diff}} with the adapter off',
@@ -226,8 +231,20 @@ export default {
     chart: {
       x: 'step',
       y: 'validation loss (nats per token)',
-      title: 'Full fine-tuning vs LoRA',
+      title: 'Fine-tuning methods',
+      newText: 'New text: validation loss',
+      original: 'Original corpus: validation loss (forgetting)',
     },
+    ranks: {
+      title: 'AdaLoRA: the rank each matrix holds',
+      y: 'rank (singular values kept)',
+      budget: 'budget ÷ matrices (the average allowed)',
+      note: 'AdaLoRA scores every singular value by how much the loss depends on it (|w·∂L/∂w|, smoothed) and, as its budget falls, zeroes the least important: some matrices keep more than r, others fewer. Its saved file holds {{saved}} values against the {{trained}} it trained — pruned triplets are cut out, as PEFT saves them.',
+    },
+    promptNote:
+      'Prompt tuning, P-tuning and prefix tuning leave every weight as it was: “adapter off” gives the base model exactly. With their virtual tokens in front, the window holds 8 fewer real tokens.',
+    samples: 'A greedy sample from each (the same beginning)',
+    baseModel: 'base model',
   },
   pace: {
     note_one:

@@ -116,6 +116,7 @@ const zh: Messages<typeof en> = {
     adalora: 'AdaLoRA',
     promptTuning: '提示微调（Prompt Tuning）',
     prefixTuning: '前缀微调（P-tuning v2）',
+    pTuning: 'P-tuning',
   },
   curves: {
     train: '训练损失（每个批次）',
@@ -196,9 +197,12 @@ const zh: Messages<typeof en> = {
       '按 out × in 绘制，与 PEFT 的 ΔW = B·A 写法一致（GPT-2 存的是转置 W，即 in × out）。红为正、蓝为负，每个矩阵各用自己的色阶。新建适配器的 B 全为零，所以在训练改动 B 之前，ΔW 一直是零。',
   },
   compare: {
-    title: '全参数微调 vs LoRA',
+    title: '几种微调方法并排比较',
     intro:
-      '在同样的文本、同样的批次上，把模型的副本训练两遍，各 {{steps}} 步：一遍用 LoRA 适配器（r = {{r}}，学习率 {{rate}}），一遍更新全部权重（学习率 {{fullRate}}）。混入原始语料（当前 {{mix}}，在上方设置）是缓解灾难性遗忘的常用方法：可以分别试试混与不混。',
+      '每种方法各用一份模型副本，在同样的文本、同样的批次、同一个随机种子上训练 {{steps}} 步：LoRA（r = {{r}}，学习率 {{rate}}）、全参数微调（学习率 {{fullRate}}），以及 Hugging Face PEFT 里的其他参数高效方法。混入原始语料（当前 {{mix}}，在上方设置）是缓解灾难性遗忘的常用方法：可以分别试试混与不混。',
+    methods: '要训练的方法',
+    methodsNote:
+      'AdaLoRA 从 1.5 × r 的秩起步，按重要性把奇异值剪到平均 r——最终预算与 LoRA 相同。提示微调（Prompt Tuning）学 8 个放在文本前面的输入嵌入；P-tuning 用一个小 MLP（PEFT 的 prompt encoder）生成它们；前缀微调（P-tuning v2）在每一层为 8 个额外位置各学一个 key 和 value。提示类方法都用 PEFT 示例里的学习率。在这里每种方法的一步都要花满一步的时间：梯度仍然要穿过整个模型往回传。',
     compare: '开始比较',
     stop: '停止',
     progressLabel: '比较进度',
@@ -213,6 +217,7 @@ const zh: Messages<typeof en> = {
       newText: '新文本损失',
       original: '原始语料损失（遗忘）',
       logitDiff: '训练后与基座的 max |Δlogit|',
+      saved: '保存的适配器里的参数个数',
     },
     ms: '{{ms}} 毫秒',
     adapterOff: '{{diff}}（关闭适配器）',
@@ -226,8 +231,20 @@ const zh: Messages<typeof en> = {
     chart: {
       x: '步数',
       y: '验证集损失（nats / 词元）',
-      title: '全参数微调 vs LoRA',
+      title: '几种微调方法',
+      newText: '新文本：验证集损失',
+      original: '原始语料：验证集损失（遗忘）',
     },
+    ranks: {
+      title: 'AdaLoRA：每个矩阵保留的秩',
+      y: '秩（保留的奇异值个数）',
+      budget: '预算 ÷ 矩阵数（平均允许的秩）',
+      note: 'AdaLoRA 按“损失对它有多敏感”（|w·∂L/∂w|，做了平滑）给每个奇异值打分，预算下降时把最不重要的置零：有的矩阵保留的秩比 r 多，有的比 r 少。它保存的文件里有 {{saved}} 个参数，训练时则是 {{trained}} 个——被剪掉的三元组不保存，和 PEFT 的做法一样。',
+    },
+    promptNote:
+      '提示微调、P-tuning 和前缀微调完全不改动原有权重：“关闭适配器”就得到原模型本身。前面多了虚拟 token，窗口里能放的真实 token 就少 8 个。',
+    samples: '每种方法的一段贪心生成（开头相同）',
+    baseModel: '基座模型',
   },
   pace: {
     note_one:
