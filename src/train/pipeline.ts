@@ -56,9 +56,16 @@ export function validationReport(
   const { batchSize, blockSize } = trainer.settings;
   const batches = evaluationBatches(valIds, batchSize, blockSize, maxBatches);
   const charLength = new Map<number, number>();
+  // A byte-level token may hold part of a character (a 汉字 is three bytes): count each character once, at the
+  // token holding its first byte (UTF-8 lead bytes are those not of the form 10xxxxxx). Decoding such a token
+  // alone gives "�", which would count the character once per byte.
+  const bytesOf = 'tokenBytes' in tokenizer && typeof tokenizer.tokenBytes === 'function' ? (id: number) => (tokenizer.tokenBytes as (id: number) => Uint8Array)(id) : null;
   const charsOf = (id: number) => {
     let n = charLength.get(id);
-    if (n === undefined) charLength.set(id, (n = [...tokenizer.decode([id])].length));
+    if (n === undefined) {
+      n = bytesOf ? bytesOf(id).reduce((c, b) => c + ((b & 0xc0) !== 0x80 ? 1 : 0), 0) : [...tokenizer.decode([id])].length;
+      charLength.set(id, n);
+    }
     return n;
   };
   let nats = 0;
