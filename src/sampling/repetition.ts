@@ -117,6 +117,8 @@ export interface RepetitionReport {
   longestLoop: number;
   /** 4-grams copied from the prompt and from the continuation itself. */
   copying: CopyShares;
+  /** Whether the continuation ends in a repeating loop, by Holtzman et al.'s rule (endsInLoop below). */
+  endsInLoop: boolean;
 }
 
 export function repetitionReport(continuation: readonly number[], context: readonly number[] = []): RepetitionReport {
@@ -134,5 +136,65 @@ export function repetitionReport(continuation: readonly number[], context: reado
     repWindow16: repWindow(continuation, 16, context),
     longestLoop: longest,
     copying: copyShares(continuation, context, 4),
+    endsInLoop: endsInLoop(continuation),
   };
+}
+
+/**
+ * The loop a text ends in, as Holtzman et al. (2019, "The Curious Case of
+ * Neural Text Degeneration", Table 1 "Repetition %") count it, ported from the
+ * authors' metrics/repetition.py (github.com/ari-holtzman/degen, commit
+ * 3bbf847): for every phrase length n = 1…maxPhrase, how many times the last n
+ * tokens occur back to back at the very end of the text (the last copy counted:
+ * 1 means no repeat); the loop is the length with the most copies, the
+ * shortest on a tie (Python's max keeps the first).
+ */
+export interface EndingLoop {
+  /** Tokens in the repeated phrase. */
+  phraseLength: number;
+  /** Copies of it, back to back, that end the text (1: it does not repeat). */
+  times: number;
+}
+
+/** The paper's code looks at phrases of up to 90 tokens. */
+export const HOLTZMAN_MAX_PHRASE = 90;
+
+export function endingLoop(tokens: readonly number[], maxPhrase = HOLTZMAN_MAX_PHRASE): EndingLoop {
+  let best: EndingLoop = { phraseLength: 1, times: tokens.length > 0 ? 1 : 0 };
+  for (let n = 1; n <= maxPhrase && n <= tokens.length; n++) {
+    let times = 1;
+    const end = tokens.length;
+    // Copy k (counting back from the end) is tokens[end − (k+1)·n, end − k·n); it must equal the last n tokens.
+    for (;;) {
+      const start = end - (times + 1) * n;
+      if (start < 0) break;
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = tokens[start + i] === tokens[end - n + i];
+      if (!same) break;
+      times++;
+    }
+    if (times > best.times) best = { phraseLength: n, times };
+  }
+  return best;
+}
+
+/**
+ * Whether a generation "ends in a repeating loop" by the rule of Holtzman et
+ * al.'s code: the ending loop repeats (at least two copies) and its phrase is
+ * at least 3 tokens long, or a shorter phrase repeats more than 50 times. The
+ * paper's Figure 9 caption words it as "a phrase (minimum length 2) is
+ * considered a repetition when it repeats at least three times at the end of
+ * the generation"; the published figures came from the code, so the code's rule
+ * is the one kept here. Their code drops a final end-of-text token first; the
+ * sweep generates none.
+ */
+export function endsInLoop(tokens: readonly number[]): boolean {
+  const { phraseLength, times } = endingLoop(tokens);
+  return times > 1 && (phraseLength >= 3 || times > 50);
+}
+
+/** Share of the generations that end in a loop (Holtzman et al.'s Repetition %, as a share 0…1). */
+export function loopShare(generations: readonly (readonly number[])[]): number {
+  if (generations.length === 0) return 0;
+  return generations.filter((g) => endsInLoop(g)).length / generations.length;
 }

@@ -50,6 +50,8 @@ export interface SweepRow {
    * the continuation itself (repetition.ts copyShares): where the repeats come from.
    */
   copying: { fromInput: number; fromSelf: number };
+  /** Share of the prompts whose continuation ends in a loop (repetition.ts endsInLoop: Holtzman et al.'s Repetition %). */
+  loopShare: number;
   /** One value per prompt, for spread. */
   perPrompt: number[];
 }
@@ -111,6 +113,7 @@ export function runSweep(
       distinct2: mean((r) => r.distinct[2]),
       repWindow16: mean((r) => r.repWindow16),
       copying: { fromInput: mean((r) => r.copying.fromInput), fromSelf: mean((r) => r.copying.fromSelf) },
+      loopShare: mean((r) => (r.endsInLoop ? 1 : 0)),
       perPrompt: reports.map((r) => r.seqRep[4]),
     });
   }
@@ -140,6 +143,8 @@ export interface BeamWidthRow {
   seqRep4: number;
   /** Mean over prompts of the best hypothesis's log-probability per generated token (natural log). */
   meanLogProb: number;
+  /** Share of the prompts whose best hypothesis ends in a loop (repetition.ts endsInLoop). */
+  loopShare: number;
   perPrompt: number[];
 }
 
@@ -159,19 +164,22 @@ export function beamWidthSweep(
   for (const numBeams of opts.widths ?? BEAM_WIDTHS) {
     const reps: number[] = [];
     const logps: number[] = [];
+    let loops = 0;
     for (const prompt of prompts) {
       if (opts.shouldStop?.()) return rows;
       const next = cachedModelLogits(model);
       try {
         const { best } = beamSearch(next, prompt, { ...DEFAULT_BEAM, num_beams: numBeams, max_new_tokens: opts.maxNewTokens });
-        reps.push(repetitionReport(best.tokens, prompt).seqRep[4]);
+        const report = repetitionReport(best.tokens, prompt);
+        reps.push(report.seqRep[4]);
+        if (report.endsInLoop) loops++;
         logps.push(best.sumLogprobs / best.tokens.length);
       } finally {
         next.dispose();
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    rows.push({ numBeams, seqRep4: mean(reps), meanLogProb: mean(logps), perPrompt: reps });
+    rows.push({ numBeams, seqRep4: mean(reps), meanLogProb: mean(logps), loopShare: loops / reps.length, perPrompt: reps });
   }
   return rows;
 }

@@ -128,6 +128,19 @@ describe(`the sampling panel with "${MODEL}"`, () => {
     const tableRows = await page.$$eval('[data-testid=sweep-table] tbody tr', (rows) =>
       rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent ?? '')));
     for (const [label, value] of tableRows.map((c) => [c[0], Number(c[1])] as const)) expect(value).toBeCloseTo(seqRep4[label], 3);
+    // Beside ours, the published figures for the same decoding: Welleck et al.'s greedy seq-rep-4 and
+    // Holtzman et al.'s greedy Repetition % (as a share), each ticked on its chart; none for contrastive search.
+    const published = await page.$$eval('[data-testid=sweep-table] tbody tr[data-label=greedy] td.published', (tds) => tds.map((td) => Number(td.getAttribute('data-published'))));
+    expect(published).toHaveLength(2);
+    expect(published[0]).toBeCloseTo(0.442, 6);
+    expect(published[1]).toBeCloseTo(0.7366, 6);
+    const ticked = (chart: string) =>
+      page.$$eval(`[data-testid=${chart}] g.bar`, (bars) => bars.filter((b) => b.querySelector('line.reference')?.getAttribute('display') !== 'none').map((b) => b.getAttribute('data-label')));
+    expect(await ticked('sweep-bars')).toEqual(['greedy', 'top-p 0.9']);
+    expect(await ticked('sweep-loops')).toEqual(['greedy', 'top-k 40', 'pure sampling']);
+    const loops = await page.$$eval('[data-testid=sweep-loops] g.bar', (b) => b.map((x) => Number(x.getAttribute('data-value'))));
+    expect(loops).toHaveLength(labels.length);
+    loops.forEach((v) => expect(v >= 0 && v <= 1).toBe(true));
     await page.waitForSelector('[data-testid=sweep-temperature] path[data-series=seq-rep-4]');
     // The beam-width sweep: num_beams 1, 2, 4, 8, 16 with seq-rep-4 and the mean log-probability per token.
     const widths = await page.$$eval('[data-testid=sweep-widths-table] tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-beams'))));

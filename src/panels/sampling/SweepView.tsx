@@ -1,5 +1,7 @@
-// The repetition sweep: seq-rep-4 per decoding strategy (with the published
-// figures as ticks) and against temperature, all measured on this model.
+// The repetition sweep: seq-rep-4 and the share of continuations that end in a
+// loop per decoding strategy, against temperature and against beam width, all
+// measured on this model, with the published figures beside them
+// (lessons/published.ts: ticks where a paper ran the same decoding).
 
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,9 +11,9 @@ import { createBarChart, type Bar } from '../../charts/barChart.ts';
 import { ChartView } from '../ChartView.tsx';
 import { createLineChart } from '../../charts/lineChart.ts';
 import { useEngineJob } from '../useEngineJob.ts';
-import { PUBLISHED_SEQ_REP_4 } from '../../state/samplingSettings.ts';
 import { modelDefaults } from '../../state/modelDefaults.ts';
-import { formatFixed, formatNumber } from '../format.ts';
+import { formatFixed, formatNumber, formatPercent } from '../format.ts';
+import { PublishedCell, PublishedHeader, PublishedNotes, publishedTick } from './PublishedFigures.tsx';
 import { SWEEP_LABELS, sweepLabel } from './words.ts';
 
 const TEMPERATURES = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5];
@@ -41,11 +43,21 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
   };
 
   const bars: Bar[] = useMemo(
-    () => (result?.rows ?? []).map((r) => ({ id: r.label, label: sweepLabel(r.label), value: r.seqRep4, reference: PUBLISHED_SEQ_REP_4[r.label] })),
+    () => (result?.rows ?? []).map((r) => ({ id: r.label, label: sweepLabel(r.label), value: r.seqRep4, reference: publishedTick('seqRep4', { sweep: 'strategies', label: r.label }) })),
+    [result, locale],
+  );
+  const loopBars: Bar[] = useMemo(
+    () => (result?.rows ?? []).map((r) => ({ id: r.label, label: sweepLabel(r.label), value: r.loopShare, reference: publishedTick('loopShare', { sweep: 'strategies', label: r.label }) })),
     [result, locale],
   );
   const widthBars: Bar[] = useMemo(
-    () => (result?.beamWidths ?? []).map((r) => ({ id: `beams-${r.numBeams}`, label: formatNumber(r.numBeams), value: r.seqRep4 })),
+    () =>
+      (result?.beamWidths ?? []).map((r) => ({
+        id: `beams-${r.numBeams}`,
+        label: formatNumber(r.numBeams),
+        value: r.seqRep4,
+        reference: publishedTick('seqRep4', { sweep: 'widths', numBeams: r.numBeams }),
+      })),
     [result, locale],
   );
   const tempData = useMemo(
@@ -87,9 +99,12 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
               <tr>
                 <th>{t('sweep.strategy')}</th>
                 <th>{t('measures.seqRep4')}</th>
+                <PublishedHeader measure="seqRep4" />
                 <th>{t('measures.seqRep2')}</th>
                 <th>{t('measures.distinct2')}</th>
                 <th>{t('measures.rep16')}</th>
+                <th>{t('sweep.loopShare')}</th>
+                <PublishedHeader measure="loopShare" />
               </tr>
             </thead>
             <tbody>
@@ -97,13 +112,24 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
                 <tr key={r.label} data-label={r.label}>
                   <td>{sweepLabel(r.label)}</td>
                   <td>{formatFixed(r.seqRep4, 3)}</td>
+                  <PublishedCell measure="seqRep4" target={{ sweep: 'strategies', label: r.label }} />
                   <td>{formatFixed(r.seqRep2, 3)}</td>
                   <td>{formatFixed(r.distinct2, 3)}</td>
                   <td>{formatFixed(r.repWindow16, 3)}</td>
+                  <td data-loop-share={r.loopShare}>{formatPercent(r.loopShare, 1)}</td>
+                  <PublishedCell measure="loopShare" target={{ sweep: 'strategies', label: r.label }} />
                 </tr>
               ))}
             </tbody>
           </table>
+          <h4>{t('sweep.loopsHeading')}</h4>
+          <ChartView
+            create={(el) => createBarChart(el, { title: t('sweep.loopsTitle'), yLabel: t('sweep.loopShare'), yMax: 1, height: 200 })}
+            recreate={[locale]}
+            data={loopBars}
+            data-testid="sweep-loops"
+          />
+          <p className="hint">{t('sweep.loopsHint')}</p>
           <h4>{t('sweep.temperatureHeading')}</h4>
           <ChartView
             create={(el) => createLineChart(el, { xLabel: t('sweep.temperatureLabel'), yLabel: t('measures.seqRep4'), title: t('sweep.temperatureTitle'), height: 200 })}
@@ -125,7 +151,10 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
                   <tr>
                     <th>{t('sweep.widthsLabel')}</th>
                     <th>{t('measures.seqRep4')}</th>
+                    <PublishedHeader measure="seqRep4" />
                     <th>{t('sweep.meanLogProb')}</th>
+                    <th>{t('sweep.loopShare')}</th>
+                    <PublishedHeader measure="loopShare" />
                   </tr>
                 </thead>
                 <tbody>
@@ -133,7 +162,10 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
                     <tr key={r.numBeams} data-beams={r.numBeams}>
                       <td>{formatNumber(r.numBeams)}</td>
                       <td>{formatFixed(r.seqRep4, 3)}</td>
+                      <PublishedCell measure="seqRep4" target={{ sweep: 'widths', numBeams: r.numBeams }} />
                       <td>{formatFixed(r.meanLogProb, 3)}</td>
+                      <td data-loop-share={r.loopShare}>{formatPercent(r.loopShare, 1)}</td>
+                      <PublishedCell measure="loopShare" target={{ sweep: 'widths', numBeams: r.numBeams }} />
                     </tr>
                   ))}
                 </tbody>
@@ -141,6 +173,7 @@ export function SweepView({ client, model, prompt, seed, ready }: { client: Engi
               <p className="hint">{t('sweep.widthsHint')}</p>
             </>
           )}
+          <PublishedNotes tokens={NEW_TOKENS} />
           <p className="hint">
             {t('sweep.measured', { seconds: formatFixed(result.seconds, 1) })}
             {result.stopped ? t('sweep.stoppedEarly') : ''}

@@ -162,7 +162,32 @@ export default {
     plan: '{{prompts}} prompts × {{strategies}} strategies, {{temperatures}} temperatures and {{widths}} beam widths, {{tokens}} tokens each, seed {{seed}}.',
     barsHeading: 'Repetition by strategy (seq-rep-4: share of repeated 4-grams in the continuation)',
     barsTitle: 'seq-rep-4 per strategy',
-    published: 'Dashes: the values Welleck et al. (2019) published for their 16-layer Transformer language model on wikitext-103 (beam 10, top-k 50).',
+    published:
+      "Dashes: the figure a paper published for the same decoding (Welleck et al. 2019: seq-rep-4 of a Transformer language model trained on Wikitext-103). Their model, text and lengths are not ours: a dash shows where a large model landed, not a target.",
+    publishedHeader: 'published',
+    publishedTitle: '{{cite}}, {{table}}, row “{{row}}”: {{measure}} {{printed}}',
+    publishedNear: '({{settings}})',
+    loopShare: 'ends in a loop',
+    loopsHeading: "Continuations that end in a loop (Holtzman et al.'s Repetition %)",
+    loopsTitle: 'share of continuations ending in a loop, per strategy',
+    loopsHint:
+      "A continuation ends in a loop when its last phrase of 3 or more tokens comes twice in a row at the very end (or a shorter one more than 50 times): Holtzman et al.'s rule, ported from their code. Dashes: their Table 1 for GPT-2 Large with the same decoding.",
+    /** Footnotes under the tables: where each paper's figures come from, and what can be compared. */
+    notes: {
+      heading: 'Published figures',
+      welleck2020:
+        "Welleck et al. 2019 (arXiv 1908.04319), test split: a Transformer language model trained on Wikitext-103 (word level), 100-token continuations of 50-token prefixes; the figures are the authors' own evaluation output (github.com/facebookresearch/unlikelihood_training). Their seq-rep-4 is the formula used here, counted on words rather than on this model's tokens.",
+      holtzman2020:
+        "Holtzman et al. 2019 (ICLR 2020, arXiv 1904.09751), Table 1: GPT-2 Large, 5,000 continuations of WebText openings. Repetition % is the share of continuations that end in a repeating loop; the column “ends in a loop” counts ours by the same rule. Theirs run up to 200 tokens, ours {{tokens}}: a loop has less room to form and show.",
+      near: "A setting in brackets is the paper's, where it differs from the sweep's (beam 10 against our 4, say): close, not the same decoding, so it is not drawn on the charts.",
+    },
+    /** A paper's decoding setting where it differs from the sweep's (Hugging Face names). */
+    settings: {
+      num_beams: 'beam {{value}}',
+      top_k: 'top-k {{value}}',
+      top_p: 'top-p {{value}}',
+      temperature: 'T = {{value}}',
+    },
     strategy: 'strategy',
     temperatureHeading: 'Repetition against temperature',
     temperatureTitle: 'seq-rep-4 against temperature',

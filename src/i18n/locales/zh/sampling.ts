@@ -159,7 +159,30 @@ const zh: Messages<typeof en> = {
     plan: '{{prompts}} 个提示词 × {{strategies}} 种策略，外加 {{temperatures}} 个温度值和 {{widths}} 种束宽，每次生成 {{tokens}} 个词元，随机种子 {{seed}}。',
     barsHeading: '各策略的重复程度（seq-rep-4：续写中重复出现的四元组所占比例）',
     barsTitle: '各策略的 seq-rep-4',
-    published: '虚线：Welleck 等人（2019）在 wikitext-103 上训练的 16 层 Transformer 语言模型所报告的数值（束宽 10、top-k 50）。',
+    published:
+      '虚线：论文对同一种解码方式发表的数值（Welleck 等人 2019：在 Wikitext-103 上训练的 Transformer 语言模型的 seq-rep-4）。他们的模型、语料和生成长度都和这里不同：虚线标出的是大模型落在哪里，不是要追的目标。',
+    publishedHeader: '论文数值',
+    publishedTitle: '{{cite}}，{{table}}，“{{row}}”一行：{{measure}} {{printed}}',
+    publishedNear: '（{{settings}}）',
+    loopShare: '以循环收尾',
+    loopsHeading: '以复读循环收尾的续写（Holtzman 等人的 Repetition %）',
+    loopsTitle: '各策略中以循环收尾的续写所占比例',
+    loopsHint:
+      '续写最末尾的一个短语（至少 3 个词元）如果紧挨着连说了两遍（更短的短语则要连续重复 50 次以上），就算“以循环收尾”——这是 Holtzman 等人的判定规则，按他们公开的代码移植。虚线：他们论文表 1 中 GPT-2 Large 用同一种解码方式得到的数值。',
+    notes: {
+      heading: '论文数值的出处',
+      welleck2020:
+        'Welleck 等人 2019（arXiv 1908.04319，提出非似然训练 unlikelihood training），测试集：在 Wikitext-103（按词切分）上训练的 Transformer 语言模型，每段续写 100 个词、前缀 50 个词；数值取自作者仓库公布的评测输出（github.com/facebookresearch/unlikelihood_training）。他们的 seq-rep-4 与这里的公式相同，只是按词计数，而这里按本模型的词元计数。',
+      holtzman2020:
+        'Holtzman 等人 2019（ICLR 2020，arXiv 1904.09751，提出核采样 nucleus sampling，即 top_p），表 1：GPT-2 Large，对 WebText 文档开头各续写一段，共 5,000 段。Repetition % 是以复读循环收尾的续写所占比例；“以循环收尾”一列用同一规则统计这里的续写。他们每段最长 200 个词元，这里只有 {{tokens}} 个：循环形成、显现的余地更小。',
+      near: '括号里是论文的设置，表示它和这里的扫描不一样（比如论文用 10 条束，这里用 4 条）：相近，但不是同一种解码，所以不画在图上。',
+    },
+    settings: {
+      num_beams: '{{value}} 条束',
+      top_k: 'top-k {{value}}',
+      top_p: 'top-p {{value}}',
+      temperature: '温度 {{value}}',
+    },
     strategy: '策略',
     temperatureHeading: '重复程度随温度的变化',
     temperatureTitle: 'seq-rep-4 随温度的变化',
