@@ -38,7 +38,7 @@ export interface StackedBarsData {
 
 const ROW = 22;
 const GROUP = 20;
-const M = { top: 30, right: 16, bottom: 24, left: 150 };
+const M = { top: 30, right: 16, bottom: 24, left: 200 };
 /** Room after the longest bar for its total and note. */
 const TEXT_ROOM = 190;
 
