@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt.ts';
-import type { Linear, LinearAdapter } from '../model/params.ts';
+import type { Linear } from '../model/params.ts';
+import { type AdapterLayer, type AdapterSetProblem, AdapterSet } from './adapterSet.ts';
 import { matMul2d } from '../model/ops.ts';
 import { Rng } from '../util/random.ts';
 import { type AdaLoraConfig, AdaLoraError, adaloraScaling, checkAdaLoraConfig } from './adaloraConfig.ts';
@@ -15,7 +16,7 @@ import { targets } from './lora.ts';
  * run (it is not a trained parameter and is not saved), and `scaling` is
  * lora_alpha itself, not alpha / r. Pruning a triplet zeroes its entry of E.
  */
-export class SVDLinear implements LinearAdapter {
+export class SVDLinear implements AdapterLayer {
   training = false;
 
   constructor(
@@ -60,6 +61,10 @@ export class SVDLinear implements LinearAdapter {
       return tf.mul(tf.transpose(matMul2d(this.loraB as tf.Tensor2D, ae)), this.factor) as tf.Tensor2D;
     });
   }
+
+  variables(): tf.Variable[] {
+    return [this.loraA, this.loraB, this.loraE];
+  }
 }
 
 /** The three trained tensors of one layer as plain data (E as [r]). */
@@ -76,18 +81,20 @@ let adapterCounter = 0;
  * allocator has reached. Attached, it adds its update to the forward pass;
  * detached, the base model is exactly itself.
  */
-export class AdaLoraAdapter {
+export class AdaLoraAdapter extends AdapterSet<SVDLinear> {
   /**
    * Which triplets each matrix keeps, by module name, as PEFT's `rank_pattern`;
    * null until the first allocation (every matrix holds init_r).
    */
   rankPattern: Map<string, boolean[]> | null = null;
-  private attached = false;
-  private mergedIn = false;
-  private wasEnabledBeforeMerge = false;
-  private disposed = false;
 
-  private constructor(readonly model: GPT, readonly config: AdaLoraConfig, readonly layers: SVDLinear[]) {}
+  private constructor(model: GPT, readonly config: AdaLoraConfig, layers: SVDLinear[]) {
+    super(model, layers);
+  }
+
+  protected problem(kind: AdapterSetProblem, message: string, layer?: string): Error {
+    return new AdaLoraError(kind, message, layer === undefined ? {} : { name: layer });
+  }
 
   /** PEFT's init (AdaLoraLayer.reset_lora_parameters): A, B ~ N(0, 0.02), E = 0 — the model's outputs are unchanged. */
   static create(model: GPT, config: AdaLoraConfig, seed = 0): AdaLoraAdapter {
@@ -116,34 +123,6 @@ export class AdaLoraAdapter {
       return new SVDLinear(name, linear, v(a, [r, fanIn], 'lora_A'), v(b, [fanOut, r], 'lora_B'), v(e, [r, 1], 'lora_E'), r, scaling, config.lora_dropout);
     });
     return new AdaLoraAdapter(model, config, layers);
-  }
-
-  get enabled(): boolean {
-    return this.attached;
-  }
-
-  /** Attaches (true) or detaches (false) the adapter; only one adapter per linear layer. */
-  set enabled(on: boolean) {
-    this.checkAlive();
-    if (this.mergedIn) throw new AdaLoraError('merged', 'The adapter is merged into the weights; unmerge it before switching it off.');
-    if (on === this.attached) return;
-    if (on) {
-      for (const l of this.layers) {
-        if (l.base.adapter && l.base.adapter !== l) {
-          throw new AdaLoraError('adapter-attached', `${l.name} already has another adapter attached; switch that one off first.`, { name: l.name });
-        }
-      }
-    }
-    for (const l of this.layers) l.base.adapter = on ? l : null;
-    this.attached = on;
-  }
-
-  get merged(): boolean {
-    return this.mergedIn;
-  }
-
-  set training(on: boolean) {
-    for (const l of this.layers) l.training = on;
   }
 
   /** [name, variable] of every trained tensor: lora_A, lora_B and lora_E (PEFT's parameter names without the adapter name). */
@@ -198,26 +177,6 @@ export class AdaLoraAdapter {
     this.rankPattern = new Map([...pattern].map(([k, v]) => [k, v.slice()]));
   }
 
-  /** W ← W + ΔW: inference then costs nothing extra. */
-  merge(): void {
-    this.checkAlive();
-    if (this.mergedIn) return;
-    const wasOn = this.attached;
-    if (wasOn) this.enabled = false;
-    for (const l of this.layers) tf.tidy(() => l.base.weight.assign(tf.add(l.base.weight, l.deltaWeight())));
-    this.mergedIn = true;
-    this.wasEnabledBeforeMerge = wasOn;
-  }
-
-  /** W ← W − ΔW: the base weights back (up to float rounding), the adapter separate again. */
-  unmerge(): void {
-    this.checkAlive();
-    if (!this.mergedIn) return;
-    for (const l of this.layers) tf.tidy(() => l.base.weight.assign(tf.sub(l.base.weight, l.deltaWeight())));
-    this.mergedIn = false;
-    if (this.wasEnabledBeforeMerge) this.enabled = true;
-  }
-
   /** A, B and E as plain arrays, by module name (charts, snapshots, export). */
   async values(): Promise<Map<string, SVDValues>> {
     const out = new Map<string, SVDValues>();
@@ -232,21 +191,5 @@ export class AdaLoraAdapter {
     const out = new Map<string, Float32Array>();
     for (const l of this.layers) out.set(l.name, ((await l.loraE.data()) as Float32Array).map(Math.abs));
     return out;
-  }
-
-  private checkAlive(): void {
-    if (this.disposed) throw new AdaLoraError('disposed', 'This adapter has been disposed.');
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    if (this.mergedIn) this.unmerge();
-    this.enabled = false;
-    for (const l of this.layers) {
-      l.loraA.dispose();
-      l.loraB.dispose();
-      l.loraE.dispose();
-    }
-    this.disposed = true;
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt.ts';
-import type { Linear, LinearAdapter } from '../model/params.ts';
+import type { Linear } from '../model/params.ts';
+import { type AdapterLayer, type AdapterSetProblem, AdapterSet } from './adapterSet.ts';
 import { matMul2d } from '../model/ops.ts';
 import { Rng } from '../util/random.ts';
 import { type LoraConfig, type TargetModule, checkLoraConfig, loraScaling, LoraError } from './config.ts';
@@ -12,7 +13,7 @@ import { type LoraConfig, type TargetModule, checkLoraConfig, loraScaling, LoraE
  * changes nothing), and only A and B trainable. GPT-2 stores W as [in, out]
  * (fan_in_fan_out), so ΔW in W's layout is (B·A)ᵀ·scaling.
  */
-export class LoraLayer implements LinearAdapter {
+export class LoraLayer implements AdapterLayer {
   training = false;
 
   constructor(
@@ -42,6 +43,10 @@ export class LoraLayer implements LinearAdapter {
   deltaWeight(): tf.Tensor2D {
     return tf.tidy(() => tf.mul(tf.transpose(matMul2d(this.loraB as tf.Tensor2D, this.loraA as tf.Tensor2D)), this.scaling) as tf.Tensor2D);
   }
+
+  variables(): tf.Variable[] {
+    return [this.loraA, this.loraB];
+  }
 }
 
 function kaimingUniformA(r: number, fanIn: number, rng: Rng): Float32Array {
@@ -56,15 +61,13 @@ let adapterCounter = 0;
  * A set of LoRA layers on one base model. Attached, it adds its update to the
  * forward pass; detached (`enabled = false`), the base model is exactly itself.
  */
-export class LoraAdapter {
-  readonly layers: LoraLayer[];
-  private attached = false;
-  private mergedIn = false;
-  private wasEnabledBeforeMerge = false;
-  private disposed = false;
+export class LoraAdapter extends AdapterSet<LoraLayer> {
+  private constructor(model: GPT, readonly config: LoraConfig, layers: LoraLayer[]) {
+    super(model, layers);
+  }
 
-  private constructor(readonly model: GPT, readonly config: LoraConfig, layers: LoraLayer[]) {
-    this.layers = layers;
+  protected problem(_kind: AdapterSetProblem, message: string): Error {
+    return new LoraError(message);
   }
 
   /** A fresh adapter: A random (seeded), B zero — the model's outputs are unchanged. */
@@ -99,32 +102,6 @@ export class LoraAdapter {
     return new LoraAdapter(model, config, layers);
   }
 
-  get enabled(): boolean {
-    return this.attached;
-  }
-
-  /** Attaches (true) or detaches (false) the adapter; only one adapter per linear layer. */
-  set enabled(on: boolean) {
-    this.checkAlive();
-    if (this.mergedIn) throw new LoraError('The adapter is merged into the weights; unmerge it before switching it off.');
-    if (on === this.attached) return;
-    if (on) {
-      for (const l of this.layers) {
-        if (l.base.adapter && l.base.adapter !== l) throw new LoraError(`${l.name} already has another adapter attached; switch that one off first.`);
-      }
-    }
-    for (const l of this.layers) l.base.adapter = on ? l : null;
-    this.attached = on;
-  }
-
-  get merged(): boolean {
-    return this.mergedIn;
-  }
-
-  set training(on: boolean) {
-    for (const l of this.layers) l.training = on;
-  }
-
   /** [PEFT-style name, variable] of every trainable tensor: lora_A and lora_B only. */
   trainableVariables(): [string, tf.Variable][] {
     return this.layers.flatMap((l) => [[`${l.name}.lora_A.weight`, l.loraA], [`${l.name}.lora_B.weight`, l.loraB]] as [string, tf.Variable][]);
@@ -133,26 +110,6 @@ export class LoraAdapter {
   /** r·(in + out) per adapted module. */
   get trainableCount(): number {
     return this.layers.reduce((n, l) => n + l.loraA.size + l.loraB.size, 0);
-  }
-
-  /** W ← W + ΔW: inference then costs nothing extra. */
-  merge(): void {
-    this.checkAlive();
-    if (this.mergedIn) return;
-    const wasOn = this.attached;
-    if (wasOn) this.enabled = false;
-    for (const l of this.layers) tf.tidy(() => l.base.weight.assign(tf.add(l.base.weight, l.deltaWeight())));
-    this.mergedIn = true;
-    this.wasEnabledBeforeMerge = wasOn;
-  }
-
-  /** W ← W − ΔW: the base weights back (up to float rounding), the adapter separate again. */
-  unmerge(): void {
-    this.checkAlive();
-    if (!this.mergedIn) return;
-    for (const l of this.layers) tf.tidy(() => l.base.weight.assign(tf.sub(l.base.weight, l.deltaWeight())));
-    this.mergedIn = false;
-    if (this.wasEnabledBeforeMerge) this.enabled = true;
   }
 
   /** A and B as plain arrays (for charts, snapshots and export). */
@@ -174,21 +131,6 @@ export class LoraAdapter {
         l.loraB.assign(tf.tensor2d(v.b, l.loraB.shape as [number, number]));
       }
     });
-  }
-
-  private checkAlive(): void {
-    if (this.disposed) throw new LoraError('This adapter has been disposed.');
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    if (this.mergedIn) this.unmerge();
-    this.enabled = false;
-    for (const l of this.layers) {
-      l.loraA.dispose();
-      l.loraB.dispose();
-    }
-    this.disposed = true;
   }
 }
 
