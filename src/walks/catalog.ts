@@ -131,13 +131,34 @@ export const LESSONS: readonly Lesson[] = [
       { kind: 'greater', a: 0, b: 1 },
     ],
   },
+  {
+    // 为什么需要提示学习? 提示微调 (Prompt Tuning), P-tuning, P-tuning v2 (前缀微调) 分别是什么? AdaLoRA 的思路?
+    id: 'promptLearning',
+    steps: [
+      { link: { panel: 'lora', loraCompare: 'prompt', loraSteps: 2 }, measure: 'peftTrainable' },
+      { link: { panel: 'lora', loraCompare: 'prefix', loraSteps: 2 }, measure: 'peftTrainable' },
+      { link: { panel: 'lora', loraCompare: 'lora', loraSteps: 2 }, measure: 'peftTrainable' },
+      { link: { panel: 'lora', loraCompare: 'prompt', loraSteps: 8 }, measure: 'peftNewTextDrop' },
+      { link: { panel: 'lora', loraCompare: 'prompt', loraSteps: 8 }, measure: 'peftAdapterOffDelta' },
+      { link: { panel: 'lora', loraCompare: 'adalora', loraSteps: 10 }, measure: 'peftSavedShare' },
+    ],
+    claims: [
+      // Prefix tuning trains a key and a value per virtual token in every layer: more than prompt tuning's input embeddings,
+      { kind: 'greater', a: 1, b: 0 },
+      // and LoRA on the attention matrices more than either, here.
+      { kind: 'greater', a: 2, b: 1 },
+      { kind: 'above', step: 3, bound: 0 },
+      { kind: 'below', step: 4, bound: 1e-6 },
+      { kind: 'below', step: 5, bound: 1 },
+    ],
+  },
 ];
 
 /**
  * Questions of the syllabus this playground cannot show with a model in the
  * page: each gets a short note (in the `lessons` namespace, beyond.<id>) and no demonstration.
  */
-export const BEYOND = ['retrieval', 'langchain', 'rlhf', 'hallucination', 'evaluation', 'promptTuning'] as const;
+export const BEYOND = ['retrieval', 'langchain', 'rlhf', 'hallucination', 'evaluation'] as const;
 
 export function lessonById(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

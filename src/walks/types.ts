@@ -36,6 +36,14 @@ export const ENGINE_MEASURES = [
   'loraMergeMaxDelta',
   /** Train a LoRA adapter for lora_steps: rise of the loss on the original corpus (nats/token), end − start. */
   'forgettingRise',
+  /** The LoRA panel's comparison, first method of lora_compare, lora_steps steps: the values it trains. */
+  'peftTrainable',
+  /** … how far the new text's validation loss fell (nats/token), start − end. */
+  'peftNewTextDrop',
+  /** … the largest |Δlogit| between the base and the model with the method's adapter switched off. */
+  'peftAdapterOffDelta',
+  /** … the values the method's saved adapter file holds, as a share of those it trained (AdaLoRA prunes). */
+  'peftSavedShare',
 ] as const;
 
 export const ARITHMETIC_MEASURES = [
@@ -73,6 +81,10 @@ export const MEASURE_UNITS: Record<MeasureId, MeasureUnit> = {
   chunksWithOverlap: 'count',
   loraMergeMaxDelta: 'logit',
   forgettingRise: 'nats',
+  peftTrainable: 'count',
+  peftNewTextDrop: 'nats',
+  peftAdapterOffDelta: 'logit',
+  peftSavedShare: 'ratio',
   'memory:full': 'bytes',
   'memory:lora': 'bytes',
   'memory:qlora': 'bytes',

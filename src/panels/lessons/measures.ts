@@ -1,6 +1,6 @@
 // The live numbers of the lessons: each step's measure computed from the step's
 // settings by the engine's existing requests (decode, beam, promptLogits,
-// teacherForcing, attentionMasks, countTokens, loraTrain, loraMerge), or by
+// teacherForcing, attentionMasks, countTokens, loraTrain, loraMerge, loraCompare), or by
 // the arithmetic of lessons/costs.ts. `call` is the engine client's call in the
 // page, and the handlers themselves in Node tests: the same code measures both.
 // No React, no DOM.
@@ -12,7 +12,8 @@ import { chunkWithOverlap } from '../../lessons/chunking.ts';
 import { parseHeadList } from '../../model/ablation.ts';
 import { arithmeticMeasure } from '../../walks/arithmetic.ts';
 import { type EngineMeasure, type MeasureId, isEngineMeasure } from '../../walks/types.ts';
-import { loraConfigFromState } from '../lora/settings.ts';
+import { fullFineTuningRate, loraConfigFromState } from '../lora/settings.ts';
+import { parseMethods } from '../../peft/methods.ts';
 
 export type EngineCall = <M extends MethodName>(method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
 
@@ -74,6 +75,40 @@ async function engineMeasure(id: EngineMeasure, state: PlaygroundState, call: En
     case 'loraMergeMaxDelta':
     case 'forgettingRise':
       return loraMeasure(id, state, call, modelBaseUrl);
+    case 'peftTrainable':
+    case 'peftNewTextDrop':
+    case 'peftAdapterOffDelta':
+    case 'peftSavedShare':
+      return peftMeasure(id, state, call, modelBaseUrl);
+  }
+}
+
+/**
+ * The LoRA panel's comparison with the step's first method alone: it trains a
+ * fresh adapter on a copy of the model and drops it, so nothing the learner
+ * holds changes.
+ */
+async function peftMeasure(
+  id: 'peftTrainable' | 'peftNewTextDrop' | 'peftAdapterOffDelta' | 'peftSavedShare',
+  state: PlaygroundState,
+  call: EngineCall,
+  modelBaseUrl: string | null,
+): Promise<number> {
+  const method = parseMethods(state.loraCompare).methods[0] ?? 'LoRA';
+  const { runs } = await call('loraCompare', {
+    config: loraConfigFromState(state), source: { kind: 'default' }, steps: state.loraSteps, learningRate: state.loraLr,
+    fullLearningRate: fullFineTuningRate(state.loraLr), mixOriginal: state.loraMix, seed: state.seed, modelBaseUrl, methods: [method],
+  });
+  const run = runs[0];
+  switch (id) {
+    case 'peftTrainable':
+      return run.trainableParameters;
+    case 'peftNewTextDrop':
+      return run.points[0].newTextLoss - run.points.at(-1)!.newTextLoss;
+    case 'peftAdapterOffDelta':
+      return run.maxAbsLogitDiffAfter;
+    case 'peftSavedShare':
+      return (run.savedParameters ?? run.trainableParameters) / run.trainableParameters;
   }
 }
 

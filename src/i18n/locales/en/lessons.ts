@@ -52,6 +52,10 @@ export default {
     chunksWithOverlap: 'windows the text needs (overlap: a quarter)',
     loraMergeMaxDelta: 'largest |Δlogit|, merged vs adapter on top',
     forgettingRise: 'rise of the loss on the original text (nats per token)',
+    peftTrainable: 'values the method trains',
+    peftNewTextDrop: 'fall of the new text’s validation loss (nats per token)',
+    peftAdapterOffDelta: 'largest |Δlogit| with the method switched off vs the base',
+    peftSavedShare: 'values in the saved adapter ÷ values trained',
     'memory:full': 'full fine-tuning of a 7B model',
     'memory:lora': 'LoRA on a 7B model',
     'memory:qlora': 'QLoRA on a 7B model',
@@ -155,15 +159,28 @@ export default {
       differs:
         'The effect is the same at any size; large models have more to lose, and their fine-tuning data is usually mixed with general instruction data for this reason.',
     },
+    promptLearning: {
+      title: 'Prompt learning: prompt tuning, P-tuning, P-tuning v2; and AdaLoRA',
+      question: 'Why prompt learning? What are prompt tuning, P-tuning and P-tuning v2 (prefix tuning), what does each cost — and what is AdaLoRA’s idea?',
+      s1: 'The LoRA panel’s comparison with prompt tuning alone: 8 virtual token embeddings are put in front of every input and trained; every weight of the model stays frozen. The number is how many values train.',
+      s2: 'Prefix tuning (P-tuning v2): instead of input embeddings, a trained key and value for the same 8 positions in every layer, which every query can attend to. More values, and they act at every depth.',
+      s3: 'LoRA on the attention matrices, for scale: r × (in + out) per adapted matrix.',
+      s4: 'Prompt tuning trained for 8 steps on the new text, at the rate PEFT’s examples use for it (3·10⁻²): the validation loss falls, though the model itself never changed.',
+      s5: 'The same run, the prompt switched off: the model is the base exactly. Nothing was written into its weights, so one frozen model can serve many tasks, each with its own few thousand values.',
+      s6: 'AdaLoRA starts at rank 1.5 × r, scores every singular value by how much the loss depends on it, and prunes down to LoRA’s budget; the saved file keeps only what survived.',
+      answer:
+        'Prompt learning adapts a frozen model by learning a few continuous “virtual tokens” instead of its weights. Prompt tuning (Lester et al. 2021) learns input embeddings only; it is tiny and works well for very large models, less so for small ones. P-tuning (Liu et al. 2021) produces those embeddings with a small MLP or LSTM encoder, so that they are learned together rather than each on its own. Prefix tuning (Li & Liang 2021) and P-tuning v2 (Liu et al. 2022) put trained keys and values in every layer, so the prompt acts at every depth and matches fine-tuning across model sizes, at the cost of n × layers × 2 × d values and n positions of the window. All of them leave the model untouched: switch them off and the base is back. AdaLoRA (Zhang et al. 2023) keeps LoRA’s low-rank update but writes it as P·Λ·Q and gives more rank to the matrices that matter, pruning the least important singular values as training goes.',
+      differs:
+        'Prompt tuning is known to need large models: Lester et al. report it catching up with full fine-tuning only near 10B parameters. On this 1M-parameter model, run the comparison with LoRA and prompt tuning together and see where each loss ends. The counts and the exact switch-off hold at any size.',
+    },
   },
   beyond: {
     heading: 'Beyond this playground',
     intro: 'These questions of the syllabus need systems this page does not have; a short note each, and no pretend demonstration.',
     retrieval: 'Document chat with a vector store: embed chunks of documents, retrieve the nearest to a question, and put them in the prompt. This page has no embedding model or vector index; the chunking lesson is the only part it shows.',
     langchain: 'LangChain: a library of components (models, prompts, chains, agents, memory, retrievers) for building applications around LLMs. Nothing here uses it.',
-    rlhf: 'RLHF: a reward model trained on human preferences, then the model tuned against it (PPO), or directly from preference pairs (DPO). Training here is plain next-token prediction.',
+    rlhf: 'RLHF: a reward model trained on human preferences, then the model tuned against it (PPO), or directly from preference pairs (DPO). Training here is plain next-token prediction; the LoRA panel’s memory calculator shows what PPO’s four models and DPO’s two take on a GPU.',
     hallucination: 'Hallucination: fluent text that is not true. Eased by retrieval, citing sources, and training the model to say when it does not know; a model this small has too little knowledge to show it meaningfully.',
     evaluation: 'Evaluating large models: benchmarks (MMLU, C-Eval), human or model-judged comparisons, and domain test sets. The page measures only loss, perplexity and repetition.',
-    promptTuning: 'Prompt tuning and P-tuning v2: learned vectors prepended to the input or to every layer, with the model frozen. The page trains LoRA adapters only.',
   },
 };

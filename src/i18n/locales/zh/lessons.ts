@@ -54,6 +54,10 @@ const zh: Messages<typeof en> = {
     chunksWithOverlap: '这段文本要切成几个窗口（重叠四分之一）',
     loraMergeMaxDelta: '合并后 vs 外挂适配器：logits 最大差 |Δ|',
     forgettingRise: '原语料上损失的升幅（nats/token）',
+    peftTrainable: '该方法训练的参数个数',
+    peftNewTextDrop: '新文本验证损失的降幅（nats/token）',
+    peftAdapterOffDelta: '关闭该方法后与基座的 logits 最大差 |Δ|',
+    peftSavedShare: '保存的适配器参数 ÷ 训练的参数',
     'memory:full': '7B 模型全参数微调的显存',
     'memory:lora': '7B 模型 LoRA 微调的显存',
     'memory:qlora': '7B 模型 QLoRA 微调的显存',
@@ -157,16 +161,29 @@ const zh: Messages<typeof en> = {
       differs:
         '这个效应与规模无关；大模型能丢的东西更多，所以它们的微调数据通常会混入通用指令数据。',
     },
+    promptLearning: {
+      title: '提示学习：Prompt Tuning、P-tuning、P-tuning v2；以及 AdaLoRA',
+      question: '为什么需要提示学习？提示微调（Prompt Tuning）、P-tuning、P-tuning v2（前缀微调）分别是什么、各要多少参数？AdaLoRA 的思路是什么？',
+      s1: 'LoRA 面板的方法对比，只选提示微调：在每条输入前放 8 个虚拟 token 的嵌入并训练它们，模型的权重一个不动。数字是要训练的参数个数。',
+      s2: '前缀微调（P-tuning v2）：不再学输入嵌入，而是在每一层为同样 8 个位置学一个 key 和一个 value，所有 query 都能注意到它们。参数更多，而且每一层都起作用。',
+      s3: '作为对照：只加在注意力矩阵上的 LoRA，每个矩阵 r × (in + out) 个参数。',
+      s4: '提示微调在新文本上训练 8 步，用 PEFT 示例里给它的学习率（3·10⁻²）：验证损失下降了，尽管模型本身一点没变。',
+      s5: '同一次训练，把提示关掉：模型与基座完全一样。权重里什么都没写进去，所以一个冻结的模型可以同时服务很多任务，每个任务只带自己的几千个参数。',
+      s6: 'AdaLoRA 从 1.5 × r 的秩起步，按“损失对它有多敏感”给每个奇异值打分，一路剪到与 LoRA 相同的预算；保存的文件只留下剪剩的部分。',
+      answer:
+        '提示学习不改模型权重，而是学一小段连续的“虚拟 token”来适配冻结的模型。提示微调（Prompt Tuning，Lester 等 2021）只学输入嵌入，参数极少，在超大模型上效果好，小模型上较弱。P-tuning（Liu 等 2021）用一个小的 MLP 或 LSTM 编码器生成这些嵌入，让它们彼此关联、一起学，而不是各学各的。前缀微调（Prefix Tuning，Li & Liang 2021）和 P-tuning v2（Liu 等 2022）在每一层都放可学习的 key 和 value，提示在每个深度都起作用，在各种规模上都能接近全参数微调，代价是 n × 层数 × 2 × d 个参数，外加占掉窗口里的 n 个位置。它们都不动原模型：关掉就回到基座。AdaLoRA（Zhang 等 2023）保留 LoRA 的低秩更新，但写成 P·Λ·Q 的 SVD 形式，把秩分给更重要的矩阵，训练中逐步剪掉最不重要的奇异值。',
+      differs:
+        '提示微调公认需要大模型：Lester 等报告要到约 100 亿参数才追上全参数微调。在这个 100 万参数的模型上，把 LoRA 和提示微调放在一起跑一次对比，看看两者的损失各降到哪里。参数个数和“关掉即复原”在任何规模都成立。',
+    },
   },
   beyond: {
     heading: '超出本页范围的题目',
     intro: '下面这些题需要本页没有的系统；每题只给一句说明，不做假演示。',
     retrieval: '基于 LLM + 向量库的文档对话：把文档切块后向量化，检索与问题最近的块放进提示词。本页没有嵌入模型和向量索引，只有“长文本分块”那一课沾得上边。',
     langchain: 'LangChain：一套围绕大模型搭应用的组件库（模型、提示模板、链、智能体、记忆、检索器）。本页没有用到它。',
-    rlhf: 'RLHF：先用人类偏好训练奖励模型，再用 PPO 对着它调模型；或用 DPO 直接从偏好对学习。本页的训练只是普通的下一个 token 预测。',
+    rlhf: 'RLHF：先用人类偏好训练奖励模型，再用 PPO 对着它调模型；或用 DPO 直接从偏好对学习。本页的训练只是普通的下一个 token 预测；LoRA 面板的显存计算器给出 PPO 的四个模型、DPO 的两个模型各要多少显存。',
     hallucination: '幻觉：流畅却不真实的文本。靠检索、引用来源、训练模型说“不知道”来缓解；这么小的模型知识太少，演示不出有意义的幻觉。',
     evaluation: '大模型评测：基准（MMLU、C-Eval）、人工或模型打分的对比、领域评测集。本页只测损失、困惑度和重复度。',
-    promptTuning: '提示学习与 P-tuning v2：在输入或每一层前加一段可学习的向量，模型本身冻结。本页只训练 LoRA 适配器。',
   },
 };
 
