@@ -14,6 +14,7 @@ import type { QloraReport } from '../lora/qlora.ts';
 import type { LabArmId, LabExperiment, LabRow } from '../lora/repetitionLab.ts';
 import type { DuplicationPlan } from '../lora/dataBias.ts';
 import type { TrainObjective } from '../train/unlikelihood.ts';
+import type { SftMeasures, SftPoint } from '../train/sftRun.ts';
 
 /** The new text to adapt to: the model's default (DefaultNewText), pasted text, or a file. */
 export type LoraTextSource =
@@ -284,6 +285,62 @@ export interface ImportResult {
   sameAs: { id: number; name: string; maxAbsLogitDiff: number } | null;
 }
 
+/** SFT (指令微调): the chat markers added, then loss on every token vs on the answers only, and answers with original text mixed in. */
+export interface SftParams {
+  method: 'LoRA' | 'full fine-tuning';
+  /** LoRA's settings (unused by full fine-tuning). */
+  config: LoraConfig;
+  steps: number;
+  learningRate: number;
+  /** Share of each batch of the third run ('mixed') that is original text. */
+  mix: number;
+  seed: number;
+  modelBaseUrl: string | null;
+}
+
+/** The runs: loss on all tokens; on the answers only; on the answers with original text mixed in. */
+export type SftArmId = 'all' | 'answers' | 'mixed';
+
+/** A training conversation as the template writes it, token by token, and whether the answers-only loss counts each token. */
+export interface SftExampleView {
+  tokens: { text: string; counted: boolean; special: boolean }[];
+}
+
+export interface SftArmResult {
+  arm: SftArmId;
+  mix: number;
+  points: SftPoint[];
+  after: SftMeasures;
+  trainableParameters: number;
+  medianStepMs: number;
+  stoppedBy: string | null;
+}
+
+export interface SftPrepared {
+  example: SftExampleView;
+  arms: SftArmId[];
+  /** Special tokens added and the vocabulary after. */
+  addedTokens: number;
+  vocabSize: number;
+  language: 'en' | 'zh';
+  trainConversations: number;
+  heldOut: number;
+  /** The model with its new rows, before any training. */
+  before: SftMeasures;
+}
+
+export type SftEvent =
+  | { type: 'status'; message: string }
+  | ({ type: 'prepared' } & SftPrepared)
+  | { type: 'step'; arm: SftArmId; step: number; loss: number }
+  | { type: 'point'; arm: SftArmId; point: SftPoint }
+  | { type: 'arm'; result: SftArmResult };
+
+export interface SftResult extends SftPrepared {
+  results: SftArmResult[];
+  stopped: boolean;
+}
+
 export interface LoraMethods {
   /** The new text the 'default' source stands for with this model (read once per model). */
   loraDefaultText: { params: { modelBaseUrl: string | null }; event: never; result: DefaultNewText };
@@ -314,4 +371,6 @@ export interface LoraMethods {
   loraCompare: { params: ComparisonParams; event: ComparisonEvent; result: ComparisonResult };
   /** Likelihood vs unlikelihood, or biased vs deduplicated data: fresh adapters, measured for repetition and loss, then dropped. */
   loraRepetitionLab: { params: RepetitionLabParams; event: RepetitionLabEvent; result: RepetitionLabResult };
+  /** SFT on a copy of the model with the chat markers added: all tokens vs answers only vs answers with original text; the model is untouched. */
+  loraSft: { params: SftParams; event: SftEvent; result: SftResult };
 }

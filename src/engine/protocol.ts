@@ -20,6 +20,7 @@ import type { ModelSlot, TokenPiece } from './protocolCommon.ts';
 import type { SamplingMethods } from './samplingProtocol.ts';
 import type { AttentionMethods } from './attentionProtocol.ts';
 import type { LoraMethods } from './loraProtocol.ts';
+import type { VocabMethods } from './vocabProtocol.ts';
 import type { TokenizerKind } from '../tokenizer/tokenizer.ts';
 import type { MessageParams } from '../util/codes.ts';
 
@@ -212,7 +213,7 @@ export interface CoreMethods {
   train: { params: TrainParams; event: TrainEvent; result: TrainResult };
 }
 
-export interface EngineMethods extends CoreMethods, SamplingMethods, AttentionMethods, LoraMethods {}
+export interface EngineMethods extends CoreMethods, SamplingMethods, AttentionMethods, LoraMethods, VocabMethods {}
 
 export type MethodName = keyof EngineMethods;
 export type ParamsOf<M extends MethodName> = EngineMethods[M]['params'];

@@ -16,6 +16,7 @@ import { countTokensHandler } from './handlers/tokens.ts';
 import { samplingHandlers } from './handlers/sampling.ts';
 import { attentionHandlers } from './handlers/attention.ts';
 import { loraHandlers } from './handlers/lora.ts';
+import { vocabHandlers } from './handlers/vocab.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -82,4 +83,5 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   ...samplingHandlers,
   ...attentionHandlers,
   ...loraHandlers,
+  ...vocabHandlers,
 };

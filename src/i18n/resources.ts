@@ -18,10 +18,14 @@ import chartsEn from './locales/en/charts.ts';
 import chartsZh from './locales/zh/charts.ts';
 import lessonsEn from './locales/en/lessons.ts';
 import lessonsZh from './locales/zh/lessons.ts';
+import sftEn from './locales/en/sft.ts';
+import sftZh from './locales/zh/sft.ts';
+import vocabEn from './locales/en/vocab.ts';
+import vocabZh from './locales/zh/vocab.ts';
 
 export const resources = {
-  en: { common: commonEn, models: modelsEn, ownText: ownTextEn, sampling: samplingEn, attention: attentionEn, lora: loraEn, loraLab: loraLabEn, charts: chartsEn, lessons: lessonsEn },
-  zh: { common: commonZh, models: modelsZh, ownText: ownTextZh, sampling: samplingZh, attention: attentionZh, lora: loraZh, loraLab: loraLabZh, charts: chartsZh, lessons: lessonsZh },
+  en: { common: commonEn, models: modelsEn, ownText: ownTextEn, sampling: samplingEn, attention: attentionEn, lora: loraEn, loraLab: loraLabEn, charts: chartsEn, lessons: lessonsEn, vocab: vocabEn, sft: sftEn },
+  zh: { common: commonZh, models: modelsZh, ownText: ownTextZh, sampling: samplingZh, attention: attentionZh, lora: loraZh, loraLab: loraLabZh, charts: chartsZh, lessons: lessonsZh, vocab: vocabZh, sft: sftZh },
 } as const;
 
 export type Namespace = keyof (typeof resources)['en'];

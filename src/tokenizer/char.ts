@@ -2,6 +2,7 @@
 // shakespeare_char: the vocabulary is the sorted set of characters in a text.
 // Characters are Unicode code points, so an emoji is one token, not two UTF-16 halves.
 
+import { addedTokenSplitter, type TextSection } from './added-tokens.ts';
 import { visibleWhitespace } from './display.ts';
 import { type Tokenizer, TokenizerJSONError, checkTokenId } from './tokenizer.ts';
 
@@ -16,6 +17,12 @@ export interface CharTokenizerJSON {
    * refuses unknown characters.
    */
   unknown?: string;
+  /**
+   * Special tokens (chat markers such as `<|user|>`), ids chars.length… in
+   * order: matched whole in the text before it is cut into characters, as
+   * Hugging Face's added tokens are.
+   */
+  special?: string[];
 }
 
 /** The unknown token's text in a frequency-cut vocabulary: U+FFFD, the replacement character. */
@@ -52,10 +59,14 @@ export class CharTokenizer implements Tokenizer {
   readonly chars: readonly string[];
   /** The id every out-of-vocabulary character encodes to, or null when they are refused. */
   readonly unknownId: number | null;
+  /** Special tokens, ids chars.length + i. */
+  readonly special: readonly string[];
   private readonly idOfChar: Map<string, number>;
+  private readonly idOfSpecial = new Map<string, number>();
+  private readonly splitSections: (text: string) => TextSection[];
 
   /** `chars` must be distinct single code points; id i is chars[i]. `unknown`, if given, must be one of them. */
-  constructor(chars: readonly string[], unknown?: string) {
+  constructor(chars: readonly string[], unknown?: string, special: readonly string[] = []) {
     this.idOfChar = new Map();
     chars.forEach((char, id) => {
       if ([...char].length !== 1) throw new TokenizerJSONError(`char tokenizer: entry ${id} (${JSON.stringify(char)}) is not a single character`);
@@ -69,6 +80,22 @@ export class CharTokenizer implements Tokenizer {
       if (id === undefined) throw new TokenizerJSONError(`char tokenizer: the unknown token ${JSON.stringify(unknown)} is not in "chars"`);
       this.unknownId = id;
     }
+    this.special = [...special];
+    this.special.forEach((token, i) => {
+      if (token.length === 0 || this.idOfSpecial.has(token)) throw new TokenizerJSONError(`char tokenizer: special token ${JSON.stringify(token)} is empty or given twice`);
+      this.idOfSpecial.set(token, chars.length + i);
+    });
+    this.splitSections = addedTokenSplitter(this.special);
+  }
+
+  /** The same characters with `tokens` added as special tokens after any already there (Hugging Face's `add_special_tokens`). */
+  withSpecialTokens(tokens: readonly string[]): CharTokenizer {
+    return new CharTokenizer(this.chars, this.unknownId === null ? undefined : this.chars[this.unknownId], [...this.special, ...tokens]);
+  }
+
+  /** The id of a special token, or undefined. */
+  specialId(token: string): number | undefined {
+    return this.idOfSpecial.get(token);
   }
 
   /**
@@ -94,18 +121,22 @@ export class CharTokenizer implements Tokenizer {
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw new TokenizerJSONError('char tokenizer: expected a JSON object');
     }
-    const { type, chars, unknown } = obj as Record<string, unknown>;
+    const { type, chars, unknown, special } = obj as Record<string, unknown>;
     if (type !== 'char') throw new TokenizerJSONError(`char tokenizer: "type" should be "char", not ${JSON.stringify(type)}`);
     if (!Array.isArray(chars) || !chars.every((c) => typeof c === 'string')) {
       throw new TokenizerJSONError('char tokenizer: "chars" should be an array of strings');
     }
     if (unknown !== undefined && typeof unknown !== 'string') throw new TokenizerJSONError('char tokenizer: "unknown" should be a string');
-    return new CharTokenizer(chars, unknown);
+    if (special !== undefined && !(Array.isArray(special) && special.every((c) => typeof c === 'string'))) {
+      throw new TokenizerJSONError('char tokenizer: "special" should be an array of strings');
+    }
+    return new CharTokenizer(chars, unknown, special);
   }
 
   toJSON(): CharTokenizerJSON {
     const json: CharTokenizerJSON = { type: 'char', version: 1, chars: [...this.chars] };
     if (this.unknownId !== null) json.unknown = this.chars[this.unknownId];
+    if (this.special.length > 0) json.special = [...this.special];
     return json;
   }
 
@@ -125,10 +156,15 @@ export class CharTokenizer implements Tokenizer {
   }
 
   get vocabSize(): number {
-    return this.chars.length;
+    return this.chars.length + this.special.length;
   }
 
   encode(text: string): number[] {
+    if (this.special.length > 0) return this.splitSections(text).flatMap((s) => (s.added ? [this.idOfSpecial.get(s.text) as number] : this.encodeChars(s.text)));
+    return this.encodeChars(text);
+  }
+
+  private encodeChars(text: string): number[] {
     const ids: number[] = [];
     const unknown = new Map<string, number[]>();
     let position = 0;
@@ -151,13 +187,13 @@ export class CharTokenizer implements Tokenizer {
     let text = '';
     for (const id of ids) {
       checkTokenId(id, this.vocabSize);
-      text += this.chars[id];
+      text += id < this.chars.length ? this.chars[id] : this.special[id - this.chars.length];
     }
     return text;
   }
 
   tokenString(id: number): string {
     checkTokenId(id, this.vocabSize);
-    return visibleWhitespace(this.chars[id]);
+    return id < this.chars.length ? visibleWhitespace(this.chars[id]) : this.special[id - this.chars.length];
   }
 }

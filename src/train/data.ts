@@ -5,7 +5,7 @@ export interface Batch {
   batchSize: number;
   blockSize: number;
   x: Int32Array; // [batchSize · blockSize]
-  y: Int32Array; // [batchSize · blockSize]
+  y: Int32Array; // [batchSize · blockSize]; −100 where the loss skips a position (SFT's example batches, train/sft.ts)
   /** Where each window starts in the token stream (evaluation batches only): y[b·blockSize + t] is token starts[b] + t + 1. */
   starts?: number[];
 }

@@ -6,6 +6,7 @@ import { AdamW, DEFAULT_ADAMW, type AdamWSettings, type AdamWState } from './ada
 import { type Batch, evaluationBatches, sampleBatch } from './data.ts';
 import { learningRateAt } from './schedule.ts';
 import { MLE, type TrainObjective, objectiveLoss, objectiveProblem } from './unlikelihood.ts';
+import { hasIgnoredLabels, maskedCrossEntropy } from './sftLoss.ts';
 
 export interface TrainSettings {
   /** Sequences per step. */
@@ -78,6 +79,12 @@ export interface TrainHooks {
    * clipped gradients by trainable name; they are disposed when it returns.
    */
   afterStep?: (step: number, grads: ReadonlyMap<string, tf.Tensor>) => void;
+  /**
+   * Example-shaped batches instead of windows of the token stream (SFT,
+   * train/sft.ts): drawn with the trainer's seeded generator. Targets of −100
+   * are skipped by the loss, as Hugging Face's labels are (train/sftLoss.ts).
+   */
+  nextBatch?: (rng: Rng) => Batch;
 }
 
 /** Everything needed to continue a run exactly where it stopped. */
@@ -157,12 +164,13 @@ export class Trainer {
   trainStep(): StepStats {
     const s = this.settings;
     const t0 = performance.now();
-    const batch = sampleBatch(this.trainTokens, s.batchSize, s.blockSize, this.rng);
+    const batch = this.hooks.nextBatch ? this.hooks.nextBatch(this.rng) : sampleBatch(this.trainTokens, s.batchSize, s.blockSize, this.rng);
     const lr = learningRateAt({ ...s, decaySteps: s.steps }, this.optimizer.step);
     const vars = this.trainable.map(([, v]) => v);
     const { value, grads } = tf.variableGrads(() => {
-      const x = tf.tensor2d(batch.x, [s.batchSize, s.blockSize], 'int32');
-      const loss = objectiveLoss(this.model.forward(x), batch, s.objective);
+      const x = tf.tensor2d(batch.x, [batch.batchSize, batch.blockSize], 'int32');
+      const logits = this.model.forward(x);
+      const loss = hasIgnoredLabels(batch.y) ? maskedCrossEntropy(logits, batch.y) : objectiveLoss(logits, batch, s.objective);
       return this.hooks.extraLoss ? (tf.add(loss, this.hooks.extraLoss()) as tf.Scalar) : loss;
     }, vars);
     let loss = NaN;
@@ -195,7 +203,7 @@ export class Trainer {
       gradNorm,
       learningRate: lr,
       ms,
-      tokensPerSecond: (s.batchSize * s.blockSize * 1000) / ms,
+      tokensPerSecond: (batch.batchSize * batch.blockSize * 1000) / ms,
     };
     this.history.push(stats);
     return stats;

@@ -22,6 +22,11 @@ import { TRAINING_INPUT_ERROR_CODES } from '../../src/engine/handlers/train.ts';
 import { DivergenceError } from '../../src/train/trainer.ts';
 import { PROMPT_LEARNING_ERROR_CODES } from '../../src/peft/errors.ts';
 import { ADALORA_ERROR_CODES } from '../../src/lora/adaloraConfig.ts';
+import { VOCAB_EXPANSION_ERROR_CODES, VocabExpansionError, expandByteLevelBPE } from '../../src/tokenizer/vocab-expansion.ts';
+import { ByteLevelBPE } from '../../src/tokenizer/bpe.ts';
+import { errorData } from '../../src/engine/errorData.ts';
+import { readFileSync } from 'node:fs';
+import { VOCAB_JOB_ERROR_CODES } from '../../src/engine/handlers/vocab.ts';
 import { type SourceErrorCode, type WeightFileErrorCode, WeightFileError } from '../../src/io/errors.ts';
 import type { CheckpointErrorCode } from '../../src/io/checkpoint.ts';
 import { CharTokenizer } from '../../src/tokenizer/char.ts';
@@ -43,6 +48,8 @@ const ERROR_CODES: Record<string, readonly string[]> = {
   DivergenceError: ['diverged'],
   PromptLearningError: PROMPT_LEARNING_ERROR_CODES,
   AdaLoraError: ADALORA_ERROR_CODES,
+  VocabExpansionError: VOCAB_EXPANSION_ERROR_CODES,
+  VocabJobError: VOCAB_JOB_ERROR_CODES,
   UnknownCharacterError: ['unknown-characters'],
   WeightFileError: codesOf<WeightFileErrorCode>({
     truncated: 0, 'header-too-large': 0, 'bad-header': 0, 'bad-offsets': 0, 'unsupported-dtype': 0, 'shape-mismatch': 0,
@@ -169,6 +176,18 @@ describe('errors', () => {
     const err = thrown(() => CharTokenizer.fromText('abc').encode('abxé'));
     await i18n.changeLanguage('zh');
     expect(errorText(err)).toBe('有 2 个字符不在这个模型的词表里："x" "é"。它的字符级分词器没有字节回退（byte fallback），写不出这些字符；请删掉或换掉它们。');
+  });
+
+  it('a refused vocabulary expansion is said from its code, in the worker and in the page', async () => {
+    const base = ByteLevelBPE.fromJSON(JSON.parse(readFileSync('public/models/shakespeare/tokenizer.json', 'utf8')));
+    const twice = thrown(() => expandByteLevelBPE(base, ['床', '月', '床']));
+    expect(twice).toBeInstanceOf(VocabExpansionError);
+    // As the page gets it from the worker: name, English, code and values as plain data.
+    const posted = new EngineError(errorData(twice));
+    expect(errorText(posted)).toBe('"床" is asked for twice.');
+    await i18n.changeLanguage('zh');
+    expect(errorText(posted)).toBe('「床」被要求加入了两次。');
+    expect(errorText(thrown(() => expandByteLevelBPE(base, ['床'], { maxVocabSize: 1025 })))).toBe('词表会扩到 1,026 个词元，超过上限 1,025；请少加一些字。');
   });
 
   it('whose sentence carries more than its code show the gist, then the English as it is', async () => {

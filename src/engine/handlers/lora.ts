@@ -12,6 +12,7 @@ import { loraDefaultText } from './lora/newText.ts';
 import { loraExport, loraImport } from './lora/peftFiles.ts';
 import { loraRestoreBest, loraTrain } from './lora/train.ts';
 import { loraRepetitionLab } from './lora/repetitionLab.ts';
+import { loraSft } from './lora/sft.ts';
 
 export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
   loraDefaultText,
@@ -27,4 +28,5 @@ export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
   loraCompare,
   loraRestoreBest,
   loraRepetitionLab,
+  loraSft,
 };

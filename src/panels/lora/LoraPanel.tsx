@@ -17,8 +17,10 @@ import { InspectSection } from './InspectSection.tsx';
 import { MemoryCalculator } from './MemoryCalculator.tsx';
 import { RepetitionLab } from './RepetitionLab.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
+import { SftSection } from './SftSection.tsx';
 import { TextSource } from './TextSource.tsx';
 import { TrainSection } from './TrainSection.tsx';
+import { VocabSection } from './VocabSection.tsx';
 import { loraConfigProblem } from './settings.ts';
 import { modelBaseUrl } from '../useEngine.ts';
 
@@ -85,6 +87,8 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
           <GenerationCompare client={client} state={state} adapter={selected} blocked={running !== null} />
           <InspectSection client={client} state={state} set={set} model={model} adapter={selected} />
           <ComparisonSection client={client} state={state} set={set} source={source} blocked={running === 'train' || running === 'lab'} onRunning={onCompareRunning} />
+          <VocabSection client={client} model={model} seed={state.seed} blocked={running !== null} />
+          <SftSection client={client} state={state} blocked={running !== null} onRunning={onCompareRunning} />
           <RepetitionLab client={client} state={state} source={source} blocked={running === 'train' || running === 'compare'} onRunning={onLabRunning} />
           <MemoryCalculator rank={state.loraR} />
         </div>

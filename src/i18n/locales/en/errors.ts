@@ -100,6 +100,25 @@ export default {
     'too-short':
       'The text is too short: {{characters}} characters make {{tokens}} tokens, and one training window needs {{needed}} (a context of {{blockSize}} tokens plus the next one). Add more text — a few thousand characters at least.',
   },
+  VocabExpansionError: {
+    'no-new-tokens':
+      'There is nothing to add: {{requested}} characters were asked for. The Chinese text needs 汉字 that the tokenizer spells with more than one token.',
+    'not-one-character': '"{{token}}" is not one character; each new token is one character.',
+    'already-in-vocabulary': '"{{token}}" is already in the vocabulary (id {{id}}).',
+    'duplicate-token': '"{{token}}" is asked for twice.',
+    'vocab-limit': 'The vocabulary would grow to {{vocabSize}} tokens, more than the limit of {{limit}}; add fewer characters.',
+    'model-mismatch':
+      'The model has {{modelVocab}} embedding rows but the tokenizer {{tokenizerVocab}} tokens: a vocabulary is expanded together with the model it belongs to.',
+  },
+  VocabJobError: {
+    'not-byte-bpe':
+      '{{name}} reads text with a character tokenizer; vocabulary expansion adds merges to a byte-level BPE. Choose the Shakespeare model in the header.',
+    'text-unavailable': '{{file}} could not be read from {{url}}.',
+    'text-too-short':
+      'The text is too short: {{characters}} characters make {{tokens}} tokens, and one window needs {{needed}}. Add more text — a few thousand characters at least.',
+    'bad-setting': '{{field}} must be from {{min}} to {{max}}; got {{value}}.',
+    'nothing-to-export': 'There is no expanded model yet: run the vocabulary expansion first.',
+  },
   UnknownCharacterError: {
     'unknown-characters':
       "{{count}} character(s) are not in this model's vocabulary: {{characters}}. Its character tokenizer has no byte fallback, so it cannot write them; remove or replace them.",

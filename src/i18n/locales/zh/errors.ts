@@ -94,6 +94,21 @@ const zh: Messages<typeof en> = {
     'too-short':
       '文本太短：{{characters}} 个字符只得到 {{tokens}} 个词元，而一个训练窗口需要 {{needed}} 个（{{blockSize}} 个词元的上下文，再加上下一个词元）。请再多加些文本——至少几千个字符。',
   },
+  VocabExpansionError: {
+    'no-new-tokens': '没有可加的字：要求加入 {{requested}} 个字。中文文本里需要有分词器要用多个词元才能拼出的汉字。',
+    'not-one-character': '「{{token}}」不是单个字符；每个新词元只能是一个字符。',
+    'already-in-vocabulary': '「{{token}}」在词表里已经是一个词元了（id {{id}}）。',
+    'duplicate-token': '「{{token}}」被要求加入了两次。',
+    'vocab-limit': '词表会扩到 {{vocabSize}} 个词元，超过上限 {{limit}}；请少加一些字。',
+    'model-mismatch': '模型的嵌入矩阵有 {{modelVocab}} 行，分词器却有 {{tokenizerVocab}} 个词元：词表扩增要和它所属的模型一起做。',
+  },
+  VocabJobError: {
+    'not-byte-bpe': '{{name}} 用的是字符级分词器；词表扩增是往字节级 BPE 里加合并规则（merges）。请在页首选择 Shakespeare 模型。',
+    'text-unavailable': '无法从 {{url}} 读取 {{file}}。',
+    'text-too-short': '文本太短：{{characters}} 个字符只得到 {{tokens}} 个词元，而一个窗口需要 {{needed}} 个。请再多加些文本——至少几千个字符。',
+    'bad-setting': '{{field}} 必须在 {{min}} 到 {{max}} 之间，现在是 {{value}}。',
+    'nothing-to-export': '还没有扩增后的模型：请先运行词表扩增。',
+  },
   UnknownCharacterError: {
     'unknown-characters': '有 {{count}} 个字符不在这个模型的词表里：{{characters}}。它的字符级分词器没有字节回退（byte fallback），写不出这些字符；请删掉或换掉它们。',
   },
