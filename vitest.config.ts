@@ -9,6 +9,9 @@ const chromium = findChromium();
 const chromiumArgs = [
   '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
+  // WebGPU on SwiftShader (the test page is served from localhost, a secure context), so the fixture runs on
+  // the webgpu backend too; without these flags headless Chromium has navigator.gpu but gives no adapter.
+  '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader',
 ];
 
 export default defineConfig({
@@ -29,7 +32,7 @@ export default defineConfig({
       },
       {
         // The browser tests read the fixtures in tests/fixtures and the models in public/, both inside the project.
-        optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] },
+        optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },
         test: {
           name: 'browser',
           include: ['tests/**/*.browser.test.ts'],

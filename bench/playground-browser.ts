@@ -2,12 +2,16 @@
  * The playground-size model in Chromium (Debian's /usr/bin/chromium through
  * playwright-core), on each runtime a page can get: wasm on one thread, wasm on
  * every core (the page is served cross-origin isolated, as vite.config.ts
- * serves the app, so tfjs loads its threaded binary), and WebGL (SwiftShader
- * here). The page is bench/browser/playground.ts: per runtime, the first and
- * later 64-token generations (the first compiles WebGL's shader programs), the
- * programs compiled, and a training step.
+ * serves the app, so tfjs loads its threaded binary), WebGL (SwiftShader
+ * here), and WebGPU (SwiftShader here: Chromium is launched with
+ * --enable-unsafe-webgpu --use-webgpu-adapter=swiftshader, which leave the
+ * other runtimes as they were). The page is bench/browser/playground.ts: per
+ * runtime, the first and later 64-token generations (the first compiles
+ * WebGL's shader programs), the programs compiled, and a training step, each
+ * beside the plain-matmul rate of the same run; WebGPU's figures are taken
+ * with async reads (bench/browser/webgpu.ts says why and what differs).
  *
- *   npm run bench -- --browser-playground [--runtimes wasm:1,wasm,webgl] [--generations 3]
+ *   npm run bench -- --browser-playground [--runtimes wasm:1,wasm,webgl,webgpu] [--generations 3]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +21,13 @@ import { chromiumPath } from '../tests/helpers/chromium.ts';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/io/crossOriginIsolation.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
 export async function benchPlaygroundBrowser(): Promise<void> {
   const argv = process.argv;
   const arg = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
-  const runtimes = arg('runtimes', 'wasm:1,wasm,webgl').split(',');
+  const runtimes = arg('runtimes', 'wasm:1,wasm,webgl,webgpu').split(',');
   const generations = arg('generations', '3');
   const vite = await createServer({
     root: ROOT,

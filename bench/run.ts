@@ -7,7 +7,7 @@
  *   npm run bench -- --backend cpu
  *   npm run bench -- --only playground | --only gpt2 [--dtype F16|F32] [--no-1000]
  *   npm run bench -- --browser    # GPT-2 size in Chromium (wasm and WebGL): bench/gpt2-browser.ts
- *   npm run bench -- --browser-playground  # playground size in Chromium: wasm 1 thread / all cores, WebGL
+ *   npm run bench -- --browser-playground  # playground size in Chromium: wasm 1 thread / all cores, WebGL, WebGPU
  *                                          # (first vs later generation, shader programs): bench/playground-browser.ts
  */
 import * as tf from '@tensorflow/tfjs';

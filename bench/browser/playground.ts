@@ -3,8 +3,8 @@
 // Chromium — the peers' measure (greedy, 64 new tokens after a 16-token
 // prompt), each generation timed on its own so the first one (which compiles
 // WebGL's shader programs) shows beside the later ones, with the number of
-// programs compiled; then a training step 8 × 128. Lines go to
-// window.benchLines, the end state to window.benchDone.
+// programs compiled; then a training step 8 × 128. WebGPU is measured by
+// ./webgpu.ts. Lines go to window.benchLines, the end state to window.benchDone.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../../src/engine/backend.ts';
 import { bundledWasmPaths } from '../../src/engine/wasmPaths.ts';
@@ -43,6 +43,11 @@ async function main(): Promise<void> {
   const backend = (params.get('backend') ?? 'wasm') as BackendName;
   const threads = params.has('threads') ? Number(params.get('threads')) : undefined;
   const generations = Number(params.get('generations') ?? 3);
+  if (backend === 'webgpu') {
+    // Measured with async reads, which run where synchronous ones cannot (./webgpu.ts).
+    const { benchWebGPU } = await import('./webgpu.ts');
+    return benchWebGPU(log, generations, params.get('train') !== 'no');
+  }
   const choice = await selectBackend([backend], bundledWasmPaths, { wasmThreads: threads });
   log(`  backend ${choice.backend}${choice.threads ? `, ${choice.threads} thread(s)` : ''}; crossOriginIsolated ${globalThis.crossOriginIsolated}; ` +
     `hardwareConcurrency ${navigator.hardwareConcurrency}`);

@@ -1,13 +1,34 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { dropWebGPU, probeWebGPU, registerWebGPU, webgpuReadsBackSync, type WebGPUProbe } from './webgpu.ts';
+import { codesOf } from '../util/codes.ts';
 
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export type BackendUnavailableCode = 'no-webgpu' | 'no-adapter' | 'no-sync-read' | 'failed';
+export const BACKEND_UNAVAILABLE_CODES = codesOf<BackendUnavailableCode>({ 'no-webgpu': 0, 'no-adapter': 0, 'no-sync-read': 0, failed: 0 });
+
+/**
+ * A backend passed over, by code, so the page can say why in either language:
+ * `no-webgpu` (the browser has no navigator.gpu), `no-adapter` (it gave no
+ * WebGPU adapter), `no-sync-read` (WebGPU computes but cannot hand results back
+ * synchronously, see webgpuReadsBackSync), `failed` (the backend did not start;
+ * `message` says how).
+ */
+export interface BackendUnavailable {
+  backend: BackendName;
+  code: BackendUnavailableCode;
+  /** The same in an English sentence. */
+  message: string;
+}
 
 export interface BackendChoice {
   backend: BackendName;
   /** Why this backend and not the one before it in the preference order. */
   reason: string;
+  /** The backends before it in the preference order, and why each did not start. */
+  unavailable: BackendUnavailable[];
   /** wasm only: the threads its thread pool runs (1 without cross-origin isolation). */
   threads?: number;
 }
@@ -94,20 +115,91 @@ export async function selectBackend(
   const threaded = crossOriginIsolatedNow() && typeof navigator !== 'undefined';
   const threads = threaded ? wasmThreadsWanted(opts.wasmThreads, navigator.hardwareConcurrency || 1) : 1;
   if (threaded) setThreadsCount(threads);
-  const skipped: string[] = [];
+  const unavailable: BackendUnavailable[] = [];
+  const pass = (backend: BackendName, code: BackendUnavailableCode, message: string) => unavailable.push({ backend, code, message });
   for (const name of preference) {
     try {
+      if (name === 'webgpu') {
+        // Asked before the backend's code is fetched: a browser without WebGPU loads nothing.
+        const gpu = await probeWebGPU();
+        if (gpu.status === 'no-webgpu') {
+          pass(name, gpu.status, 'webgpu is not available: this browser has no WebGPU (navigator.gpu is missing)');
+          continue;
+        }
+        if (gpu.status === 'no-adapter') {
+          pass(name, gpu.status, 'webgpu is not available: the browser gave no WebGPU adapter');
+          continue;
+        }
+        await registerWebGPU();
+      }
       const start = () => tf.setBackend(name);
       const ok = name === 'wasm' && threaded ? await withLogicalCores(2 * threads, start) : await start();
       if (ok && tf.getBackend() === name) {
         await tf.ready();
-        const reason = skipped.length ? skipped.join('; ') : `${name} was the first choice`;
-        return name === 'wasm' ? { backend: name, reason, threads: wasmThreads() } : { backend: name, reason };
+        if (name === 'webgpu' && !webgpuReadsBackSync()) {
+          dropWebGPU();
+          pass(name, 'no-sync-read', 'webgpu cannot read results back synchronously in this browser (its WebGPU canvas fails), and the model reads every step so');
+          continue;
+        }
+        const reason = unavailable.length ? unavailable.map((u) => u.message).join('; ') : `${name} was the first choice`;
+        return name === 'wasm' ? { backend: name, reason, unavailable, threads: wasmThreads() } : { backend: name, reason, unavailable };
       }
-      skipped.push(`${name} did not initialise`);
+      pass(name, 'failed', `${name} did not initialise`);
     } catch (e) {
-      skipped.push(`${name} failed: ${(e as Error).message}`);
+      pass(name, 'failed', `${name} failed: ${(e as Error).message}`);
     }
   }
-  throw new Error(`No TensorFlow.js backend could start (${skipped.join('; ')}).`);
+  throw new Error(`No TensorFlow.js backend could start (${unavailable.map((u) => u.message).join('; ')}).`);
+}
+
+/** What the page learned about its GPUs before choosing (src/engine/runtime.ts asks). */
+export interface GpuProbes {
+  /** WebGL: whether it starts, whether it draws in software, and a short renderer name ("SwiftShader"). */
+  webgl: { available: boolean; software: boolean; name: string };
+  webgpu: WebGPUProbe;
+}
+
+/** Why the first backend of the order comes first, by code, for the page to say in either language. */
+export type BackendWhy =
+  | { code: 'asked'; backend: BackendName }
+  | { code: 'webgpu'; adapter: string }
+  | { code: 'gpu'; renderer: string }
+  | { code: 'software'; renderer: string }
+  | { code: 'noWebgl' };
+
+/**
+ * The order to try backends in, and why the first is first. `auto` puts WebGPU
+ * first only on a hardware adapter: a fallback adapter (SwiftShader, lavapipe)
+ * runs WGSL on the CPU, where wasm does the same work faster, so it is used
+ * only when a link asks for it. Next comes WebGL on a GPU; where WebGL is
+ * drawn in software, wasm. A backend asked for in the link comes first, and if
+ * it cannot start the rest follow in the `auto` order.
+ */
+export function backendOrder(request: 'auto' | BackendName, probes: GpuProbes): { preference: BackendName[]; why: BackendWhy; reason: string } {
+  const { webgl, webgpu } = probes;
+  let auto: { preference: BackendName[]; why: BackendWhy; reason: string };
+  if (webgpu.status === 'ok' && !webgpu.software) {
+    const next: BackendName[] = webgl.available && !webgl.software ? ['webgl', 'wasm'] : ['wasm', 'webgl'];
+    auto = {
+      preference: ['webgpu', ...next, 'cpu'],
+      why: { code: 'webgpu', adapter: webgpu.adapter ?? '' },
+      reason: `WebGPU runs on the GPU (${webgpu.adapter})`,
+    };
+  } else if (!webgl.available) {
+    auto = { preference: ['wasm', 'cpu'], why: { code: 'noWebgl' }, reason: 'WebGL is not available in this browser, so wasm runs instead' };
+  } else if (webgl.software) {
+    auto = {
+      preference: ['wasm', 'webgl', 'cpu'],
+      why: { code: 'software', renderer: webgl.name },
+      reason: `WebGL here is drawn in software (${webgl.name}), which is slow for generating one token at a time, so wasm runs instead`,
+    };
+  } else {
+    auto = { preference: ['webgl', 'wasm', 'cpu'], why: { code: 'gpu', renderer: webgl.name }, reason: `WebGL runs on the GPU (${webgl.name})` };
+  }
+  if (request === 'auto') return auto;
+  return {
+    preference: [request, ...auto.preference.filter((b) => b !== request)],
+    why: { code: 'asked', backend: request },
+    reason: `${request} was asked for in the link`,
+  };
 }

@@ -15,7 +15,7 @@
 
 import type { GPTConfig } from '../model/config.ts';
 import type { Notice } from '../sampling/notices.ts';
-import type { BackendName } from './backend.ts';
+import type { BackendName, BackendUnavailable, BackendWhy } from './backend.ts';
 import type { ModelSlot, TokenPiece } from './protocolCommon.ts';
 import type { SamplingMethods } from './samplingProtocol.ts';
 import type { AttentionMethods } from './attentionProtocol.ts';
@@ -32,6 +32,12 @@ export interface BackendReport {
   backend: BackendName;
   /** Why this backend, in a sentence: the fallback reason when it is not the first choice. */
   reason: string;
+  /** Why the first choice was first, by code (the page says it in the reader's language). */
+  why: BackendWhy;
+  /** Backends tried before this one that could not start, by code: a link's backend=webgpu without WebGPU. */
+  unavailable: BackendUnavailable[];
+  /** webgpu only: its adapter, and whether it computes on the CPU (SwiftShader). */
+  webgpuAdapter?: { name: string; software: boolean };
   /** WebGL's renderer string, when WebGL could be probed ("ANGLE (… SwiftShader …)"). */
   webglRenderer: string | null;
   /** True when that renderer draws in software (SwiftShader, llvmpipe): WebGL without a GPU. */

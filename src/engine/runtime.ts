@@ -3,7 +3,8 @@
 // import from here; worker.ts only routes messages to them.
 
 import type { BackendReport, BackendRequest, EventOf, MethodName, ModelInfo, ModelSlot, ParamsOf, ResultOf } from './protocol.ts';
-import { type BackendName, selectBackend } from './backend.ts';
+import { backendOrder, selectBackend } from './backend.ts';
+import { probeWebGPU } from './webgpu.ts';
 import { bundledWasmPaths } from './wasmPaths.ts';
 import { AdapterStore } from './adapterStore.ts';
 import { GPT, InputError } from '../model/gpt.ts';
@@ -67,26 +68,20 @@ function probeWebGL(): WebGLProbe {
 
 async function startBackend(request: BackendRequest): Promise<BackendReport> {
   const probe = probeWebGL();
-  const all: BackendName[] = ['webgl', 'wasm', 'cpu'];
-  let preference: BackendName[];
-  let why: string;
-  if (request !== 'auto') {
-    preference = [request, ...all.filter((b) => b !== request)];
-    why = `${request} was asked for in the link`;
-  } else if (!probe.available) {
-    preference = ['wasm', 'cpu'];
-    why = 'WebGL is not available in this browser, so wasm runs instead';
-  } else if (probe.software) {
-    preference = ['wasm', 'webgl', 'cpu'];
-    why = `WebGL here is drawn in software (${shortRenderer(probe.renderer)}), which is slow for generating one token at a time, so wasm runs instead`;
-  } else {
-    preference = all;
-    why = `WebGL runs on the GPU (${shortRenderer(probe.renderer)})`;
-  }
+  // Asking for WebGPU's adapter fetches none of its backend's code (src/engine/webgpu.ts).
+  const webgpu = await probeWebGPU();
+  const { preference, why, reason: whyText } = backendOrder(request, {
+    webgl: { available: probe.available, software: probe.software, name: shortRenderer(probe.renderer) },
+    webgpu,
+  });
   const choice = await selectBackend(preference, bundledWasmPaths);
-  const reason = choice.backend === preference[0] ? why : `${why}; but ${choice.reason}, so ${choice.backend} runs`;
+  const reason = choice.backend === preference[0] ? whyText : `${whyText}; but ${choice.reason}, so ${choice.backend} runs`;
   const threads = choice.threads ? { threads: choice.threads } : {};
-  return { backend: choice.backend, reason, webglRenderer: probe.renderer, webglSoftware: probe.software, ...threads };
+  const adapter = choice.backend === 'webgpu' ? { webgpuAdapter: { name: webgpu.adapter ?? '', software: webgpu.software } } : {};
+  return {
+    backend: choice.backend, reason, why, unavailable: choice.unavailable,
+    webglRenderer: probe.renderer, webglSoftware: probe.software, ...adapter, ...threads,
+  };
 }
 
 /** The part of a renderer string a reader recognises: "SwiftShader", "llvmpipe", or the GPU's name. */

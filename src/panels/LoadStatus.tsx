@@ -1,9 +1,11 @@
 // Where loading has got to (a progress bar with bytes and stage), which
-// TensorFlow.js backend runs and why, and whether the page now works offline.
+// TensorFlow.js backend runs and why (and which could not start), and whether
+// the page now works offline.
 
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { BackendReport, EngineMemory, LoadEvent, LoadStage, ModelInfo } from '../engine/protocol.ts';
+import type { BackendName } from '../engine/backend.ts';
 import type { LoadState, Said } from './useEngine.ts';
 import { formatBytes, formatCount, formatFixed, formatNumber } from './format.ts';
 
@@ -30,20 +32,26 @@ function progressText(p: LoadEvent | null, t: TFunction<'common'>): { label: str
   return { label, fraction: order.includes(p.stage) ? base + within : null };
 }
 
+/** Backends by the names their makers give them. */
+const BACKEND_LABEL = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'wasm', cpu: 'cpu' } as const satisfies Record<BackendName, string>;
+
 /**
- * Why this backend runs, in the reader's language: the engine's reason
- * (English, one of four shapes in src/engine/runtime.ts) read back into its
- * parts; a reason of another shape (a fallback after a failure) is shown as the engine wrote it.
+ * Why this backend runs, in the reader's language, from the engine's codes
+ * (src/engine/backend.ts, backendOrder): why the first choice was first, and,
+ * when it could not start, that another runs instead.
  */
-function backendReason(reason: string, t: TFunction<'common'>): string {
-  let m: RegExpExecArray | null;
-  if ((m = /^(\w+) was asked for in the link$/.exec(reason))) return t('load.why.asked', { backend: m[1] });
-  if (reason === 'WebGL is not available in this browser, so wasm runs instead') return t('load.why.noWebgl');
-  if ((m = /^WebGL here is drawn in software \((.*)\), which is slow for generating one token at a time, so wasm runs instead$/.exec(reason))) {
-    return t('load.why.software', { renderer: m[1] });
-  }
-  if ((m = /^WebGL runs on the GPU \((.*)\)$/.exec(reason))) return t('load.why.gpu', { renderer: m[1] });
-  return reason;
+function backendReason(report: BackendReport, t: TFunction<'common'>): string {
+  const { why } = report;
+  const first =
+    why.code === 'asked'
+      ? t('load.why.asked', { backend: why.backend })
+      : why.code === 'webgpu'
+        ? t('load.why.webgpu', { adapter: why.adapter })
+        : why.code === 'noWebgl'
+          ? t('load.why.noWebgl')
+          : t(`load.why.${why.code}`, { renderer: why.renderer });
+  const wanted = report.unavailable[0];
+  return wanted ? t('load.why.instead', { why: first, wanted: BACKEND_LABEL[wanted.backend], backend: BACKEND_LABEL[report.backend] }) : first;
 }
 
 export function LoadStatus(props: {
@@ -130,15 +138,26 @@ export function LoadStatus(props: {
           {inUse.ref.startsWith('local:') && <span className="chip">{t('load.thisVisit')}</span>}
         </p>
       )}
+      {backend?.unavailable.map((u) => (
+        <p key={u.backend} className="alert warning" role="status" data-testid="backend-unavailable" data-code={u.code}>
+          {t(`load.unavailable.${u.code}`, { backend: BACKEND_LABEL[u.backend], message: u.message })}{' '}
+          {t('load.runsInstead', { backend: BACKEND_LABEL[backend.backend] })}
+        </p>
+      ))}
       <p className="backend-line" data-testid="backend">
         {backend ? (
           <>
             <Trans
               t={t}
               i18nKey="load.backend"
-              values={{ backend: backend.backend === 'webgl' ? 'WebGL' : backend.backend, reason: backendReason(backend.reason, t) }}
+              values={{ backend: BACKEND_LABEL[backend.backend], reason: backendReason(backend, t) }}
               components={{ b: <strong data-testid="backend-name" /> }}
             />
+            {backend.webgpuAdapter && (
+              <span className="adapter" data-testid="backend-adapter" data-software={backend.webgpuAdapter.software}>
+                {t(backend.webgpuAdapter.software ? 'load.adapterSoftware' : 'load.adapter', { adapter: backend.webgpuAdapter.name })}
+              </span>
+            )}
             {backend.threads !== undefined && (
               <span className="threads" data-testid="backend-threads" data-threads={backend.threads}>
                 {t(backend.threads > 1 ? 'load.threads' : 'load.oneThread', { count: backend.threads })}

@@ -11,7 +11,7 @@ import { modelDefaults } from './modelDefaults.ts';
 export const PANELS = ['sampling', 'attention', 'lora', 'own-text', 'lessons'] as const;
 export type PanelId = (typeof PANELS)[number];
 
-export const BACKEND_CHOICES = ['auto', 'webgl', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 /** The interface language: auto follows the browser's languages (src/i18n/locales.ts). */
 export const LANG_CHOICES = ['auto', 'en', 'zh'] as const;
@@ -46,7 +46,7 @@ export const schema = {
   }),
   backend: enumField({
     key: 'backend', default: 'auto', values: BACKEND_CHOICES,
-    describe: 'TensorFlow.js backend; auto picks WebGL on a real GPU, else wasm, else cpu.',
+    describe: 'TensorFlow.js backend; auto picks WebGPU on a real GPU, else WebGL on one, else wasm, else cpu.',
   }),
   lang: enumField({ key: 'lang', default: 'auto', values: LANG_CHOICES, describe: "Interface language (en, zh); auto follows the browser's." }),
   panel: enumField({ key: 'panel', default: 'sampling', values: PANELS, describe: 'Which panel is open.' }),

@@ -27,7 +27,7 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
  * with its reason.
  */
 const SAME_IN_BOTH: Record<string, readonly string[]> = {
-  'methods and models, by their names': ['LoRA', 'QLoRA', 'rsLoRA', 'AdaLoRA', 'P-tuning', 'GPT', 'GPT-2', 'BERT', 'GLM', 'PEFT'],
+  'methods and models, by their names': ['LoRA', 'QLoRA', 'rsLoRA', 'AdaLoRA', 'P-tuning', 'SFT', 'GPT', 'GPT-2', 'BERT', 'GLM', 'PEFT'],
   'software and browser APIs, by their names': ['WebGL', 'wasm', 'cpu', 'TensorFlow.js', 'Hugging', 'Face'],
   'decoding strategies and measures, by their names in the literature': ['top-k', 'top-p', 'min-p', 'seq-rep', 'distinct', 'rep', 'softmax'],
   'symbols in formulas (Q·Kᵀ, ΔW = B·A, T = 0.7, r × in, out × in as PEFT names the dimensions)': ['Q', 'K', 'Kᵀ', 'V', 'd', 'T', 'A', 'B', 'W', 'ΔW', 'r', 'in', 'out', 'scaling', 'ln'],

@@ -80,7 +80,7 @@ describe('URL state codec', () => {
       'seed="0x10" is not a whole number; using the default 1337.',
       'top_k="" is not a whole number; using the default 0.',
       'panel="secret" is not one of sampling, attention, lora, own-text, lessons; using sampling.',
-      'backend="tpu" is not one of auto, webgl, wasm, cpu; using auto.',
+      'backend="tpu" is not one of auto, webgpu, webgl, wasm, cpu; using auto.',
     ]);
     expect(decodeHash('#temperature=hot&seed=0x10&top_k=&panel=secret&backend=tpu').problems.map((p) => p.code)).toEqual([
       'not-a-number', 'not-a-whole-number', 'not-a-whole-number', 'not-one-of', 'not-one-of',

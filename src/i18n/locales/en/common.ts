@@ -84,13 +84,29 @@ export default {
     threads: ' It computes on {{count}} threads at once.',
     oneThread: ' It computes on one thread (wasm runs more only in a cross-origin isolated page, one per physical CPU core).',
     choosingBackend: 'Choosing a TensorFlow.js backend…',
-    // Why this backend runs (the engine says it in English; src/engine/runtime.ts).
+    // Why this backend runs, by the engine's code (src/engine/backend.ts, backendOrder).
     why: {
       asked: '{{backend}} was asked for in the link',
       noWebgl: 'WebGL is not available in this browser, so wasm runs instead',
       software: 'WebGL here is drawn in software ({{renderer}}), which is slow for generating one token at a time, so wasm runs instead',
       gpu: 'WebGL runs on the GPU ({{renderer}})',
+      webgpu: 'WebGPU runs on the GPU ({{adapter}})',
+      instead: '{{why}}, but {{wanted}} could not start here, so {{backend}} runs instead',
     },
+    // The WebGPU adapter the backend computes on; a fallback adapter (SwiftShader) runs on the CPU.
+    adapter: ' Its WebGPU adapter: {{adapter}}.',
+    adapterSoftware: ' Its WebGPU adapter, {{adapter}}, is a software one: it computes on the CPU, far slower than a GPU.',
+    // A backend that could not start, by code (src/engine/backend.ts, BackendUnavailable).
+    unavailable: {
+      'no-webgpu':
+        '{{backend}} could not start: this browser has no WebGPU (it needs a recent Chrome, Edge or Safari, and a page served over https or from localhost).',
+      'no-adapter':
+        '{{backend}} could not start: the browser offers no WebGPU adapter (no supported GPU, or WebGPU is switched off for it; headless Chromium needs --enable-unsafe-webgpu).',
+      'no-sync-read':
+        '{{backend}} starts here but cannot hand its results back at once (its WebGPU canvas fails, as in headless Chromium without a GPU), and the model reads a result at every step.',
+      failed: '{{backend}} could not start: {{message}}.',
+    },
+    runsInstead: '{{backend}} runs instead.',
     // Notices useEngine sets when a load does not replace the model in use.
     cancelled: 'Loading {{name}} was cancelled.',
     didNotLoad: '{{name}} did not load: {{message}}',

@@ -89,7 +89,21 @@ const zh: Messages<typeof en> = {
       noWebgl: '这个浏览器不支持 WebGL，因此改用 wasm',
       software: '这里的 WebGL 是用软件模拟渲染的（{{renderer}}），逐个生成词元时很慢，因此改用 wasm',
       gpu: 'WebGL 在 GPU 上运行（{{renderer}}）',
+      webgpu: 'WebGPU 在 GPU 上运行（{{adapter}}）',
+      instead: '{{why}}，但 {{wanted}} 在这里无法启动，因此改用 {{backend}}',
     },
+    adapter: 'WebGPU 适配器（adapter）：{{adapter}}。',
+    adapterSoftware: 'WebGPU 适配器 {{adapter}} 是软件实现的回退适配器（fallback adapter）：它在 CPU 上计算，比 GPU 慢得多。',
+    unavailable: {
+      'no-webgpu':
+        '{{backend}} 无法启动：这个浏览器没有 WebGPU（需要较新的 Chrome、Edge 或 Safari，且页面须经 https 或从 localhost 打开，即安全上下文）。',
+      'no-adapter':
+        '{{backend}} 无法启动：浏览器没有提供 WebGPU 适配器（没有受支持的 GPU，或浏览器对它关闭了 WebGPU；无头 Chromium 需要加 --enable-unsafe-webgpu 参数）。',
+      'no-sync-read':
+        '{{backend}} 在这里能启动，却无法当场把计算结果读回（它的 WebGPU 画布创建失败，没有 GPU 的无头 Chromium 就是这样），而模型每一步都要同步读取结果（dataSync）。',
+      failed: '{{backend}} 无法启动：{{message}}。',
+    },
+    runsInstead: '改用 {{backend}} 运行。',
     cancelled: '已取消加载 {{name}}。',
     didNotLoad: '{{name}} 加载失败：{{message}}',
     stillUsing: '{{message}}继续使用 {{name}}。',
