@@ -213,3 +213,16 @@ describe('the repetition cures in the link (typical_p, ε/η cutoffs, contrastiv
     expect(defaultState()).toMatchObject({ typicalP: 1, epsilonCutoff: 0, etaCutoff: 0 });
   });
 });
+
+describe('the fine-tuning lab in the link (comparison methods, SFT, vocabulary expansion)', () => {
+  it('keeps every setting of the comparison, SFT and vocabulary expansion, and refuses values out of range', () => {
+    const { state, problems } = decodeHash('#panel=lora&lora_compare=lora,adalora,prefix&sft_method=full&vocab_k=800&vocab_steps=12&vocab_lr=0.002&vocab_train=all&vocab_prompt=%E7%A7%8B%E9%A3%8E');
+    expect(problems).toEqual([]);
+    expect(state).toMatchObject({ loraCompare: 'lora,adalora,prefix', sftMethod: 'full', vocabK: 800, vocabSteps: 12, vocabLr: 0.002, vocabTrain: 'all', vocabPrompt: '秋风' });
+    expect(decodeHash(encodeHash(state)).state).toEqual(state);
+    const bad = decodeHash('#vocab_k=0&sft_method=adapter');
+    expect(bad.state.vocabK).toBe(1); // clamped into range, and said
+    expect(bad.state.sftMethod).toBe('lora');
+    expect(bad.problems.length).toBe(2);
+  });
+});

@@ -87,8 +87,8 @@ export function LoraPanel({ client, state, set, model }: PanelProps) {
           <GenerationCompare client={client} state={state} adapter={selected} blocked={running !== null} />
           <InspectSection client={client} state={state} set={set} model={model} adapter={selected} />
           <ComparisonSection client={client} state={state} set={set} source={source} blocked={running === 'train' || running === 'lab'} onRunning={onCompareRunning} />
-          <VocabSection client={client} model={model} seed={state.seed} blocked={running !== null} />
-          <SftSection client={client} state={state} blocked={running !== null} onRunning={onCompareRunning} />
+          <VocabSection client={client} model={model} state={state} set={set} blocked={running !== null} />
+          <SftSection client={client} state={state} set={set} blocked={running !== null} onRunning={onCompareRunning} />
           <RepetitionLab client={client} state={state} source={source} blocked={running === 'train' || running === 'compare'} onRunning={onLabRunning} />
           <MemoryCalculator rank={state.loraR} />
         </div>

@@ -4,7 +4,7 @@
 // tokens, on the answers only, and on the answers with original text mixed in
 // — with their curves, a table of the measures and what the model writes.
 
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { SftArmId, SftArmResult, SftEvent, SftPrepared, SftResult } from '../../engine/loraProtocol.ts';
@@ -46,13 +46,21 @@ function curves(points: SftRun['points'], key: 'answerLoss' | 'originalLoss', xM
   };
 }
 
-export function SftSection(props: { client: EngineClient; state: PlaygroundState; blocked: boolean; onRunning: (running: boolean) => void }) {
-  const { client, state, blocked, onRunning } = props;
+export function SftSection(props: {
+  client: EngineClient;
+  state: PlaygroundState;
+  set: (key: 'sftMethod', value: PlaygroundState['sftMethod']) => void;
+  blocked: boolean;
+  onRunning: (running: boolean) => void;
+}) {
+  const { client, state, set, blocked, onRunning } = props;
   const { t, i18n } = useTranslation('sft');
   const lang = i18n.language;
   const job = useEngineJob<SftRun>(client);
   const { run, running } = job;
-  const [method, setMethod] = useState<'LoRA' | 'full fine-tuning'>('LoRA');
+  // In the link (sft_method), as every other setting.
+  const method = state.sftMethod === 'full' ? 'full fine-tuning' : 'LoRA';
+  const setMethod = (m: 'LoRA' | 'full fine-tuning') => set('sftMethod', m === 'LoRA' ? 'lora' : 'full');
   const config = loraConfigFromState(state);
   const mix = state.loraMix > 0 ? state.loraMix : DEFAULT_MIX;
   const rate = method === 'LoRA' ? state.loraLr : fullFineTuningRate(state.loraLr);

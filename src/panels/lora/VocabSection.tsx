@@ -5,6 +5,7 @@
 // checkpoint as a Hugging Face folder. The settings live in this section only.
 
 import { useState } from 'react';
+import type { PlaygroundState } from '../../state/schema.ts';
 import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { ModelInfo } from '../../engine/protocol.ts';
@@ -31,29 +32,36 @@ interface VocabRun {
  * Defaults: about a minute on wasm (Shakespeare model, Tang sample, measured in Node: 1.0 s a step). Only the
  * embeddings train at 1e-2; every weight at 1e-3, since 2e-3 threw the English loss up to 4.3 nats per character on the way.
  */
-const DEFAULTS = { k: 500, steps: 40, trainable: 'embeddings' as VocabTrainable, prompt: '床前明月光，' };
+// The settings live in the link (state/schema.ts: vocab_k, vocab_steps, vocab_lr, vocab_train, vocab_prompt).
 const RATE: Record<VocabTrainable, number> = { embeddings: 1e-2, all: 1e-3 };
 
 /** The Tang poems shipped with the page, and the Shakespeare the embedded model did not train on. */
 const shippedText = (model: string): VocabText => ({ kind: 'folder', baseUrl: modelBaseUrl(model) ?? '', file: 'original-sample.txt' });
 
-export function VocabSection({ client, model, seed, blocked }: { client: EngineClient; model: ModelInfo; seed: number; blocked: boolean }) {
+export function VocabSection({ client, model, state, set, blocked }: {
+  client: EngineClient;
+  model: ModelInfo;
+  state: PlaygroundState;
+  set: <K extends 'vocabK' | 'vocabSteps' | 'vocabLr' | 'vocabTrain' | 'vocabPrompt'>(key: K, value: PlaygroundState[K]) => void;
+  blocked: boolean;
+}) {
+  const { seed, vocabK: k, vocabSteps: steps, vocabLr: learningRate, vocabTrain: trainable, vocabPrompt: prompt } = state;
   const { t } = useTranslation('vocab');
   const job = useEngineJob<VocabRun>(client);
   const { run, running } = job;
-  const [k, setK] = useState(DEFAULTS.k);
-  const [steps, setSteps] = useState(DEFAULTS.steps);
-  const [learningRate, setLearningRate] = useState(RATE[DEFAULTS.trainable]);
-  const [trainable, setTrainable] = useState<VocabTrainable>(DEFAULTS.trainable);
+  const setK = (v: number) => set('vocabK', v);
+  const setSteps = (v: number) => set('vocabSteps', v);
+  const setLearningRate = (v: number) => set('vocabLr', v);
+  const setTrainable = (v: VocabTrainable) => set('vocabTrain', v);
+  const setPrompt = (v: string) => set('vocabPrompt', v);
   const [textKind, setTextKind] = useState<'tang' | 'own'>('tang');
   const [ownText, setOwnText] = useState('');
-  const [prompt, setPrompt] = useState(DEFAULTS.prompt);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const byteBpe = model.tokenizerKind === 'byte-bpe';
   /** Each choice brings its own rate, unless the learner set another. */
   const chooseTrainable = (v: VocabTrainable) => {
-    if (learningRate === RATE[trainable]) setLearningRate(RATE[v]);
     setTrainable(v);
+    if (learningRate === RATE[trainable]) setLearningRate(RATE[v]);
   };
 
   const start = () => {
