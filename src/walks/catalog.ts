@@ -132,6 +132,22 @@ export const LESSONS: readonly Lesson[] = [
     ],
   },
   {
+    // 大模型怎么评测? perplexity and held-out loss, repetition measures, and what each misses.
+    id: 'evaluation',
+    steps: [
+      { link: { panel: 'sampling', strategy: 'greedy', maxNewTokens: 80 }, measure: 'continuationPerplexity' },
+      { link: { panel: 'sampling', strategy: 'greedy', maxNewTokens: 80 }, measure: 'seqRep4' },
+      { link: { panel: 'sampling', strategy: 'sample', temperature: 1, maxNewTokens: 80 }, measure: 'continuationPerplexity' },
+      { link: { panel: 'sampling', strategy: 'sample', temperature: 1, maxNewTokens: 80 }, measure: 'seqRep4' },
+    ],
+    claims: [
+      // The model finds its own greedy text far likelier than its samples…
+      { kind: 'greater', a: 2, b: 0 },
+      // … though that text repeats more: a low perplexity does not mean good text.
+      { kind: 'greater', a: 1, b: 3 },
+    ],
+  },
+  {
     // 为什么需要提示学习? 提示微调 (Prompt Tuning), P-tuning, P-tuning v2 (前缀微调) 分别是什么? AdaLoRA 的思路?
     id: 'promptLearning',
     steps: [

@@ -16,6 +16,8 @@ import type { PlaygroundState } from '../state/schema.ts';
 export const ENGINE_MEASURES = [
   /** seq-rep-4 of the continuation the step's decoding writes (share of 4-grams that repeat an earlier one). */
   'seqRep4',
+  /** Perplexity the model itself gives the continuation the step's decoding writes: exp of the mean −log p (before any processor). */
+  'continuationPerplexity',
   /** Largest |Δlogit| between one teacher-forced pass and stepping token by token with the KV cache. */
   'teacherForcingMaxDelta',
   /** KV cache bytes per token of the prompt, measured after stepping through it. */
@@ -71,6 +73,7 @@ export type MeasureUnit = 'ratio' | 'count' | 'bytes' | 'nats' | 'logit' | 'time
 
 export const MEASURE_UNITS: Record<MeasureId, MeasureUnit> = {
   seqRep4: 'ratio',
+  continuationPerplexity: 'count',
   teacherForcingMaxDelta: 'logit',
   kvCacheBytesPerToken: 'bytes',
   futureAttention: 'ratio',

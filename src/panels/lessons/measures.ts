@@ -43,6 +43,12 @@ async function engineMeasure(id: EngineMeasure, state: PlaygroundState, call: En
       const r = await call('decode', { slot, prompt: state.prompt, settings: samplingSettingsFrom(state), maxNewTokens: state.maxNewTokens, seed: state.seed });
       return r.report.seqRep[4];
     }
+    case 'continuationPerplexity': {
+      const r = await call('decode', { slot, prompt: state.prompt, settings: samplingSettingsFrom(state), maxNewTokens: state.maxNewTokens, seed: state.seed });
+      if (r.tokens.length === 0) return NaN;
+      // rawProb: the model's own probability of each chosen token, before temperature and filters.
+      return Math.exp(-r.tokens.reduce((sum, tok) => sum + Math.log(tok.rawProb), 0) / r.tokens.length);
+    }
     case 'teacherForcingMaxDelta':
     case 'kvCacheBytesPerToken': {
       const { ids } = await attentionSequence(state, call);

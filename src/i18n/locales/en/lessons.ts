@@ -52,6 +52,7 @@ export default {
     chunksWithOverlap: 'windows the text needs (overlap: a quarter)',
     loraMergeMaxDelta: 'largest |Δlogit|, merged vs adapter on top',
     forgettingRise: 'rise of the loss on the original text (nats per token)',
+    continuationPerplexity: 'the model’s own perplexity of the text it wrote',
     peftTrainable: 'values the method trains',
     peftNewTextDrop: 'fall of the new text’s validation loss (nats per token)',
     peftAdapterOffDelta: 'largest |Δlogit| with the method switched off vs the base',
@@ -158,6 +159,18 @@ export default {
         'Fine-tuning moves the weights towards the new data with nothing holding them to the old, so what the model knew is overwritten, the more so with high learning rates, many steps and narrow data. It is eased by mixing general data into the fine-tuning data (replay), lower learning rates and fewer steps, parameter-efficient methods such as LoRA that change little of the model (though they forget too), regularisation towards the old weights (EWC, KL to the base model), and evaluating on general benchmarks as well as the domain ones.',
       differs:
         'The effect is the same at any size; large models have more to lose, and their fine-tuning data is usually mixed with general instruction data for this reason.',
+    },
+    evaluation: {
+      title: 'Evaluation: what perplexity and repetition measures say, and miss',
+      question: 'How are language models evaluated, and what does each measure miss?',
+      s1: 'The Sampling panel continues the prompt greedily for 80 tokens. The number is the perplexity the model itself gives that text: e to the mean −log p of each token it chose. Low means the model finds the text likely.',
+      s2: 'The same greedy text, measured for repetition: seq-rep-4, the share of its 4-grams that repeat an earlier one.',
+      s3: 'Pure sampling at temperature 1 from the same prompt: its text is a fair draw from the model, so its perplexity is what the model’s uncertainty really is.',
+      s4: 'The sampled text’s seq-rep-4.',
+      answer:
+        'Held-out loss (cross-entropy per token, nats) and its exponential, perplexity, say how well a model predicts text it did not train on — the LoRA panel’s validation curves are exactly this — and they compare models only on the same text and tokenizer (per character when tokenizers differ). They say nothing about the text a model writes: greedy text is the likeliest the model can find, so its perplexity is far below a sample’s, yet it is the text that loops. Repetition measures (seq-rep-n, distinct-n) catch loops but not nonsense; neither says whether an answer is true, helpful or safe. So large models are evaluated on benchmarks of tasks (MMLU, C-Eval, GSM8K), by human or model judges comparing answers, and on held-out sets of the target domain, with loss and repetition kept as cheap checks during training.',
+      differs:
+        'The gap between the likeliest text and good text is Holtzman et al.’s observation on GPT-2 Large too (greedy and beam text is far less perplexing to the model than human text, and repeats). A small model shows it more starkly; benchmarks need a model that can answer questions, which this one cannot.',
     },
     promptLearning: {
       title: 'Prompt learning: prompt tuning, P-tuning, P-tuning v2; and AdaLoRA',
