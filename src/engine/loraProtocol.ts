@@ -8,6 +8,7 @@
 
 import type { LoraConfig, TargetModule } from '../lora/config.ts';
 import type { AdaptationMethod } from '../peft/methods.ts';
+import type { AdaLoraTrace } from '../peft/methodAdapters.ts';
 import type { AdaptationPoint } from '../lora/experiment.ts';
 import type { PeftAdapterConfig } from '../lora/peft.ts';
 import type { QloraReport } from '../lora/qlora.ts';
@@ -185,7 +186,8 @@ export type LoraInspection =
       baseSingularValues: number[];
     };
 
-export interface ComparisonRun {
+/** AdaLoraTrace: AdaLoRA's rank per matrix after each allocation, its budget, and the values its saved file holds (null for the other methods). */
+export interface ComparisonRun extends AdaLoraTrace {
   method: AdaptationMethod;
   points: AdaptationPoint[];
   trainableParameters: number;
@@ -197,11 +199,6 @@ export interface ComparisonRun {
   maxAbsLogitDiffAfter: number;
   /** Greedy continuation of the comparison's prompt with this method's result. */
   sample: string;
-  /** AdaLoRA only: the rank each adapted matrix held after each allocation, and the budget (Σ ranks allowed). */
-  ranks: { name: string; points: { step: number; rank: number }[] }[] | null;
-  budget: { step: number; budget: number }[] | null;
-  /** AdaLoRA only: the values its saved file holds at the end (pruned triplets cut out), against those it trained. */
-  savedParameters: number | null;
 }
 
 export interface ComparisonParams {

@@ -11,10 +11,6 @@ export const COLORS = {
   train: '#9bb4d3',
   newText: '#d9822b',
   original: '#7b4ea3',
-  loraNew: '#1f5fa8',
-  loraOriginal: '#7aa6d8',
-  fullNew: '#c0392b',
-  fullOriginal: '#e8a09a',
 };
 
 export interface StepLoss {

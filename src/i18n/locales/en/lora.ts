@@ -122,10 +122,6 @@ export default {
     train: 'training loss (each batch)',
     newText: 'new text — validation',
     original: 'original corpus — validation (forgetting)',
-    loraNew: 'LoRA — new text',
-    loraOriginal: 'LoRA — original corpus',
-    fullNew: 'full fine-tuning — new text',
-    fullOriginal: 'full fine-tuning — original corpus',
   },
   adapters: {
     title: 'Adapters',

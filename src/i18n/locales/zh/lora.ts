@@ -122,10 +122,6 @@ const zh: Messages<typeof en> = {
     train: '训练损失（每个批次）',
     newText: '新文本——验证集',
     original: '原始语料——验证集（遗忘）',
-    loraNew: 'LoRA——新文本',
-    loraOriginal: 'LoRA——原始语料',
-    fullNew: '全参数微调——新文本',
-    fullOriginal: '全参数微调——原始语料',
   },
   adapters: {
     title: '适配器',
