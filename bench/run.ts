@@ -9,6 +9,7 @@
  *   npm run bench -- --browser    # GPT-2 size in Chromium (wasm and WebGL): bench/gpt2-browser.ts
  *   npm run bench -- --browser-playground  # playground size in Chromium: wasm 1 thread / all cores, WebGL, WebGPU
  *                                          # (first vs later generation, shader programs): bench/playground-browser.ts
+ *   npm run bench -- --page-ready  # navigation → model ready on the built page, cold and warm, step by step: bench/page-ready.ts
  */
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
@@ -33,6 +34,11 @@ const repeats = Number(arg('repeats', '5'));
 const only = arg('only', 'all');
 const dtypes = (process.argv.includes('--dtype') ? [arg('dtype', 'F16')] : ['F16', 'F32']) as ('F16' | 'F32')[];
 
+if (process.argv.includes('--page-ready')) {
+  const { benchPageReady } = await import('./page-ready.ts');
+  await benchPageReady();
+  process.exit(0);
+}
 if (process.argv.includes('--browser-playground')) {
   const { benchPlaygroundBrowser } = await import('./playground-browser.ts');
   await benchPlaygroundBrowser();

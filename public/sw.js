@@ -12,8 +12,28 @@
 // - Models opened from other sites are not fetched through this worker (it
 //   handles its own origin only): the engine keeps them in the "models-v1"
 //   cache (src/store/modelCache.ts), which `activate` below leaves alone.
+// - Every response it serves carries Cross-Origin-Opener-Policy and
+//   Cross-Origin-Embedder-Policy (src/io/crossOriginIsolation.ts), so on a
+//   static host that cannot send headers (GitHub Pages) the page is still
+//   cross-origin isolated and the wasm backend runs on every core. The first
+//   visit is not (the page loaded before this worker was in control); the page
+//   reloads once when this worker takes control (src/main.tsx).
 
 const CACHE = 'playground-v1';
+
+/** The same headers as CROSS_ORIGIN_ISOLATION_HEADERS in src/io/crossOriginIsolation.ts (this file is not bundled). */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** The response with the isolation headers added (stored copies stay as the server sent them). */
+function isolated(response) {
+  if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -40,8 +60,8 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (url.pathname.includes('/assets/')) event.respondWith(cacheFirst(request));
-  else event.respondWith(networkFirst(request));
+  if (url.pathname.includes('/assets/')) event.respondWith(cacheFirst(request).then(isolated));
+  else event.respondWith(networkFirst(request).then(isolated));
 });
 
 async function cacheFirst(request) {

@@ -30,7 +30,7 @@ export function App() {
     'own-text': t('tabs.ownText'),
     lessons: t('tabs.lessons'),
   };
-  const engine = useEngine(state.model, state.backend, (ref) => set('model', ref));
+  const engine = useEngine(state.model, state.backend, state.threads, (ref) => set('model', ref));
   // Every panel runs on the chosen model; one being trained in "Your own text" sits in a slot of its own.
   const active = engine.active;
 

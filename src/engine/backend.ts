@@ -112,8 +112,12 @@ export async function selectBackend(
   opts: BackendOptions = {},
 ): Promise<BackendChoice> {
   if (wasmPaths) setWasmPaths(wasmPaths as Parameters<typeof setWasmPaths>[0]);
-  const threaded = crossOriginIsolatedNow() && typeof navigator !== 'undefined';
-  const threads = threaded ? wasmThreadsWanted(opts.wasmThreads, navigator.hardwareConcurrency || 1) : 1;
+  const isolated = crossOriginIsolatedNow() && typeof navigator !== 'undefined';
+  const threads = isolated ? wasmThreadsWanted(opts.wasmThreads, navigator.hardwareConcurrency || 1) : 1;
+  // One thread: the plain SIMD binary rather than the threaded one, which starts its pool of pthread workers
+  // (each compiling the module again) at start-up, only to run a single thread.
+  const threaded = isolated && threads > 1;
+  if (isolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
   if (threaded) setThreadsCount(threads);
   const unavailable: BackendUnavailable[] = [];
   const pass = (backend: BackendName, code: BackendUnavailableCode, message: string) => unavailable.push({ backend, code, message });

@@ -44,7 +44,14 @@ export interface BackendReport {
   webglSoftware: boolean;
   /** wasm only: threads its thread pool runs — more than 1 where the page is cross-origin isolated (COOP/COEP). */
   threads?: number;
+  /** wasm only: what the link's `threads` asked for, whether the page is cross-origin isolated, and the device's logical cores. */
+  threadsAsked?: ThreadsRequest;
+  isolated?: boolean;
+  logicalCores?: number;
 }
+
+/** The link's `threads` (src/state/schema.ts): `auto` (one per physical core) or a count. */
+export type ThreadsRequest = 'auto' | number;
 
 export interface ModelInfo {
   slot: ModelSlot;
@@ -205,7 +212,7 @@ export interface TrainResult {
 /** The shell's methods; each panel declares its own table in <panel>Protocol.ts. */
 export interface CoreMethods {
   /** Starts TensorFlow.js on the best backend allowed by the request. Call once, first. */
-  init: { params: { backend: BackendRequest }; event: never; result: BackendReport };
+  init: { params: { backend: BackendRequest; threads?: ThreadsRequest }; event: never; result: BackendReport };
   /** Loads a model into the active slot (the one every panel uses), replacing the model there only on success. */
   loadModel: { params: LoadParams; event: LoadEvent; result: ModelInfo };
   /** Greedy continuation of a prompt, one token event at a time. */

@@ -2,8 +2,8 @@
 // the models the worker holds. Handlers for each panel live in handlers/ and
 // import from here; worker.ts only routes messages to them.
 
-import type { BackendReport, BackendRequest, EventOf, MethodName, ModelInfo, ModelSlot, ParamsOf, ResultOf } from './protocol.ts';
-import { backendOrder, selectBackend } from './backend.ts';
+import type { BackendReport, BackendRequest, EventOf, ThreadsRequest, MethodName, ModelInfo, ModelSlot, ParamsOf, ResultOf } from './protocol.ts';
+import { backendOrder, crossOriginIsolatedNow, selectBackend } from './backend.ts';
 import { probeWebGPU } from './webgpu.ts';
 import { bundledWasmPaths } from './wasmPaths.ts';
 import { AdapterStore } from './adapterStore.ts';
@@ -30,8 +30,8 @@ export const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(res
 let backendReady: Promise<BackendReport> | null = null;
 
 /** Starts the backend once; later calls get the same report. */
-export function initBackend(request: BackendRequest): Promise<BackendReport> {
-  backendReady ??= startBackend(request);
+export function initBackend(request: BackendRequest, threads: ThreadsRequest = 'auto'): Promise<BackendReport> {
+  backendReady ??= startBackend(request, threads);
   return backendReady;
 }
 
@@ -66,7 +66,10 @@ function probeWebGL(): WebGLProbe {
   }
 }
 
-async function startBackend(request: BackendRequest): Promise<BackendReport> {
+async function startBackend(request: BackendRequest, threadsAsked: ThreadsRequest): Promise<BackendReport> {
+  // The page sends loadModel right behind init (src/panels/engineBoot.ts): let it start its downloads before
+  // the probes below hold this thread (creating a WebGL context takes a while).
+  await yieldToEvents();
   const probe = probeWebGL();
   // Asking for WebGPU's adapter fetches none of its backend's code (src/engine/webgpu.ts).
   const webgpu = await probeWebGPU();
@@ -74,9 +77,14 @@ async function startBackend(request: BackendRequest): Promise<BackendReport> {
     webgl: { available: probe.available, software: probe.software, name: shortRenderer(probe.renderer) },
     webgpu,
   });
-  const choice = await selectBackend(preference, bundledWasmPaths);
+  performance.mark('engine:probed');
+  // A count from the link runs as asked, up to the device's logical cores; auto is one per physical core (wasmThreadsWanted).
+  const logicalCores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency || 1; // Node 20 has no navigator
+  const wasmThreads = threadsAsked === 'auto' ? undefined : Math.min(threadsAsked, logicalCores);
+  const choice = await selectBackend(preference, bundledWasmPaths, { wasmThreads });
+  performance.mark('engine:backend');
   const reason = choice.backend === preference[0] ? whyText : `${whyText}; but ${choice.reason}, so ${choice.backend} runs`;
-  const threads = choice.threads ? { threads: choice.threads } : {};
+  const threads = choice.threads ? { threads: choice.threads, threadsAsked, isolated: crossOriginIsolatedNow(), logicalCores } : {};
   const adapter = choice.backend === 'webgpu' ? { webgpuAdapter: { name: webgpu.adapter ?? '', software: webgpu.software } } : {};
   return {
     backend: choice.backend, reason, why, unavailable: choice.unavailable,

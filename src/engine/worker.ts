@@ -18,6 +18,9 @@ import { attentionHandlers } from './handlers/attention.ts';
 import { loraHandlers } from './handlers/lora.ts';
 import { vocabHandlers } from './handlers/vocab.ts';
 
+// Page-ready timeline (bench/page-ready.ts reads the worker's marks): its script, tfjs included, has run.
+performance.mark('engine:script');
+
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 /** Calls in progress (each with the abort controller its downloads listen to), and those the page asked to stop. */
@@ -71,8 +74,8 @@ scope.addEventListener('message', (e: MessageEvent<ToWorker>) => {
 // ---- the handler table (one entry per method in protocol.ts) ---------------------------
 
 const handlers: { [M in MethodName]: Handler<M> } = {
-  init: async ({ backend }) => {
-    const report = await initBackend(backend);
+  init: async ({ backend, threads }) => {
+    const report = await initBackend(backend, threads);
     backendStarted = true;
     return report;
   },

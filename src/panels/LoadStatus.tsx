@@ -2,6 +2,7 @@
 // TensorFlow.js backend runs and why (and which could not start), and whether
 // the page now works offline.
 
+import { useEffect } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { BackendReport, EngineMemory, LoadEvent, LoadStage, ModelInfo } from '../engine/protocol.ts';
@@ -54,6 +55,16 @@ function backendReason(report: BackendReport, t: TFunction<'common'>): string {
   return wanted ? t('load.why.instead', { why: first, wanted: BACKEND_LABEL[wanted.backend], backend: BACKEND_LABEL[report.backend] }) : first;
 }
 
+/** How many threads wasm runs, and why not more: not isolated, auto on few cores, the link's threads=, or a cap at the device's cores. */
+function threadsText(report: BackendReport, t: TFunction<'common'>): string {
+  const count = report.threads ?? 1;
+  const cores = report.logicalCores ?? count;
+  const asked = report.threadsAsked ?? 'auto';
+  if (count > 1) return t('load.threads', { count }) + (typeof asked === 'number' && asked > count ? t('load.threadsCapped', { asked, cores }) : '');
+  if (!report.isolated) return t('load.oneThread');
+  return asked === 'auto' ? t('load.oneThreadAuto', { cores }) : t('load.oneThreadAsked');
+}
+
 export function LoadStatus(props: {
   load: LoadState;
   /** The model in use (it stays while another loads, and when that fails). */
@@ -68,6 +79,10 @@ export function LoadStatus(props: {
   const { load, backend, active } = props;
   const { t } = useTranslation();
   const inUse = load.status === 'ready' ? load.model : active;
+  // The end of the page-ready timeline (bench/page-ready.ts): the first model is on screen, warmed up.
+  useEffect(() => {
+    if (load.status === 'ready' && performance.getEntriesByName('playground:ready').length === 0) performance.mark('playground:ready');
+  }, [load.status]);
   return (
     <section className="card status" aria-live="polite" data-testid="load-status" data-state={load.status}>
       {(load.status === 'starting' || load.status === 'loading') && <Progress load={load} onCancel={props.onCancel} />}
@@ -159,8 +174,8 @@ export function LoadStatus(props: {
               </span>
             )}
             {backend.threads !== undefined && (
-              <span className="threads" data-testid="backend-threads" data-threads={backend.threads}>
-                {t(backend.threads > 1 ? 'load.threads' : 'load.oneThread', { count: backend.threads })}
+              <span className="threads" data-testid="backend-threads" data-threads={backend.threads} data-isolated={backend.isolated}>
+                {threadsText(backend, t)}
               </span>
             )}
             {props.memory && (

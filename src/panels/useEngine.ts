@@ -6,7 +6,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { EngineClient } from '../engine/client.ts';
-import type { BackendReport, BackendRequest, EngineMemory, LoadEvent, LoadParams, ModelInfo } from '../engine/protocol.ts';
+import type { BackendReport, BackendRequest, EngineMemory, LoadEvent, LoadParams, ModelInfo, ThreadsRequest } from '../engine/protocol.ts';
 import { type ModelRef, describeModelRef, parseModelRef } from '../state/modelRef.ts';
 import { t } from '../i18n/index.ts';
 import { cacheForOffline } from './offline.ts';
@@ -14,6 +14,7 @@ import { probeDownload } from './models/catalog.ts';
 import { openedFiles } from './models/openedFiles.ts';
 import { workStore } from './models/workStore.ts';
 import { errorText } from './errorText.ts';
+import { embeddedLoadParams, modelBaseUrl, takeBootedEngine, takeEarlyLoad } from './engineBoot.ts';
 
 /** Above this, the page says the size and waits for a yes before downloading. */
 export const LARGE_DOWNLOAD_BYTES = 50 * 1024 * 1024;
@@ -47,14 +48,7 @@ export interface Engine {
   cancelLoad(): void;
 }
 
-/** The model folder as an absolute URL (the worker resolves relative URLs against its own script); null for a model with no folder. */
-export function modelBaseUrl(ref: string): string | null {
-  const parsed = parseModelRef(ref);
-  if (!parsed.ok) return null;
-  if (parsed.ref.kind === 'url') return parsed.ref.url;
-  if (parsed.ref.kind !== 'embedded') return null;
-  return new URL(`${import.meta.env.BASE_URL}models/${parsed.ref.name}/`, window.location.href).href;
-}
+export { modelBaseUrl } from './engineBoot.ts';
 
 export const MODEL_FILES = ['config.json', 'tokenizer.json', 'model.safetensors', 'training.json', 'original-sample.txt'];
 
@@ -62,7 +56,7 @@ export const MODEL_FILES = ['config.json', 'tokenizer.json', 'model.safetensors'
 async function loadParams(ref: ModelRef, refText: string, confirm: (name: string, size: number) => Promise<boolean>): Promise<LoadParams | null> {
   switch (ref.kind) {
     case 'embedded':
-      return { source: { kind: 'url', baseUrl: modelBaseUrl(refText)!, cache: false }, name: ref.name, ref: refText };
+      return embeddedLoadParams(refText);
     case 'url': {
       const name = describeModelRef(ref);
       const { sizeBytes, cached } = await probeDownload(ref.url);
@@ -87,7 +81,7 @@ async function loadParams(ref: ModelRef, refText: string, confirm: (name: string
  * `onRevert(ref)` is called with the model in use when a load fails or is
  * cancelled, so the link names what every panel shows.
  */
-export function useEngine(modelRef: string, backendRequest: BackendRequest, onRevert: (ref: string) => void): Engine {
+export function useEngine(modelRef: string, backendRequest: BackendRequest, threads: ThreadsRequest, onRevert: (ref: string) => void): Engine {
   const [client, setClient] = useState<EngineClient | null>(null);
   const [backend, setBackend] = useState<BackendReport | null>(null);
   const [load, setLoad] = useState<LoadState>({ status: 'starting' });
@@ -102,18 +96,19 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
   const revert = useRef(onRevert);
   revert.current = onRevert;
 
-  // A new backend means a new worker: tensors cannot move between backends mid-session.
+  // A new backend (or thread count) means a new worker: tensors cannot move between backends mid-session.
+  // The first one was started before React rendered (src/main.tsx, engineBoot.ts).
   useEffect(() => {
-    const engine = EngineClient.start();
+    const booted = takeBootedEngine(backendRequest, threads);
+    const engine = booted?.engine ?? EngineClient.start();
     let alive = true;
     setLoad({ status: 'starting' });
     setBackend(null);
     setMemory(null);
     setActive(null);
     engine.onMemory((m) => alive && setMemory(m));
-    engine
-      .call('init', { backend: backendRequest })
-      .result.then((report) => {
+    (booted?.init ?? engine.call('init', { backend: backendRequest, threads }).result)
+      .then((report) => {
         if (!alive) return;
         setBackend(report);
         setClient(engine);
@@ -124,7 +119,7 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
       setClient(null);
       engine.dispose();
     };
-  }, [backendRequest]);
+  }, [backendRequest, threads]);
 
   useEffect(() => {
     if (!client) return;
@@ -169,10 +164,13 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, onRe
       });
     (async () => {
       if (!parsed.ok) throw new Error(parsed.message);
-      const params = await loadParams(parsed.ref, modelRef, confirm);
+      // The link's first model may be loading already, started with the engine (engineBoot.ts).
+      const early = takeEarlyLoad(client, modelRef);
+      const params = early?.params ?? (await loadParams(parsed.ref, modelRef, confirm));
       if (!params || cancelled) return fail(() => t('load.cancelled', { name }));
       if (!alive) return;
-      const loadJob = client.call('loadModel', params, (progress) => alive && setLoad({ status: 'loading', name: params.name, progress }));
+      const onProgress = (progress: LoadEvent) => alive && setLoad({ status: 'loading', name: params.name, progress });
+      const loadJob = early ? early.follow(onProgress) : client.call('loadModel', params, onProgress);
       job = loadJob;
       const model = await loadJob.result;
       if (!alive) return;

@@ -68,6 +68,27 @@ function numberField(spec: NumberSpec, integer: boolean): Field<number> {
 export const intField = (spec: NumberSpec) => numberField(spec, true);
 export const floatField = (spec: NumberSpec) => numberField(spec, false);
 
+/**
+ * `auto`, or a whole number in [min, max] (read and clamped as intField reads
+ * them): a count the device chooses unless the link fixes it.
+ */
+export function autoIntField(spec: Omit<NumberSpec, 'default'>): Field<'auto' | number> {
+  const whole = intField({ ...spec, default: spec.min });
+  return {
+    key: spec.key,
+    default: 'auto',
+    describe: spec.describe,
+    clamp: (v) => (v === 'auto' ? v : whole.clamp(v)),
+    format: (v) => String(v),
+    parse(raw) {
+      if (raw.trim() === 'auto') return { ok: true, value: 'auto' };
+      const parsed = whole.parse(raw);
+      if (parsed.ok) return parsed;
+      return { ok: false, problem: linkProblem('not-a-whole-number', { key: spec.key, value: JSON.stringify(raw), fallback: 'auto' }) };
+    },
+  };
+}
+
 export function enumField<T extends string>(spec: { key: string; default: T; values: readonly T[]; describe: string }): Field<T> {
   const allowed = new Set<string>(spec.values);
   return {

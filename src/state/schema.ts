@@ -3,7 +3,7 @@
 // included), so a copied link reproduces what was on screen, as TensorFlow
 // Playground's state.ts does. Everything here is a pure function of its inputs.
 
-import { type Field, enumField, floatField, intField, modelField, textField } from './fields.ts';
+import { type Field, autoIntField, enumField, floatField, intField, modelField, textField } from './fields.ts';
 import { type LinkProblem, linkProblem } from './linkProblems.ts';
 import { TARGET_MODULES } from '../lora/config.ts';
 import { modelDefaults } from './modelDefaults.ts';
@@ -48,6 +48,7 @@ export const schema = {
     key: 'backend', default: 'auto', values: BACKEND_CHOICES,
     describe: 'TensorFlow.js backend; auto picks WebGPU on a real GPU, else WebGL on one, else wasm, else cpu.',
   }),
+  threads: autoIntField({ key: 'threads', min: 1, max: 8, describe: "wasm backend's threads (cross-origin isolated pages only): auto is one per physical core; at most 8, and at most the device's logical cores." }),
   lang: enumField({ key: 'lang', default: 'auto', values: LANG_CHOICES, describe: "Interface language (en, zh); auto follows the browser's." }),
   panel: enumField({ key: 'panel', default: 'sampling', values: PANELS, describe: 'Which panel is open.' }),
   prompt: textField({ key: 'prompt', default: 'ROMEO:\n', maxLength: 2000, describe: 'The text every panel continues.' }),
@@ -88,7 +89,10 @@ export const schema = {
     key: 'lora_compare', default: 'lora,full', maxLength: 80,
     describe: 'Methods the comparison trains, comma-separated: lora, adalora, prompt, ptuning, prefix, full.',
   }),
-  sftMethod: enumField({ key: 'sft_method', default: 'lora', values: ['lora', 'full'] as const, describe: 'What SFT trains: a LoRA adapter (plus the new special-token rows) or every weight.' }),
+  sftMethod: enumField({
+    key: 'sft_method', default: 'lora', values: ['lora', 'adalora', 'prompt', 'ptuning', 'prefix', 'full'] as const,
+    describe: 'What SFT trains (ids as lora_compare): a PEFT method plus the new special-token rows, or every weight (full).',
+  }),
   vocabK: intField({ key: 'vocab_k', default: 500, min: 1, max: 3000, describe: 'Vocabulary expansion: how many frequent 汉字 become tokens.' }),
   vocabSteps: intField({ key: 'vocab_steps', default: 40, min: 1, max: 1000, describe: 'Vocabulary expansion: continued pre-training steps.' }),
   vocabLr: floatField({ key: 'vocab_lr', default: 0.01, min: 1e-5, max: 0.05, describe: 'Vocabulary expansion: learning rate.' }),

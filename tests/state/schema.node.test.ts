@@ -225,4 +225,37 @@ describe('the fine-tuning lab in the link (comparison methods, SFT, vocabulary e
     expect(bad.state.sftMethod).toBe('lora');
     expect(bad.problems.length).toBe(2);
   });
+
+  it('takes every fine-tuning method for SFT, under the ids the comparison uses', () => {
+    for (const id of ['lora', 'adalora', 'prompt', 'ptuning', 'prefix', 'full']) {
+      const { state, problems } = decodeHash(`#sft_method=${id}`);
+      expect(problems).toEqual([]);
+      expect(state.sftMethod).toBe(id);
+      expect(decodeHash(encodeHash(state)).state.sftMethod).toBe(id);
+    }
+  });
+});
+
+describe('threads: the wasm backend\'s thread count in the link', () => {
+  it('is auto unless the link fixes it, and round-trips a count', () => {
+    expect(defaultState().threads).toBe('auto');
+    expect(decodeHash('#threads=2')).toEqual({ state: { ...defaultState(), threads: 2 }, problems: [] });
+    expect(decodeHash('#' + encodeHash({ ...defaultState(), threads: 3 })).state.threads).toBe(3);
+    expect(decodeHash('#threads=auto')).toEqual({ state: defaultState(), problems: [] });
+  });
+
+  it('clamps a count outside 1…8 (the most threads the wasm backend starts) and says so; not a count → auto', () => {
+    const high = decodeSentences('#threads=64');
+    expect(high.state.threads).toBe(8);
+    expect(high.problems).toEqual([expect.stringMatching(/threads=64 is above the maximum 8; using 8/)]);
+    const low = decodeHash('#threads=0');
+    expect(low.state.threads).toBe(1);
+    expect(low.problems.map((p) => p.code)).toEqual(['below-minimum']);
+    const bad = decodeHash('#threads=many');
+    expect(bad.state.threads).toBe('auto');
+    expect(bad.problems.map((p) => [p.code, p.params])).toEqual([['not-a-whole-number', { key: 'threads', value: '"many"', fallback: 'auto' }]]);
+    expect(setSetting(defaultState(), 'threads', 12).threads).toBe(8);
+    const state = defaultState();
+    expect(setSetting(state, 'threads', 'auto')).toBe(state); // unchanged: the same object
+  });
 });

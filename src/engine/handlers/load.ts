@@ -101,7 +101,11 @@ function optionalJSON(text: string): Record<string, unknown> | null {
 }
 
 export async function loadModel({ source, name, ref }: ParamsOf<'loadModel'>, job: JobContext<EventOf<'loadModel'>>): Promise<ModelInfo> {
-  await engineReady();
+  performance.mark('load:start');
+  // The files are read while the backend may still be starting (the page sends init and loadModel together,
+  // src/panels/engineBoot.ts); only building the tensors waits for it.
+  const backend = engineReady();
+  backend.catch(() => {}); // a backend that fails fails the init call; this load fails where it awaits it below
   const reader = source.kind === 'url' ? urlReader(source, job.signal) : filesReader(source.files, job.signal);
   let last = 0;
   const report = (stage: LoadStage, file: string, loadedBytes: number, totalBytes: number | null, force = false) => {
@@ -125,10 +129,13 @@ export async function loadModel({ source, name, ref }: ParamsOf<'loadModel'>, jo
     const trainingBytes = await reader.read('training.json', () => {}, true);
     const training = trainingBytes ? optionalJSON(decodeText(trainingBytes)) : null;
     const weights = (await read('weights', 'model.safetensors'))!;
+    performance.mark('load:fetched'); // the page-ready timeline (bench/page-ready.ts)
     if (job.stopped) throw cancelled();
     report('building', 'model.safetensors', weights.byteLength, weights.byteLength, true);
     await yieldToEvents();
+    await backend;
     const model = await loadGPT({ config: config as never, weights });
+    performance.mark('load:built');
     try {
       if (tokenizer.vocabSize > model.config.vocabSize) {
         throw new InputError(`tokenizer.json has ${tokenizer.vocabSize} tokens but the model only ${model.config.vocabSize}: they do not belong together.`, 'tokenizer-mismatch', {
@@ -141,6 +148,7 @@ export async function loadModel({ source, name, ref }: ParamsOf<'loadModel'>, jo
       report('warming-up', 'model.safetensors', weights.byteLength, weights.byteLength, true);
       await yieldToEvents();
       model.run([0]);
+      performance.mark('load:warm');
       if (job.stopped) throw cancelled(); // superseded: the page asked for another model meanwhile
     } catch (e) {
       model.dispose();

@@ -83,6 +83,10 @@ export default {
     // The wasm backend's thread pool: several threads only when the page is cross-origin isolated (COOP/COEP headers).
     threads: ' It computes on {{count}} threads at once.',
     oneThread: ' It computes on one thread (wasm runs more only in a cross-origin isolated page, one per physical CPU core).',
+    // Isolated, so threads were possible: why one (auto: one per physical core), or fewer than the link's threads= asked.
+    oneThreadAuto: ' It computes on one thread: auto runs one per physical core, about half of the {{cores}} logical cores here (threads={{cores}} in the link asks for more).',
+    oneThreadAsked: ' It computes on one thread, as the link asks (threads=1).',
+    threadsCapped: ' The link asks for {{asked}} threads, but this device has {{cores}} logical cores.',
     choosingBackend: 'Choosing a TensorFlow.js backend…',
     // Why this backend runs, by the engine's code (src/engine/backend.ts, backendOrder).
     why: {

@@ -83,6 +83,9 @@ const zh: Messages<typeof en> = {
     memory: '引擎当前持有 {{tensors}} 个张量（{{bytes}}）。',
     threads: '它同时用 {{count}} 个线程计算（多线程 wasm）。',
     oneThread: '它只用一个线程计算（只有页面启用了跨源隔离，即 COOP/COEP 响应头，wasm 才会多线程运行，每个物理 CPU 核心一个线程）。',
+    oneThreadAuto: '它只用一个线程计算：auto 按物理核心数开线程，约为本机 {{cores}} 个逻辑核心的一半（在链接里写 threads={{cores}} 可以开更多）。',
+    oneThreadAsked: '它按链接的要求只用一个线程计算（threads=1）。',
+    threadsCapped: '链接要求 {{asked}} 个线程，但本机只有 {{cores}} 个逻辑核心。',
     choosingBackend: '正在选择 TensorFlow.js 后端……',
     why: {
       asked: '链接里指定了 {{backend}}',
