@@ -18,6 +18,9 @@ import type { CopyShares } from '../sampling/repetition.ts';
 import type { Notice } from '../sampling/notices.ts';
 import type { SamplingSettings } from '../sampling/settings.ts';
 import type { MaskMode } from '../model/masks.ts';
+import type { VirtualColumns } from '../model/trace.ts';
+
+export type { VirtualColumns } from '../model/trace.ts';
 
 /** One token as the charts label it. */
 export interface AttentionToken {
@@ -61,16 +64,18 @@ export interface WeightMatrix {
   masked: Uint8Array;
 }
 
-/** Where a head's weight mostly goes. */
+/** Where a head's weight mostly goes ('virtual': to the virtual tokens of an attached prompt). */
 export interface HeadHabit {
-  kind: 'previous' | 'self' | 'first' | 'spread';
+  kind: 'previous' | 'self' | 'first' | 'virtual' | 'spread';
   /** Mean weight on that key over the rows that have a choice (row 0 can only read itself). */
   weight: number;
 }
 
 /** The four stages of one head for one query, over the keys the trace kept for its row. */
 export interface HeadStages {
-  /** Sequence positions of the keys. */
+  /** Virtual columns (prompt learning) at the front of the four arrays, before the keys. */
+  virtual: number;
+  /** Sequence positions of the keys after them. */
   keys: number[];
   /** Q·Kᵀ: the trace holds Q·Kᵀ/√d, so this is scores × √d_head. */
   qk: Float32Array;
@@ -122,6 +127,12 @@ export interface SequenceResult {
   stopped: boolean;
   /** Bytes of attention the worker keeps for the sequence (scores of every row it computed). */
   storedBytes: number;
+  /**
+   * The virtual tokens of the prompt attached to the model when the sequence
+   * opened (prompt tuning, P-tuning, prefix tuning): every row reads these
+   * `count` columns before the window's keys. null: none attached.
+   */
+  virtual: VirtualColumns | null;
 }
 
 export interface StepParams {
@@ -175,6 +186,19 @@ export interface HeadResult {
   stages: HeadStages;
   /** Logit-lens guesses at the selected row, [stage][rank]; empty when the lens was not read out there. */
   lens: Guess[][];
+  /** The head's weights on the virtual columns; null without virtual tokens. */
+  virtual: VirtualWeights | null;
+}
+
+/** One head's weights on prompt learning's virtual columns, beside the window of real keys. */
+export interface VirtualWeights {
+  count: number;
+  /** The window's rows × count, row-major. */
+  window: Float32Array;
+  /** The selected query's weights on them. */
+  row: Float32Array;
+  /** Mean over the step's rows of each row's total weight on the virtual columns (0…1): how much the head reads the prompt. */
+  share: number;
 }
 
 export interface LinesParams {
@@ -205,7 +229,14 @@ export interface GridResult {
   /** Rows of the step's window, and the thumbnails' side (min(size, side)). */
   size: number;
   thumbSize: number;
-  heads: { layer: number; head: number; values: Float32Array; masked: Uint8Array; habit: HeadHabit }[];
+  heads: { layer: number; head: number; values: Float32Array; masked: Uint8Array; habit: HeadHabit; virtual: GridVirtual | null }[];
+}
+
+/** A thumbnail's virtual columns: thumbSize rows (averaged like the thumbnail's) × count, and the head's share. */
+export interface GridVirtual {
+  count: number;
+  values: Float32Array;
+  share: number;
 }
 
 export interface MaskLessonParams {

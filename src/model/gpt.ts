@@ -4,7 +4,7 @@ import { type MaskMode, CAUSAL, maskBias, describeMask } from './masks.ts';
 import { type GPTParams, type Linear, type BlockParams, type NamedArray, buildParams, initialWeights, namedParameters } from './params.ts';
 import { KVCache, realColumns } from './kvcache.ts';
 import { type HeadRef, headKeepMasks } from './ablation.ts';
-import type { AttentionTrace, ForwardTrace, LayerTrace, Matrix } from './trace.ts';
+import { type AttentionTrace, type ForwardTrace, type LayerTrace, type Matrix, dropLeadRows } from './trace.ts';
 import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d, tiedOutputHead, usePlainProducts } from './ops.ts';
 import { InputError } from './inputError.ts';
 import { type VirtualTokens, checkVirtual, dropLead, prependPrompt, virtualInputs, virtualStep } from './virtual.ts';
@@ -285,7 +285,6 @@ export class GPT {
     const cache = opts.cache;
     checkVirtual(this.virtualTokens, mask, cache?.length ?? 0, ids.length, this.config.blockSize, cache);
     const { past, lead } = virtualStep(this.virtualTokens, cache?.length ?? 0);
-    if (lead && opts.trace) throw new InputError('A trace of the pass that reads a prompt\'s virtual input tokens is not available yet; trace the later steps.');
     this.checkIds(ids, past + lead);
     if (cache && cache.nLayer !== this.config.nLayer) throw new InputError('This KV cache belongs to a model of another depth.');
     if (cache && past > 0 && mask.kind === 'bidirectional') {
@@ -335,15 +334,19 @@ export class GPT {
       return { lastLogits: out.lastLogits.slice((T - 1) * vocabSize), logits: { rows: T, cols: vocabSize, data: out.lastLogits }, ...hidden };
     }
     if (!opts.trace || !out.record || !out.embeddings) return { lastLogits: out.lastLogits, ...hidden };
+    // An input prompt's own rows (`lead`) ran in this pass; the trace keeps the real tokens' rows, and every key column.
+    const rows = (a: Float32Array) => dropLeadRows(a, nHead, lead, T, K);
     const layers: LayerTrace[] = out.record.attention.map((a, l) => {
-      const attention: AttentionTrace = { numHeads: nHead, queryCount: T, keyCount: K, scores: a.scores, probs: a.probs };
-      return { attention, hidden: { rows: T, cols: nEmbd, data: out.record!.hidden[l] } };
+      const attention: AttentionTrace = { numHeads: nHead, queryCount: T, keyCount: K, scores: rows(a.scores), probs: rows(a.probs) };
+      return { attention, hidden: { rows: T, cols: nEmbd, data: out.record!.hidden[l].subarray(lead * nEmbd) } };
     });
+    const vt = this.virtualTokens;
     const trace: ForwardTrace = {
       tokens: Array.from(ids),
-      positionOffset: past,
+      positionOffset: past + lead,
+      virtual: vt && { kind: vt.kind, count: vt.numVirtualTokens },
       mask,
-      embeddings: { rows: T, cols: nEmbd, data: out.embeddings },
+      embeddings: { rows: T, cols: nEmbd, data: out.embeddings.subarray(lead * nEmbd) },
       layers,
       logits: { rows: T, cols: vocabSize, data: out.lastLogits },
     };

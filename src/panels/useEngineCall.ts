@@ -11,7 +11,7 @@ export type CallState<R> =
   | { status: 'idle' }
   | { status: 'running'; key: string }
   | { status: 'done'; key: string; result: R }
-  | { status: 'error'; key: string; message: string };
+  | { status: 'error'; key: string; message: string; name: string };
 
 export function useEngineCall<M extends MethodName>(
   client: EngineClient | null,
@@ -27,7 +27,7 @@ export function useEngineCall<M extends MethodName>(
     const job = client.call(method, params);
     job.result.then(
       (result) => alive && setState({ status: 'done', key, result }),
-      (e: Error) => alive && setState({ status: 'error', key, message: errorText(e) }),
+      (e: Error) => alive && setState({ status: 'error', key, message: errorText(e), name: e.name }),
     );
     return () => {
       alive = false;

@@ -67,7 +67,7 @@ export class DecodeSession {
     this.settings = s;
     this.notices = notices;
     this.rng = new Rng(opts.seed);
-    const { blockSize } = model.config;
+    const blockSize = model.contextWindow; // positions left for the text once a prompt's virtual tokens take theirs
     let tokens = prompt.slice();
     if (tokens.length > blockSize) {
       this.notices.push(promptCut(tokens.length, blockSize));
@@ -81,7 +81,7 @@ export class DecodeSession {
   nextLogits(): Float32Array {
     if (this.disposed) throw new Error('This decode session has been disposed.');
     if (this.pendingLogits) return this.pendingLogits;
-    const { blockSize } = this.model.config;
+    const blockSize = this.model.contextWindow;
     if (!this.cache || this.tokens.length - this.windowStart > blockSize) {
       if (this.cache) {
         this.cache.dispose();

@@ -20,6 +20,8 @@ export interface GridHead {
   badges?: readonly GridBadge[];
   /** Switched off (ablated): drawn faded, and said in its title. */
   off?: boolean;
+  /** Prompt learning's virtual columns: n × count weights, drawn left of the matrix past a dividing line. */
+  virtual?: { count: number; values: ArrayLike<number> };
 }
 
 export interface GridBadge {
@@ -111,24 +113,35 @@ export function createHeadGrid(container: HTMLElement, onOpen: (layer: number, h
   };
 }
 
-/** One pixel block per cell, masked cells light grey; written as ImageData (144 thumbnails of 110² cells each). */
+/**
+ * One pixel block per cell, masked cells light grey; written as ImageData (144
+ * thumbnails of 110² cells each). Virtual columns come first, then a one-cell
+ * dividing line, then the n × n matrix.
+ */
 function paint(canvas: HTMLCanvasElement, head: GridHead, n: number): void {
-  const scale = Math.max(1, Math.floor(THUMB / Math.max(1, n)));
-  const side = scale * n;
-  canvas.width = side;
-  canvas.height = side;
-  canvas.style.width = `${Math.min(THUMB - 8, side)}px`;
-  canvas.style.height = `${Math.min(THUMB - 8, side)}px`;
+  const v = head.virtual?.count ?? 0;
+  const lead = v ? v + 1 : 0; // the virtual columns and the divider
+  const cols = lead + n;
+  const scale = Math.max(1, Math.floor(THUMB / Math.max(1, cols)));
+  const [width, height] = [scale * cols, scale * n];
+  canvas.width = width;
+  canvas.height = height;
+  const fit = Math.min(1, (THUMB - 8) / Math.max(width, height));
+  canvas.style.width = `${width * fit}px`;
+  canvas.style.height = `${height * fit}px`;
+  canvas.dataset.virtual = String(v);
   const ctx = canvas.getContext('2d');
   if (!ctx || n === 0) return;
-  const image = ctx.createImageData(side, side);
+  const image = ctx.createImageData(width, height);
   const px = image.data;
-  for (let y = 0; y < side; y++) {
+  for (let y = 0; y < height; y++) {
     const q = Math.floor(y / scale);
-    for (let x = 0; x < side; x++) {
-      const i = q * n + Math.floor(x / scale);
-      const [r, g, b] = head.masked?.[i] === 1 ? MASKED : pixelColor(head.values[i], false, x, y);
-      const o = (y * side + x) * 4;
+    for (let x = 0; x < width; x++) {
+      const c = Math.floor(x / scale);
+      const i = q * n + c - lead;
+      const [r, g, b] =
+        c < v ? pixelColor(head.virtual!.values[q * v + c], false, x, y) : c < lead ? DIVIDER : head.masked?.[i] === 1 ? MASKED : pixelColor(head.values[i], false, x, y);
+      const o = (y * width + x) * 4;
       px[o] = r;
       px[o + 1] = g;
       px[o + 2] = b;
@@ -139,3 +152,4 @@ function paint(canvas: HTMLCanvasElement, head: GridHead, n: number): void {
 }
 
 const MASKED: [number, number, number] = [0xec, 0xef, 0xf3];
+const DIVIDER: [number, number, number] = [0x47, 0x55, 0x69];

@@ -28,6 +28,8 @@ export interface AttentionHeatmapData {
   colIds?: readonly number[];
   /** Row drawn with an outline (the selected query). */
   selectedRow?: number | null;
+  /** Leading columns that are prompt learning's virtual tokens: tinted, and set apart from the keys by a line. */
+  virtualCols?: number;
   /**
    * Set when the data is already a window of a larger matrix (the worker sends
    * only what is drawn): the labels, values, ids and selected row above are
@@ -156,6 +158,7 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
   const plot = svg.append('g');
   const cellsG = plot.append('g').attr('class', 'cells');
   const outline = plot.append('rect').attr('class', 'row-outline').attr('fill', 'none');
+  const divider = plot.append('line').attr('class', 'virtual-divider');
   const rowAxis = svg.append('g').attr('class', 'row-labels');
   const colAxis = svg.append('g').attr('class', 'col-labels');
   const tooltip = createTooltip(container);
@@ -236,7 +239,7 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
     if (renumber) joined.attr('data-q', (c) => rowId(c.row)).attr('data-k', (c) => colId(c.col));
     joined
       .attr('fill', (c) => (c.masked ? hatch : weightColor(c.value)))
-      .attr('class', (c) => (c.masked ? 'cell masked' : 'cell'))
+      .attr('class', (c) => (c.masked ? 'cell masked' : c.col < (d.virtualCols ?? 0) ? 'cell virtual' : 'cell'))
       // The drawn values, for tests and anyone inspecting the page.
       .attr('data-weight', (c) => c.value)
       .attr('data-masked', (c) => (c.masked ? 'true' : null));
@@ -248,6 +251,8 @@ export function createAttentionHeatmap(container: HTMLElement, options: HeatmapO
       .attr('y', (sel ?? 0) * cell - 1)
       .attr('width', cols * cell + 2)
       .attr('height', cell + 2);
+    const v = d.virtualCols ?? 0;
+    divider.attr('display', v ? null : 'none').attr('x1', v * cell).attr('x2', v * cell).attr('y1', -3).attr('y2', rows * cell + 3);
 
     if (compact) {
       rowAxis.selectAll('*').remove();

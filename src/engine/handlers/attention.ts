@@ -6,13 +6,14 @@
 // the page's requests for what it draws: one head's window, a query's row and
 // stages, a layer's lines, the grid's thumbnails.
 
-import type { AttentionMethods, AttentionToken, ByteFallback, GridResult, HeadScoresResult, OpenParams, PickedToken, StepWindow } from '../attentionProtocol.ts';
+import type { AttentionMethods, AttentionToken, ByteFallback, GridResult, HeadScoresResult, OpenParams, PickedToken, StepWindow, VirtualColumns, VirtualWeights } from '../attentionProtocol.ts';
 import type { ModelSlot } from '../protocol.ts';
 import { type Handler, engineReady, modelIn, yieldToEvents } from '../runtime.ts';
 import { type GPT, InputError } from '../../model/gpt.ts';
 import { DecodeSession } from '../../sampling/session.ts';
 import type { Notice } from '../../sampling/notices.ts';
 import type { Tokenizer } from '../../tokenizer/index.ts';
+import type { VirtualTokens } from '../../model/virtual.ts';
 import { byteFallback, encodePrompt, lensRows, tokenView } from './attentionTokens.ts';
 import { maskLesson, teacherForcing } from './attentionLessons.ts';
 import { ablationCompare, headScores } from './attentionHeads.ts';
@@ -37,6 +38,9 @@ export class AttentionSequence {
   /** frames[s]: what the model call after s generated tokens traced, as kept. */
   readonly frames: StoredFrame[] = [];
   readonly picks: PickedToken[] = [];
+  /** The prompt attached to the model when the sequence opened (its KV cache holds it), and its columns as traced. */
+  readonly virtualTokens: VirtualTokens | null;
+  virtual: VirtualColumns | null = null;
   private readonly session: DecodeSession;
   private readonly lensTopK: number;
 
@@ -48,6 +52,7 @@ export class AttentionSequence {
     const ids = encodePrompt(tokenizer, params.prompt);
     this.promptTokenCount = ids.length;
     this.fallback = byteFallback(tokenizer, params.prompt, ids);
+    this.virtualTokens = model.virtualTokens;
     this.session = new DecodeSession(model, ids, params.settings, { seed: params.seed, trace: true });
     this.lensTopK = params.lensTopK;
     try {
@@ -63,11 +68,15 @@ export class AttentionSequence {
     const trace = this.session.lastTrace!;
     const windowStart = this.session.windowStart;
     const lens = lensRows(this.model, this.tokenizer, trace, this.lensTopK);
+    // With virtual tokens the cache's first positions are theirs: the window's tokens start after them.
+    this.virtual = trace.virtual;
+    const v = trace.virtual?.count ?? 0;
     const frame = storeFrame(
       trace.layers.map((l) => l.attention),
-      windowStart + trace.positionOffset,
+      windowStart + trace.positionOffset - v,
       windowStart,
       lens,
+      v,
     );
     // The trace holds every layer's whole scores and weights (1.2 GB for a 1,024-token prefill of GPT-2): the rows are kept, the trace let go.
     this.session.lastTrace = null;
@@ -139,6 +148,10 @@ function liveSequence(id: number): { id: number; slot: ModelSlot; sequence: Atte
     closeLive();
     throw new SequenceGone('The model was reloaded since this sequence started.');
   }
+  if (current.sequence.model.virtualTokens !== current.sequence.virtualTokens) {
+    closeLive();
+    throw new SequenceGone('A prompt was attached to the model or taken off since this sequence started.');
+  }
   return current;
 }
 
@@ -154,6 +167,12 @@ function checkWindow(start: number, size: number, n: number): void {
   if (!(Number.isInteger(start) && Number.isInteger(size) && start >= 0 && size >= 1 && start + size <= n)) {
     throw new InputError(`Rows ${start}…${start + size - 1} are not inside this step's ${n} tokens.`);
   }
+}
+
+/** One head's weights on the virtual columns for the heatmap: the window's rows, the selected row, and the head's share. */
+function virtualWeights(at: StepRows, layer: number, head: number, q: number, window: { start: number; size: number }): VirtualWeights | null {
+  if (at.virtual === 0) return null;
+  return { count: at.virtual, window: at.virtualBlock(layer, head, window.start, window.size), row: at.virtualBlock(layer, head, q, 1), share: at.virtualShare(layer, head) };
 }
 
 /** The grid's last answer, for the live sequence only. */
@@ -208,6 +227,7 @@ export const attentionHandlers: { [M in keyof AttentionMethods]: Handler<M> } = 
       fallback: sequence.fallback,
       stopped,
       storedBytes: sequence.storedBytes,
+      virtual: sequence.virtual,
     };
   },
 
@@ -262,6 +282,7 @@ export const attentionHandlers: { [M in keyof AttentionMethods]: Handler<M> } = 
       rowWeights,
       stages: at.stages(layer, head, q, config.nEmbd / config.nHead),
       lens: at.lens(q),
+      virtual: virtualWeights(at, layer, head, q, window),
     };
   },
 
@@ -286,8 +307,9 @@ export const attentionHandlers: { [M in keyof AttentionMethods]: Handler<M> } = 
     const heads = [];
     for (let layer = 0; layer < nLayer; layer++) {
       for (let head = 0; head < nHead; head++) {
-        const { matrix, habit } = at.thumbnail(layer, head, thumbSize);
-        heads.push({ layer, head, values: matrix.values, masked: matrix.masked, habit });
+        const { matrix, habit, virtual } = at.thumbnail(layer, head, thumbSize);
+        const count = at.virtual;
+        heads.push({ layer, head, values: matrix.values, masked: matrix.masked, habit, virtual: virtual && { count, values: virtual, share: at.virtualShare(layer, head) } });
       }
     }
     const result = { step: at.step, size: at.size, thumbSize, heads };

@@ -38,7 +38,7 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
   // The notes are sentences in the locale in force: made again when it changes.
   const stepping = useMemo(() => steppingSettings(state), [state, lang]);
   const key = model ? sequenceKey(state, model.name) : '';
-  const { seq, busy, progress, error } = useSequence({
+  const { seq, busy, progress, error, reopen } = useSequence({
     client,
     active,
     key,
@@ -196,7 +196,7 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
               onSelect={onSelectPosition}
             />
             {config && state.attentionView === 'heatmap' && (
-              <HeatmapView client={client} sequence={seq.id} seq={seq} view={view} layer={layer} head={head} row={row} headSize={headSize} onSelectRow={onSelectRow} />
+              <HeatmapView client={client} sequence={seq.id} seq={seq} view={view} layer={layer} head={head} row={row} headSize={headSize} onSelectRow={onSelectRow} onGone={reopen} />
             )}
             {config && state.attentionView === 'lines' && (
               <HeadLinesView client={client} sequence={seq.id} seq={seq} view={view} layer={layer} head={head} nHead={config.nHead} row={row} onHead={(h) => set('head', h)} onSelectRow={onSelectRow} />
@@ -206,6 +206,8 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
                 client={client}
                 sequence={seq.id}
                 view={view}
+                virtual={seq.virtual ?? null}
+                onGone={reopen}
                 nLayer={config.nLayer}
                 nHead={config.nHead}
                 layer={layer}
@@ -238,6 +240,8 @@ export function AttentionPanel({ client, state, set, model }: PanelProps) {
                 parameterCount={model.parameterCount}
                 sequenceLength={view?.known ?? 1}
                 promptTokenCount={seq?.promptTokenCount ?? null}
+                client={client}
+                prompt={state.prompt}
               />
             )}
           </details>

@@ -3,7 +3,7 @@
 // in the worker, which sends each view only what it draws (attentionHead,
 // attentionLines, attentionGrid); plain arrays in, plain arrays out, no React.
 
-import type { AttentionToken, HeadHabit, PickedToken, StepWindow, WeightMatrix } from '../../engine/attentionProtocol.ts';
+import type { AttentionToken, HeadHabit, PickedToken, StepWindow, VirtualColumns, WeightMatrix } from '../../engine/attentionProtocol.ts';
 import { type MaskMode, canAttend } from '../../model/masks.ts';
 import { t } from '../../i18n/index.ts';
 import { formatFixed } from '../../i18n/format.ts';
@@ -17,6 +17,8 @@ export interface SequenceData {
   /** steps[s]: the window of the model call after s generated tokens. */
   steps: StepWindow[];
   picks: PickedToken[];
+  /** Prompt learning's virtual tokens, read by every row before the window's keys (absent or null: none). */
+  virtual?: VirtualColumns | null;
 }
 
 /** The part of a sequence that step `step` shows. */
@@ -54,9 +56,38 @@ export function describeHabit(h: HeadHabit): string {
       return t('attention:grid.habit.self', { weight: formatFixed(h.weight, 2) });
     case 'first':
       return t('attention:grid.habit.first', { weight: formatFixed(h.weight, 2) });
+    case 'virtual':
+      return t('attention:grid.habit.virtual', { weight: formatFixed(h.weight, 2) });
     case 'spread':
       return t('attention:grid.habit.spread');
   }
+}
+
+// ---- prompt learning's virtual columns ------------------------------------------------
+
+/** Labels of the virtual columns: P0, P1, … for a prefix, V0, V1, … for virtual input tokens (前缀 / 虚拟 in Chinese). */
+export function virtualLabels(v: VirtualColumns | null | undefined): string[] {
+  if (!v) return [];
+  const key = v.kind === 'prefix' ? 'attention:virtual.prefixLabel' : 'attention:virtual.inputLabel';
+  return Array.from({ length: v.count }, (_, i) => t(key, { i }));
+}
+
+/**
+ * Ids the charts write as data-k for the virtual columns: −count … −1, just
+ * before the first real key (0), so a test or an inspector tells them apart.
+ */
+export function virtualIds(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i - count);
+}
+
+/** rows × cols values with `extra` (rows × count) put in front of each row: rows × (count + cols). */
+export function prependColumns(extra: ArrayLike<number>, count: number, values: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * (count + cols));
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < count; c++) out[r * (count + cols) + c] = extra[r * count + c];
+    for (let c = 0; c < cols; c++) out[r * (count + cols) + count + c] = values[r * cols + c];
+  }
+  return out;
 }
 
 // ---- the masks lesson ------------------------------------------------------------------

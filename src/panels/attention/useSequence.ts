@@ -4,7 +4,7 @@
 // page keeps the tokens and each step's window; the worker keeps the traced
 // rows, and the views ask it for what they draw, so stepping back reruns nothing.
 
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EngineClient, Job } from '../../engine/client.ts';
 import type { ByteFallback, SequenceResult, StepResult } from '../../engine/attentionProtocol.ts';
 import type { SamplingSettings } from '../../sampling/settings.ts';
@@ -50,7 +50,11 @@ const MAX_STEPS_PER_CALL = 16;
 
 const empty: SequenceState = { seq: null, busy: null, progress: null, error: null };
 
-export function useSequence(req: SequenceRequest): SequenceState {
+/**
+ * The panel's sequence, and `reopen`: for a view whose call found the engine
+ * no longer holds it (a reloaded model, a prompt attached or taken off).
+ */
+export function useSequence(req: SequenceRequest): SequenceState & { reopen: () => void } {
   const [state, setState] = useState<SequenceState>(empty);
   const [reopen, setReopen] = useState(0);
   const latest = useRef(req);
@@ -117,6 +121,7 @@ export function useSequence(req: SequenceRequest): SequenceState {
             notices: r.notices,
             fallback: r.fallback,
             storedBytes: r.storedBytes,
+            virtual: r.virtual,
           };
           received.current = r.steps.length;
           setState({ seq, busy: null, progress: null, error: null });
@@ -174,5 +179,9 @@ export function useSequence(req: SequenceRequest): SequenceState {
     );
   }, [client, active, key, seq, have, step, state.busy, state.error]);
 
-  return state;
+  const reopenNow = useCallback(() => {
+    setState(empty);
+    setReopen((n) => n + 1);
+  }, []);
+  return { ...state, reopen: reopenNow };
 }

@@ -103,6 +103,15 @@ export default {
     legendWeight: 'weight 0',
     legendMasked: 'masked',
   },
+  virtual: {
+    prefixLabel: 'P{{i}}',
+    inputLabel: 'V{{i}}',
+    prefixShare:
+      'Prefix tuning (P-tuning v2; PEFT PREFIX_TUNING) hands every layer {{count}} trained keys and values, the columns {{first}}…{{last}} left of the line: every query may read them, and the text’s tokens are numbered from position {{count}}. This head puts <b>{{share}}</b> of its weight on them, averaged over the {{rows}} rows of this step.',
+    inputShare:
+      'Prompt tuning or P-tuning (PEFT PROMPT_TUNING / P_TUNING) puts {{count}} trained virtual tokens in front of the text, at positions 0…{{lastPosition}}: the columns {{first}}…{{last}} left of the line, in every layer. Their own rows are not drawn: they read only one another, so they are the same whatever the text. This head puts <b>{{share}}</b> of its weight on them, averaged over the {{rows}} rows of this step.',
+    rowShare: 'This row puts {{share}} on them.',
+  },
   lines: {
     caption:
       "Layer {{layer}}: each line joins a query token (left) to a key token (right) it reads, as opaque as the weight (each query's strongest line the most opaque). Hover a token to keep only its lines. Lines under {{min}} are left out.",
@@ -117,10 +126,13 @@ export default {
       'All {{count}} heads at this step, a row per layer. Heads in the same layer read the same tokens with different projections, and settle into different habits; the caption is only where the weight mostly goes, not what the head is for. Click one to open it.',
     averaged: ' Each thumbnail averages the {{n}} × {{n}} weights into {{cells}} × {{cells}} blocks.',
     reading: 'Reading every head…',
+    virtual: ' The {{count}} columns left of the line in each thumbnail are the attached prompt’s virtual tokens ({{first}}…{{last}}).',
+    virtualShare: 'reads the prompt {{share}}',
     habit: {
       previous: 'previous token {{weight}}',
       self: 'itself {{weight}}',
       first: 'first token {{weight}}',
+      virtual: 'virtual tokens {{weight}}',
       spread: 'spread out',
     },
   },
@@ -250,6 +262,14 @@ export default {
     chunkPrompt: "Your prompt's {{length}} tokens",
     chunk:
       ' cut into windows of {{n}} tokens that overlap by {{overlap}}: every window after the first starts with {{overlap}} tokens of context carried over (light) and is responsible for the rest (dark), so no token is predicted without context at a boundary. Each window is one forward pass; summaries of chunks can be combined the same way.',
+    scoreIntro:
+      'Scored: the model reads your prompt window by window and we take its mean loss per token (cross-entropy, nats), first with the windows side by side, then overlapping as above with each token scored once, in the window where it has the most context before it — Hugging Face’s strided evaluation of fixed-length models. Both means are over the same tokens.',
+    scoreRun: 'Score the prompt both ways',
+    scoring: 'Scoring…',
+    scoreNeedsLong: 'The prompt fits in one window: paste a text longer than {{n}} tokens to score it.',
+    scoreNoOverlap: 'Windows side by side ({{windows}} windows): nats per token',
+    scoreOverlap: 'Windows overlapping by {{overlap}} ({{windows}} windows): nats per token',
+    scoreNote: 'Over {{tokens}} of the {{length}} tokens (the first token, and the first of each side-by-side window, have nothing before them to be predicted from). Right after a boundary a side-by-side window starts from nothing: those tokens are the ones that cost more.',
     series: {
       thisModel: 'this model',
       kvSmall: '{{model}}: KV cache, all layers (fp32)',

@@ -103,6 +103,15 @@ const zh: Messages<typeof en> = {
     legendWeight: '权重 0',
     legendMasked: '被掩码',
   },
+  virtual: {
+    prefixLabel: '前缀{{i}}',
+    inputLabel: '虚{{i}}',
+    prefixShare:
+      '前缀微调（Prefix Tuning / P-tuning v2，PEFT 的 PREFIX_TUNING）在每一层放入 {{count}} 组训练出来的键和值（past_key_values），即竖线左边的 {{first}}…{{last}} 列：每个查询都可以读取它们，文本的词元则从位置 {{count}} 开始编号。这个头平均把 <b>{{share}}</b> 的注意力权重放在它们上面（对这一步的 {{rows}} 行取平均）。',
+    inputShare:
+      '提示微调（Prompt Tuning）或 P-tuning（PEFT 的 PROMPT_TUNING / P_TUNING）在文本前面拼上 {{count}} 个训练出来的虚拟词元（num_virtual_tokens），占据位置 0…{{lastPosition}}：即每一层竖线左边的 {{first}}…{{last}} 列。它们自己的行不画出来：这些行只读彼此，无论文本是什么都一样。这个头平均把 <b>{{share}}</b> 的注意力权重放在它们上面（对这一步的 {{rows}} 行取平均）。',
+    rowShare: '这一行放在它们上面的权重是 {{share}}。',
+  },
   lines: {
     caption:
       '第 {{layer}} 层：每条线把一个查询词元（左）连到它读取的一个键词元（右），权重越大线越不透明（每个查询最强的那条线最不透明）。鼠标悬停在某个词元上，只保留它的连线。权重低于 {{min}} 的线不画。',
@@ -117,10 +126,13 @@ const zh: Messages<typeof en> = {
       '当前这一步的全部 {{count}} 个注意力头，每层一行。同一层的各个头读的是同样的词元，只是投影矩阵不同，于是各自形成不同的“习惯”；缩略图下的说明只描述权重主要落在哪里，并不代表这个头的功能。点击某个头即可打开它。',
     averaged: '每张缩略图把 {{n}} × {{n}} 个权重平均成 {{cells}} × {{cells}} 个块。',
     reading: '正在读取所有注意力头…',
+    virtual: '每张缩略图竖线左边的 {{count}} 列是挂载的软提示的虚拟词元（{{first}}…{{last}}）。',
+    virtualShare: '读提示 {{share}}',
     habit: {
       previous: '前一个词元 {{weight}}',
       self: '自身 {{weight}}',
       first: '第一个词元 {{weight}}',
+      virtual: '虚拟词元 {{weight}}',
       spread: '分散',
     },
   },
@@ -250,6 +262,14 @@ const zh: Messages<typeof en> = {
     chunkPrompt: '你的提示词共 {{length}} 个词元，',
     chunk:
       '被切成每块 {{n}} 个词元、相邻重叠 {{overlap}} 个的窗口：除第一个窗口外，每个窗口开头都带着 {{overlap}} 个词元的上文（浅色），只负责预测剩下的部分（深色），这样边界处的词元也不会在缺少上下文的情况下被预测。每个窗口就是一次前向；对各块的摘要也可以用同样的方式合并。',
+    scoreIntro:
+      '打分：让模型逐窗口读你的提示词，取每个词元的平均损失（交叉熵，nats）——先用首尾相接、互不重叠的窗口，再用上面那种重叠窗口（滑动窗口，stride = 窗口 − 重叠），每个词元只在上文最多的那个窗口里计一次分，即 Hugging Face 文档里定长模型困惑度（perplexity）的 strided 评估。两个平均值针对的是同一批词元。',
+    scoreRun: '两种切法各打一次分',
+    scoring: '正在打分…',
+    scoreNeedsLong: '提示词一个窗口就放得下：粘贴一段超过 {{n}} 个词元的文本再来打分。',
+    scoreNoOverlap: '不重叠的窗口（{{windows}} 个）：每词元 nats',
+    scoreOverlap: '重叠 {{overlap}} 个词元的窗口（{{windows}} 个）：每词元 nats',
+    scoreNote: '统计的是 {{length}} 个词元中的 {{tokens}} 个（第一个词元，以及每个不重叠窗口的第一个词元，前面没有可依据的上文，不计分）。不重叠时，窗口边界之后的词元是从零上下文开始预测的，多出来的损失主要就出在这里。',
     series: {
       thisModel: '当前模型',
       kvSmall: '{{model}}：KV 缓存，全部层（fp32）',
