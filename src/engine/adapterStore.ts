@@ -1,28 +1,30 @@
-// The LoRA adapters the worker holds for one model, and what it remembers about
-// that model for the LoRA panel. One store per model: the runtime, which owns
-// the models, makes it and drops it with its model (runtime.ts `adaptersIn`).
-// One adapter is attached at a time; the model's own weights change only while
-// an adapter is merged.
+// The adapters the worker holds for one model — LoRA, AdaLoRA and the three
+// prompt-learning methods (heldAdapter.ts) — and what it remembers about that
+// model for the LoRA panel. One store per model: the runtime, which owns the
+// models, makes it and drops it with its model (runtime.ts `adaptersIn`).
+// One adapter is attached at a time (LoRA and AdaLoRA hook the linear layers,
+// a prompt sets the model's virtual tokens); the model's own weights change
+// only while a LoRA or AdaLoRA adapter is merged.
 
 import * as tf from '@tensorflow/tfjs';
 import type { AdapterSummary, DefaultNewText, LoraStatus } from './loraProtocol.ts';
 import type { ModelInfo } from './protocol.ts';
 import type { GPT } from '../model/gpt.ts';
-import type { LoraAdapter } from '../lora/lora.ts';
-import { type LoraConfig, LoraError, loraScaling } from '../lora/config.ts';
+import { LoraError, loraScaling } from '../lora/config.ts';
 import type { AdaptationPoint, OriginalSample } from '../lora/experiment.ts';
+import { type HeldKind, PEFT_TYPES, isMerged, loraConfigOf, modulesOf, parameterCount, virtualTokensOf } from './heldAdapter.ts';
 
-export interface HeldAdapter {
+export type HeldAdapter = HeldKind & {
   id: number;
   name: string;
-  adapter: LoraAdapter;
-  origin: 'trained' | 'imported';
+  /** Trained by loraTrain, kept from a comparison, or read from PEFT files. */
+  origin: 'trained' | 'compared' | 'imported';
   steps: number;
   qlora: boolean;
   history: AdaptationPoint[];
   /** Logits of the base (no adapter) on the probe, taken when merging: unmerge checks they come back. */
   mergeCheck: { probe: number[]; base: Float32Array[] } | null;
-}
+};
 
 export class AdapterStore {
   readonly held: HeldAdapter[] = [];
@@ -64,7 +66,7 @@ export class AdapterStore {
   }
 
   merged(): HeldAdapter | undefined {
-    return this.held.find((h) => h.adapter.merged);
+    return this.held.find((h) => isMerged(h));
   }
 
   notMerged(doing: string): void {
@@ -76,7 +78,7 @@ export class AdapterStore {
     return this.held.find((x) => x.adapter.enabled) ?? null;
   }
 
-  /** Attaches `h` (or nothing) to the model: only one adapter per linear layer. */
+  /** Attaches `h` (or nothing) to the model: only one adapter at a time, whatever its method. */
   attach(h: HeldAdapter | null): void {
     for (const x of this.held) if (x !== h && x.adapter.enabled) x.adapter.enabled = false;
     if (h) h.adapter.enabled = true;
@@ -94,23 +96,36 @@ export class AdapterStore {
   }
 
   summary(h: HeldAdapter): AdapterSummary {
+    const config = loraConfigOf(h);
     return {
       id: h.id,
       name: h.name,
-      config: h.adapter.config,
-      scaling: loraScaling(h.adapter.config),
-      trainableParameters: h.adapter.trainableCount,
+      method: h.method,
+      peftType: PEFT_TYPES[h.method],
+      config,
+      scaling: config ? loraScaling(config) : null,
+      modules: modulesOf(h),
+      virtualTokens: virtualTokensOf(h),
+      canMerge: h.method === 'LoRA' || h.method === 'AdaLoRA',
+      trainableParameters: parameterCount(h),
       origin: h.origin,
       steps: h.steps,
       qlora: h.qlora,
       enabled: h.adapter.enabled,
-      merged: h.adapter.merged,
+      merged: isMerged(h),
       history: h.history.slice(),
     };
   }
 
   status(info: ModelInfo): LoraStatus {
-    return { adapters: this.held.map((h) => this.summary(h)), modelName: info.name, baseParameters: info.parameterCount, busy: this.busy };
+    return {
+      adapters: this.held.map((h) => this.summary(h)),
+      modelName: info.name,
+      baseParameters: info.parameterCount,
+      busy: this.busy,
+      blockSize: this.model.config.blockSize,
+      contextWindow: this.model.contextWindow,
+    };
   }
 
   /**
@@ -118,11 +133,9 @@ export class AdapterStore {
    * any more, so only their own tensors are freed.
    */
   dropAfterModelDisposed(): void {
-    for (const h of this.held.splice(0)) for (const l of h.adapter.layers) tf.dispose([l.loraA, l.loraB]);
+    for (const h of this.held.splice(0)) {
+      if (h.method === 'LoRA' || h.method === 'AdaLoRA') for (const l of h.adapter.layers) tf.dispose(l.variables());
+      else h.adapter.dispose(); // its variables; the disposed model's virtual tokens are cleared with it
+    }
   }
-}
-
-/** "#2 r=4 α=8 rsLoRA": how the panel lists an adapter trained here. */
-export function adapterName(id: number, c: LoraConfig): string {
-  return `#${id} r=${c.r} α=${c.lora_alpha}${c.use_rslora ? ' rsLoRA' : ''}`;
 }

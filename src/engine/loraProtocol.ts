@@ -10,12 +10,12 @@ import type { LoraConfig, TargetModule } from '../lora/config.ts';
 import type { AdaptationMethod } from '../peft/methods.ts';
 import type { AdaLoraTrace } from '../peft/methodAdapters.ts';
 import type { AdaptationPoint } from '../lora/experiment.ts';
-import type { PeftAdapterConfig } from '../lora/peft.ts';
+import type { HeldMethod, PeftType } from './heldAdapter.ts';
 import type { QloraReport } from '../lora/qlora.ts';
 import type { LabArmId, LabExperiment, LabRow } from '../lora/repetitionLab.ts';
 import type { DuplicationPlan } from '../lora/dataBias.ts';
 import type { TrainObjective } from '../train/unlikelihood.ts';
-import type { SftMeasures, SftPoint } from '../train/sftRun.ts';
+import type { SftEvent, SftMethodsParams, SftParams, SftResult } from './sftProtocol.ts';
 
 /** The new text to adapt to: the model's default (DefaultNewText), pasted text, or a file. */
 export type LoraTextSource =
@@ -35,13 +35,24 @@ export interface DefaultNewText {
 
 export interface AdapterSummary {
   id: number;
-  /** "#2 r=4 α=8", or the imported files' name. */
+  /** "#2 r=4 α=8", "#6 PREFIX_TUNING n=8", or the imported files' name. */
   name: string;
-  config: LoraConfig;
-  scaling: number;
-  /** r·(in + out) summed over the adapted modules. */
+  /** Its PEFT method, and peft_type as its adapter_config.json says it. */
+  method: HeldMethod;
+  peftType: PeftType;
+  /** LoRA's settings; null for the other methods. */
+  config: LoraConfig | null;
+  /** LoRA's α/r (or α/√r); null for the other methods. */
+  scaling: number | null;
+  /** The modules whose weights it adapts (LoRA, AdaLoRA); none for a prompt method. */
+  modules: string[];
+  /** Virtual tokens it puts in front of the text (prompt methods): they take the window's first positions. Null otherwise. */
+  virtualTokens: number | null;
+  /** LoRA and AdaLoRA merge into W; a prompt has no weight to merge into. */
+  canMerge: boolean;
+  /** Values it holds: LoRA's r·(in + out) over the adapted modules, AdaLoRA's kept triplets, a prompt's saved virtual tokens. */
   trainableParameters: number;
-  origin: 'trained' | 'imported';
+  origin: 'trained' | 'compared' | 'imported';
   /** Optimizer steps trained here, over every run (continued training adds to it). */
   steps: number;
   /** Whether the last run trained it over the 4-bit (NF4) copy of the base. */
@@ -61,6 +72,9 @@ export interface LoraStatus {
   baseParameters: number;
   /** True while a training run or a comparison is in progress in the worker. */
   busy: boolean;
+  /** The model's positions, and those left for the text with the attached adapter's virtual tokens in front (GPT.contextWindow). */
+  blockSize: number;
+  contextWindow: number;
 }
 
 /** What the data of a run turned into. */
@@ -199,6 +213,8 @@ export interface ComparisonRun extends AdaLoraTrace {
   maxAbsLogitDiffAfter: number;
   /** Greedy continuation of the comparison's prompt with this method's result. */
   sample: string;
+  /** The adapter the comparison kept for the embedded model (held, detached), or null (full fine-tuning, or a run stopped before its first step). */
+  keptAdapterId: number | null;
 }
 
 export interface ComparisonParams {
@@ -230,6 +246,8 @@ export interface ComparisonResult {
   baseSample: string;
   stopped: boolean;
   data: LoraDataSummary;
+  /** The adapters held afterwards, the kept ones included. */
+  status: LoraStatus;
 }
 
 /** The repetition lab: adapters trained the same way but for one difference, measured for repetition. */
@@ -282,61 +300,7 @@ export interface ImportResult {
   sameAs: { id: number; name: string; maxAbsLogitDiff: number } | null;
 }
 
-/** SFT (指令微调): the chat markers added, then loss on every token vs on the answers only, and answers with original text mixed in. */
-export interface SftParams {
-  method: 'LoRA' | 'full fine-tuning';
-  /** LoRA's settings (unused by full fine-tuning). */
-  config: LoraConfig;
-  steps: number;
-  learningRate: number;
-  /** Share of each batch of the third run ('mixed') that is original text. */
-  mix: number;
-  seed: number;
-  modelBaseUrl: string | null;
-}
-
-/** The runs: loss on all tokens; on the answers only; on the answers with original text mixed in. */
-export type SftArmId = 'all' | 'answers' | 'mixed';
-
-/** A training conversation as the template writes it, token by token, and whether the answers-only loss counts each token. */
-export interface SftExampleView {
-  tokens: { text: string; counted: boolean; special: boolean }[];
-}
-
-export interface SftArmResult {
-  arm: SftArmId;
-  mix: number;
-  points: SftPoint[];
-  after: SftMeasures;
-  trainableParameters: number;
-  medianStepMs: number;
-  stoppedBy: string | null;
-}
-
-export interface SftPrepared {
-  example: SftExampleView;
-  arms: SftArmId[];
-  /** Special tokens added and the vocabulary after. */
-  addedTokens: number;
-  vocabSize: number;
-  language: 'en' | 'zh';
-  trainConversations: number;
-  heldOut: number;
-  /** The model with its new rows, before any training. */
-  before: SftMeasures;
-}
-
-export type SftEvent =
-  | { type: 'status'; message: string }
-  | ({ type: 'prepared' } & SftPrepared)
-  | { type: 'step'; arm: SftArmId; step: number; loss: number }
-  | { type: 'point'; arm: SftArmId; point: SftPoint }
-  | { type: 'arm'; result: SftArmResult };
-
-export interface SftResult extends SftPrepared {
-  results: SftArmResult[];
-  stopped: boolean;
-}
+export type * from './sftProtocol.ts';
 
 export interface LoraMethods {
   /** The new text the 'default' source stands for with this model (read once per model). */
@@ -357,17 +321,19 @@ export interface LoraMethods {
   };
   /** A, B, ΔW and the singular values of ΔW and W for one layer and module. */
   loraInspect: { params: { id: number; layer: number; module: TargetModule }; event: never; result: LoraInspection };
-  /** PEFT's two files: adapter_config.json (text) and adapter_model.safetensors (bytes). */
-  loraExport: { params: { id: number }; event: never; result: { config: PeftAdapterConfig; configText: string; weights: Uint8Array; name: string } };
-  /** Reads PEFT's two files; an adapter for another base is a LoraError and nothing held changes. */
+  /** PEFT's two files for an adapter of any method: adapter_config.json (text) and adapter_model.safetensors (bytes). */
+  loraExport: { params: { id: number }; event: never; result: { config: Record<string, unknown>; configText: string; weights: Uint8Array; name: string; method: HeldMethod } };
+  /** Reads PEFT's two files, the method from peft_type; a file for another base is refused and nothing held or attached changes. */
   loraImport: { params: { configText: string; weights: Uint8Array; name: string; probe: string }; event: never; result: ImportResult };
   loraDelete: { params: { id: number }; event: never; result: LoraStatus };
   /** After a run that made things worse: the adapter back to that run's best evaluated point (as a divergence restores). */
   loraRestoreBest: { params: { id: number }; event: never; result: { adapter: AdapterSummary; status: LoraStatus } };
-  /** Full fine-tuning (of a copy) vs LoRA on the same data and steps; the embedded model is untouched. */
+  /** Full fine-tuning (of a copy) vs LoRA and the other methods on the same data and steps; the embedded model's weights are untouched, and each adapter method's result is kept, detached. */
   loraCompare: { params: ComparisonParams; event: ComparisonEvent; result: ComparisonResult };
   /** Likelihood vs unlikelihood, or biased vs deduplicated data: fresh adapters, measured for repetition and loss, then dropped. */
   loraRepetitionLab: { params: RepetitionLabParams; event: RepetitionLabEvent; result: RepetitionLabResult };
   /** SFT on a copy of the model with the chat markers added: all tokens vs answers only vs answers with original text; the model is untouched. */
   loraSft: { params: SftParams; event: SftEvent; result: SftResult };
+  /** SFT (answers only) with each method in turn from the same copy: the original corpus's loss with the method on and off. */
+  loraSftMethods: { params: SftMethodsParams; event: SftEvent; result: SftResult };
 }

@@ -29,6 +29,8 @@ export interface MethodRun {
   dispose: () => void;
   /** After training (AdaLoRA): its rank history and the values its saved file holds. */
   trace: () => AdaLoraTrace;
+  /** The adapter itself (to save it as PEFT's files); null for full fine-tuning. */
+  adapter: LoraAdapter | AdaLoraAdapter | PromptLearningAdapter | null;
 }
 
 export interface MethodOptions {
@@ -50,11 +52,11 @@ const NO_TRACE: AdaLoraTrace = { ranks: null, budget: null, savedParameters: nul
  */
 export function methodRun(model: GPT, method: AdaptationMethod, o: MethodOptions): MethodRun {
   if (method === 'full fine-tuning') {
-    return { method, target: { kind: 'full' }, enable: () => {}, learningRate: o.fullLearningRate, dispose: () => {}, trace: () => NO_TRACE };
+    return { method, target: { kind: 'full' }, enable: () => {}, learningRate: o.fullLearningRate, dispose: () => {}, trace: () => NO_TRACE, adapter: null };
   }
   if (method === 'LoRA') {
     const adapter = LoraAdapter.create(model, o.lora, o.seed);
-    return { method, target: { kind: 'lora', adapter }, enable: (on) => (adapter.enabled = on), learningRate: o.learningRate, dispose: () => adapter.dispose(), trace: () => NO_TRACE };
+    return { method, target: { kind: 'lora', adapter }, enable: (on) => (adapter.enabled = on), learningRate: o.learningRate, dispose: () => adapter.dispose(), trace: () => NO_TRACE, adapter };
   }
   if (method === 'AdaLoRA') {
     const adapter = AdaLoraAdapter.create(model, comparisonAdaLoraConfig(o.lora, o.steps, model.config), o.seed);
@@ -74,6 +76,7 @@ export function methodRun(model: GPT, method: AdaptationMethod, o: MethodOptions
         budget: allocator.history.map((h) => ({ step: h.step + 1, budget: h.budget })),
         savedParameters: adapter.heldCount,
       }),
+      adapter,
     };
   }
   const n = { num_virtual_tokens: COMPARISON_VIRTUAL_TOKENS };
@@ -90,5 +93,6 @@ export function methodRun(model: GPT, method: AdaptationMethod, o: MethodOptions
     learningRate: PROMPT_LEARNING_RATES[method],
     dispose: () => adapter.dispose(),
     trace: () => NO_TRACE,
+    adapter,
   };
 }

@@ -214,7 +214,7 @@ export function beamSearch(next: NextLogitsFn, prompt: readonly number[], settin
  * Call `dispose()` when the search is over.
  */
 export function cachedModelLogits(model: GPT): NextLogitsFn & { dispose(): void } {
-  const { blockSize } = model.config;
+  const blockSize = model.contextWindow; // the window less any virtual tokens a prompt-learning adapter puts in front
   let caches = new Map<string, KVCache>();
   const fn = (seqs: readonly (readonly number[])[]) => {
     const next = new Map<string, KVCache>();
@@ -242,6 +242,6 @@ export function cachedModelLogits(model: GPT): NextLogitsFn & { dispose(): void 
 
 /** Next-token logits from the model, one pass per beam over its last context window. */
 export function modelLogits(model: GPT): NextLogitsFn {
-  const { blockSize } = model.config;
+  const blockSize = model.contextWindow; // the window less any virtual tokens a prompt-learning adapter puts in front
   return (seqs) => seqs.map((s) => model.run(s.slice(Math.max(0, s.length - blockSize))).lastLogits);
 }

@@ -159,7 +159,7 @@ const rows = (m: { rows: number; cols: number; data: Float32Array }) =>
  * states already collected stay in the context). Call `dispose()` when done.
  */
 export function modelContrastiveLM(model: GPT, notices: Notice[] = []): ContrastiveLM & { dispose(): void } {
-  const { blockSize } = model.config;
+  const blockSize = model.contextWindow; // the window less any virtual tokens a prompt-learning adapter puts in front
   let cache: KVCache | null = null;
   let windowStart = 0;
   let forks = new Map<number, KVCache>();
@@ -209,7 +209,7 @@ export function modelContrastiveLM(model: GPT, notices: Notice[] = []): Contrast
 /** A contrastive search over the model, the prompt cut to the window as DecodeSession cuts it. */
 export function contrastiveSession(model: GPT, prompt: readonly number[], settings: SamplingSettings, loopNgram = 3): ContrastiveSearch {
   const { settings: s, notices } = checkSettings(settings, model.config.vocabSize);
-  const { blockSize } = model.config;
+  const blockSize = model.contextWindow; // the window less any virtual tokens a prompt-learning adapter puts in front
   let tokens = prompt.slice();
   if (tokens.length > blockSize) {
     notices.push(promptCut(tokens.length, blockSize));

@@ -23,6 +23,8 @@ export interface StoredEntry {
   sizeBytes: number;
   /** File name → bytes, as saved (checked again when the entry is read). */
   files: Record<string, number>;
+  /** An adapter's PEFT method ("LoRA", "prefix tuning", …); absent for models, and for adapters kept before other methods were (all LoRA). */
+  method?: string;
 }
 
 /** A record that could not be read as an entry: listed so that it can be deleted. */
@@ -169,7 +171,7 @@ export class WorkStore {
   }
 
   /** Saves a new entry with its files, all or nothing. */
-  async save(input: { kind: StoredKind; name: string; baseModel: string; files: Record<string, string | Uint8Array> }): Promise<StoredEntry> {
+  async save(input: { kind: StoredKind; name: string; baseModel: string; files: Record<string, string | Uint8Array>; method?: string }): Promise<StoredEntry> {
     const files = Object.entries(input.files).map(([name, content]) => [name, toBytes(content)] as const);
     const entry: StoredEntry = {
       id: newId(),
@@ -179,6 +181,7 @@ export class WorkStore {
       baseModel: input.baseModel,
       sizeBytes: files.reduce((n, [, b]) => n + b.byteLength, 0),
       files: Object.fromEntries(files.map(([name, b]) => [name, b.byteLength])),
+      ...(input.method === undefined ? {} : { method: input.method }),
     };
     try {
       const tx = this.db.transaction([ENTRIES, FILES], 'readwrite');

@@ -1,7 +1,7 @@
 // The LoRA panel as a learner uses it, in the built app in headless Chromium:
 // train an adapter on the default text, watch the losses, look at ΔW and its
 // singular values, merge and unmerge, export the PEFT files and import them
-// back. Uses the dev-tiny stand-in unless E2E_MODEL names another model.
+// back; keep a comparison's prefix-tuning adapter and do the same with it. Uses the dev-tiny stand-in unless E2E_MODEL names another model.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -115,6 +115,67 @@ describe(`the LoRA panel with the "${MODEL}" model`, () => {
     await page.locator('section[aria-labelledby=lora-settings-title]').screenshot({ path: path.join(SHOTS, 'lora-settings.png') });
 
     await page.screenshot({ path: path.join(SHOTS, 'lora-panel.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a 2-step comparison keeps its prefix-tuning adapter: switched on, exported, imported back to the same logits, kept in the browser, and it writes', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.served.url}#model=${MODEL}&backend=wasm&panel=lora&lora_steps=2&lora_compare=prefix&max_new_tokens=20`, { waitUntil: 'commit' });
+    await page.waitForSelector('[data-testid=lora-ready]', { timeout: 120_000 });
+    await page.click('[data-testid=lora-compare]');
+    await page.waitForSelector('[data-testid=lora-comparison][data-state=done]', { timeout: 240_000 });
+    // The comparison's adapter is listed with its method, switched off.
+    await page.waitForSelector('[data-testid=lora-adapter-method][data-method="prefix tuning"]', { timeout: 30_000 });
+    const row = page.locator('[data-testid=lora-adapter-row]', { has: page.locator('[data-method="prefix tuning"]') }).first();
+    expect(await row.getAttribute('data-state')).toBe('off');
+    expect(await row.locator('[data-testid=lora-adapter-method]').getAttribute('data-peft-type')).toBe('PREFIX_TUNING');
+    await row.locator('input[type=radio]').check();
+    expect(await page.isDisabled('[data-testid=lora-merge]')).toBe(true); // a prompt has no W to merge into
+    expect(await page.textContent('[data-testid=lora-cannot-merge]')).toMatch(/cannot be merged/);
+    await page.click('[data-testid=lora-toggle]');
+    await expect.poll(() => row.getAttribute('data-state')).toBe('on');
+    expect(await page.textContent('[data-testid=lora-adapter-note]')).toMatch(/take the first \d+ of the model’s \d+ positions, so the window for your text shrinks to \d+ tokens/);
+
+    // Export: PEFT's prompt-learning files.
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    await page.click('[data-testid=lora-export]');
+    await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+    const files: Record<string, string> = {};
+    for (const d of downloads) {
+      files[d.suggestedFilename()] = path.join(EXPORTED, `prefix_${d.suggestedFilename()}`);
+      await d.saveAs(files[d.suggestedFilename()]);
+    }
+    const config = JSON.parse(fs.readFileSync(files['adapter_config.json'], 'utf8'));
+    expect(config).toMatchObject({ peft_type: 'PREFIX_TUNING', num_virtual_tokens: 8, inference_mode: true, task_type: 'CAUSAL_LM' });
+    const weights = fs.readFileSync(files['adapter_model.safetensors']);
+    const header = JSON.parse(weights.subarray(8, 8 + Number(weights.readBigUInt64LE(0))).toString('utf8'));
+    expect(header.prompt_embeddings.shape).toEqual([8, config.num_layers * 2 * config.token_dim]);
+
+    // Import them back: the twin's logits match, and the imported prefix is the one switched on.
+    await page.setInputFiles('[data-testid=lora-import-config]', files['adapter_config.json']);
+    await page.setInputFiles('[data-testid=lora-import-weights]', files['adapter_model.safetensors']);
+    await page.click('[data-testid=lora-import]');
+    await page.waitForSelector('[data-testid=lora-import-result]');
+    expect(await attr(page, '[data-testid=lora-import-result]', 'data-diff')).toBeLessThan(1e-5);
+    const prefixRows = page.locator('[data-testid=lora-adapter-row]', { has: page.locator('[data-method="prefix tuning"]') });
+    expect(await prefixRows.count()).toBe(2);
+    expect(await prefixRows.nth(1).getAttribute('data-state')).toBe('on');
+    expect(await row.getAttribute('data-state')).toBe('off');
+
+    // It writes: the same seed with the imported prefix on and off.
+    await page.click('[data-testid=lora-compare-generations]');
+    await page.waitForSelector('[data-testid=lora-gen-on]', { timeout: 60_000 });
+    expect((await page.textContent('[data-testid=lora-gen-on]'))!.length).toBeGreaterThan(0);
+
+    // Kept in this browser with its method.
+    await page.click('[data-testid=lora-keep]');
+    await page.waitForSelector('[data-testid=saved-adapter-method][data-method="prefix tuning"]', { timeout: 30_000 });
+    await page.locator('section[aria-labelledby=lora-adapters-title]').screenshot({ path: path.join(SHOTS, 'lora-adapters-methods.png') });
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -27,6 +27,7 @@ import { ByteLevelBPE } from '../../src/tokenizer/bpe.ts';
 import { errorData } from '../../src/engine/errorData.ts';
 import { readFileSync } from 'node:fs';
 import { VOCAB_JOB_ERROR_CODES } from '../../src/engine/handlers/vocab.ts';
+import { ADAPTER_ERROR_CODES } from '../../src/engine/adapterErrors.ts';
 import { type SourceErrorCode, type WeightFileErrorCode, WeightFileError } from '../../src/io/errors.ts';
 import type { CheckpointErrorCode } from '../../src/io/checkpoint.ts';
 import { CharTokenizer } from '../../src/tokenizer/char.ts';
@@ -50,6 +51,7 @@ const ERROR_CODES: Record<string, readonly string[]> = {
   AdaLoraError: ADALORA_ERROR_CODES,
   VocabExpansionError: VOCAB_EXPANSION_ERROR_CODES,
   VocabJobError: VOCAB_JOB_ERROR_CODES,
+  AdapterError: ADAPTER_ERROR_CODES,
   UnknownCharacterError: ['unknown-characters'],
   WeightFileError: codesOf<WeightFileErrorCode>({
     truncated: 0, 'header-too-large': 0, 'bad-header': 0, 'bad-offsets': 0, 'unsupported-dtype': 0, 'shape-mismatch': 0,

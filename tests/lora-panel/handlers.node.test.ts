@@ -357,6 +357,10 @@ describe('the LoRA panel engine', () => {
     expect(events.filter((e) => e.type === 'run').map((e) => (e as { run: { method: string } }).run.method)).toEqual(result.runs.map((r) => r.method));
     const after = await model.weights();
     for (const [name, w] of before) expect(after.get(name)!.data).toEqual(w.data);
+    // Each adapter method's result is kept for the embedded model, detached (peftMethods.node.test.ts); deleting them frees every tensor.
+    const kept = result.runs.flatMap((r) => (r.keptAdapterId === null ? [] : [r.keptAdapterId]));
+    expect(kept).toHaveLength(5);
+    for (const id of kept) await call('loraDelete', { id });
     expect(tf.memory().numTensors).toBe(start);
   });
 

@@ -35,7 +35,7 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     await engineReady();
     const { model, tokenizer } = modelIn(slot);
     const ids = encodePrompt(tokenizer, prompt);
-    const { blockSize } = model.config;
+    const blockSize = model.contextWindow; // the window less any virtual tokens a prompt-learning adapter puts in front
     const notices: Notice[] = [];
     const window = ids.length > blockSize ? ids.slice(ids.length - blockSize) : ids;
     if (window !== ids) notices.push(promptCut(ids.length, blockSize));
@@ -89,7 +89,7 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
       if (e.length !== 1) throw new InputError(`The end text ${JSON.stringify(eosText)} is ${e.length} tokens for this tokenizer; choose text that is a single token (for example "\\n" or ".").`, 'eos-not-one-token', { text: JSON.stringify(eosText), tokens: e.length });
       eos = e[0];
     }
-    const { blockSize } = model.config;
+    const blockSize = model.contextWindow; // the window less any virtual tokens a prompt-learning adapter puts in front
     const start = ids.length > blockSize - settings.max_new_tokens ? Math.max(0, ids.length - (blockSize - settings.max_new_tokens)) : 0;
     if (start > 0) notices.push(beamPromptCut(ids.length - start, blockSize));
     const prompted = ids.slice(start);
@@ -154,6 +154,6 @@ export const samplingHandlers: { [M in keyof SamplingMethods]: Handler<M> } = {
     await engineReady();
     const { model, tokenizer } = modelIn(params.slot);
     const ids = encodePrompt(tokenizer, params.prompt);
-    return filterOutput(model, tokenizer, ids.slice(-model.config.blockSize), params);
+    return filterOutput(model, tokenizer, ids.slice(-model.contextWindow), params);
   },
 };

@@ -1,6 +1,9 @@
-// The adapters the worker holds for the embedded model: pick one to look at or
-// continue, switch it on or off (the prompt box then writes with or without
-// it), merge and unmerge it with the logit difference measured, export it as
+// The adapters the worker holds for the embedded model, of every PEFT method
+// (LoRA trained here; LoRA, AdaLoRA, prompt tuning, P-tuning and prefix tuning
+// kept from the comparison or imported): pick one to look at or continue,
+// switch it on or off (the prompt box then writes with or without it — a
+// prompt's virtual tokens taking the window's first positions), merge and
+// unmerge LoRA and AdaLoRA with the logit difference measured, export any as
 // PEFT's two files, import two such files, delete.
 
 import { useEffect, useRef, useState } from 'react';
@@ -13,6 +16,7 @@ import { saveFile } from './download.ts';
 import { formatFixed, formatNumber } from '../format.ts';
 import { SavedAdapters, keepAdapter } from '../models/SavedAdapters.tsx';
 import { errorText } from '../errorText.ts';
+import { methodLabel } from './workerText.ts';
 
 export function AdaptersSection(props: {
   client: EngineClient;
@@ -33,6 +37,15 @@ export function AdaptersSection(props: {
     setMerge(null);
     setError(null);
   }, [selected?.id]);
+
+  // A comparison adds the adapters it trained: read the list again when a long job ends.
+  const wasBlocked = useRef(blocked);
+  useEffect(() => {
+    if (wasBlocked.current && !blocked) {
+      client.call('loraStatus', {}).result.then(onStatus).catch(() => {});
+    }
+    wasBlocked.current = blocked;
+  }, [client, blocked, onStatus]);
 
   // Work is never lost: every trained adapter is kept in the browser once its run ends, and again as a
   // new entry after each further run (steps changed) — nothing kept earlier is overwritten.
@@ -103,7 +116,9 @@ export function AdaptersSection(props: {
               <th>
                 <span className="visually-hidden">{t('adapters.columns.selected')}</span>
               </th>
-              <th>{t('adapters.columns.adapter')}</th>
+              <th>
+                {t('adapters.columns.adapter')} · {t('adapters.method')}
+              </th>
               <th>{t('adapters.columns.modules')}</th>
               <th>{t('adapters.columns.scaling')}</th>
               <th className="num">{t('adapters.columns.trainable')}</th>
@@ -120,9 +135,15 @@ export function AdaptersSection(props: {
                 <td>
                   <input type="radio" name="lora-selected" aria-label={t('adapters.select', { name: a.name })} checked={a.id === selected?.id} onChange={() => onSelect(a.id)} />
                 </td>
-                <td>{a.name}</td>
-                <td className="small">{a.config.target_modules.join(', ')}</td>
-                <td>{formatFixed(a.scaling, 2)}</td>
+                <td>
+                  {a.name}
+                  <br />
+                  <span className="muted small" data-testid="lora-adapter-method" data-method={a.method} data-peft-type={a.peftType}>
+                    {methodLabel(a.method)} · {t(`adapters.origins.${a.origin}`)}
+                  </span>
+                </td>
+                <td className="small">{a.virtualTokens === null ? a.modules.join(', ') : t('adapters.virtualTokens', { count: a.virtualTokens })}</td>
+                <td>{a.scaling === null ? '—' : formatFixed(a.scaling, 2)}</td>
                 <td className="num">{formatNumber(a.trainableParameters)}</td>
                 <td className="num">{formatNumber(a.steps)}</td>
                 <td className="num">{lastLoss === undefined ? '—' : formatFixed(lastLoss, 3)}</td>
@@ -142,13 +163,16 @@ export function AdaptersSection(props: {
           <button type="button" data-testid="lora-toggle" disabled={disabled || selected.merged || (anyMerged && !selected.enabled)} onClick={() => toggle(selected)}>
             {selected.enabled ? t('adapters.switchOff') : t('adapters.switchOn')}
           </button>
-          <button type="button" data-testid="lora-merge" disabled={disabled || (anyMerged && !selected.merged)} onClick={() => mergeOrUnmerge(selected)}>
+          <button
+            type="button" data-testid="lora-merge" disabled={disabled || !selected.canMerge || (anyMerged && !selected.merged)}
+            title={selected.canMerge ? undefined : t('adapters.cannotMerge')} onClick={() => mergeOrUnmerge(selected)}
+          >
             {selected.merged ? t('adapters.unmerge') : t('adapters.merge')}
           </button>
           <button type="button" data-testid="lora-export" disabled={disabled} onClick={() => exportFiles(selected)}>
             {t('adapters.export')}
           </button>
-          {selected.origin === 'imported' && (
+          {selected.origin !== 'trained' && (
             <button
               type="button"
               data-testid="lora-keep"
@@ -164,14 +188,25 @@ export function AdaptersSection(props: {
         </div>
       )}
       {selected && (
-        <p className="muted small">
+        <p className="muted small" data-testid="lora-adapter-note">
           {selected.merged
             ? t('adapters.mergedNote')
-            : selected.enabled
-              ? t('adapters.onNote')
-              : t('adapters.offNote')}
+            : selected.virtualTokens !== null
+              ? selected.enabled
+                ? t('adapters.promptOnNote', { count: selected.virtualTokens, block: formatNumber(status.blockSize), window: formatNumber(status.contextWindow) })
+                : t('adapters.promptOffNote', { block: formatNumber(status.blockSize) })
+              : selected.enabled
+                ? t('adapters.onNote')
+                : t('adapters.offNote')}
         </p>
       )}
+      {selected && !selected.canMerge && (
+        <p className="muted small" data-testid="lora-cannot-merge">
+          {t('adapters.cannotMerge')}
+          {selected.origin !== 'trained' && <> {t('adapters.inferenceNote', { values: formatNumber(selected.trainableParameters) })}</>}
+        </p>
+      )}
+      {status.adapters.some((a) => a.origin === 'compared') && <p className="muted small">{t('adapters.comparedNote')}</p>}
       {merge && <MergeLine r={merge} />}
       {error && (
         <p className="alert error" role="alert" data-testid="lora-adapter-error">
@@ -244,6 +279,7 @@ function ImportFiles(props: { client: EngineClient; state: PlaygroundState; disa
   return (
     <div className="lora-import">
       <span className="field-label">{t('adapters.import.label')}</span>
+      <p className="muted small">{t('adapters.import.methods')}</p>
       <div className="controls">
         <label className="field">
           <span className="field-hint">adapter_config.json</span>

@@ -112,7 +112,7 @@ export function TrainSection(props: {
           {t('train.trainNew')}
         </button>
         <button
-          type="button" data-testid="lora-continue" disabled={running || blocked || !selected || selected.merged}
+          type="button" data-testid="lora-continue" disabled={running || blocked || !selected || selected.merged || selected.method !== 'LoRA'}
           title={selected?.merged ? t('train.unmergeFirst') : undefined} onClick={() => start(selected)}
         >
           {selected ? t('train.continueNamed', { name: selected.name.split(' ')[0] }) : t('train.continue')}

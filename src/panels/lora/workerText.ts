@@ -72,6 +72,8 @@ export function worsenedText(w: LoraWorsened): string {
 /** "transformer.h.0 does not adapt mlp.c_fc; it adapts attn.c_attn." */
 export function missingModuleText(message: string): string {
   if (english()) return message;
+  const prompt = /^(.+) is a (prompt tuning|P-tuning|prefix tuning) adapter: it changes no weight matrix; its (\d+) virtual tokens sit in front of the text\.$/.exec(message);
+  if (prompt) return t('lora:worker.noMatrix', { adapter: prompt[1], method: methodLabel(prompt[2] as ComparisonRun['method']), count: Number(prompt[3]) });
   const m = /^(.+) does not adapt (.+); it adapts (.+)\.$/.exec(message);
   return m ? t('lora:worker.notAdapted', { adapter: m[1], module: m[2], adapted: m[3] }) : message;
 }

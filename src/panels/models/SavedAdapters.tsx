@@ -1,6 +1,8 @@
-// LoRA adapters kept in this browser (PEFT's two files each): the ones made for
-// the model in use first; load one back into the engine, rename, download,
-// delete. Trained adapters are kept automatically (AdaptersSection).
+// Adapters kept in this browser (PEFT's two files each), of every method —
+// LoRA, AdaLoRA, prompt tuning, P-tuning, prefix tuning: the ones made for the
+// model in use first; load one back into the engine (its method read from
+// peft_type), rename, download, delete. LoRA adapters trained here are kept
+// automatically (AdaptersSection); the others with its Keep button.
 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +13,8 @@ import { formatBytes } from '../format.ts';
 import { saveFile } from '../lora/download.ts';
 import { changeStore, describeEntry, useStoredEntries, workStore } from './workStore.ts';
 import { errorText } from '../errorText.ts';
+import { methodLabel } from '../lora/workerText.ts';
+import type { AdapterSummary } from '../../engine/loraProtocol.ts';
 
 export function SavedAdapters(props: { client: EngineClient; model: string; probe: string; disabled: boolean; onImported: (r: ImportResult) => void }) {
   const { client, model, probe, disabled, onImported } = props;
@@ -64,8 +68,9 @@ export function SavedAdapters(props: { client: EngineClient; model: string; prob
               ) : (
                 <strong>{e.name}</strong>
               )}{' '}
-              <span className="muted small">
-                {describeEntry(e, formatBytes)} · {e.baseModel === model ? t('adapters.forThis') : t('adapters.forOther', { model: e.baseModel })}
+              <span className="muted small" data-testid="saved-adapter-method" data-method={e.method ?? 'LoRA'}>
+                {t('adapters.method', { method: methodLabel((e.method ?? 'LoRA') as AdapterSummary['method']) })} · {describeEntry(e, formatBytes)} ·{' '}
+                {e.baseModel === model ? t('adapters.forThis') : t('adapters.forOther', { model: e.baseModel })}
               </span>
               <span className="buttons">
                 <button type="button" data-testid="saved-adapter-load" disabled={disabled} onClick={() => load(e)}>
@@ -95,8 +100,10 @@ export function SavedAdapters(props: { client: EngineClient; model: string; prob
   );
 }
 
-/** Keeps one adapter (exported as PEFT's files) as a new entry; returns the entry. */
+/** Keeps one adapter of any method (exported as PEFT's files) as a new entry; returns the entry. */
 export async function keepAdapter(client: EngineClient, id: number, name: string, baseModel: string): Promise<StoredEntry> {
   const r = await client.call('loraExport', { id }).result;
-  return changeStore((s) => s.save({ kind: 'adapter', name, baseModel, files: { 'adapter_config.json': r.configText, 'adapter_model.safetensors': r.weights } }));
+  return changeStore((s) =>
+    s.save({ kind: 'adapter', name, baseModel, method: r.method, files: { 'adapter_config.json': r.configText, 'adapter_model.safetensors': r.weights } }),
+  );
 }

@@ -1,8 +1,11 @@
-// The adapters held for the embedded model: list, attach, merge/unmerge, delete.
+// The adapters held for the embedded model, of any method: list, attach,
+// merge/unmerge (LoRA and AdaLoRA: a prompt has no weight to merge into), delete.
 
 import type { MergeResult } from '../../loraProtocol.ts';
 import { type Handler, adaptersIn, engineReady, modelIn } from '../../runtime.ts';
 import { LoraError } from '../../../lora/config.ts';
+import { AdapterError } from '../../adapterErrors.ts';
+import { isMerged } from '../../heldAdapter.ts';
 import { maxAbsLogitDiff, probeIds } from './probe.ts';
 
 export const loraStatus: Handler<'loraStatus'> = async () => {
@@ -15,7 +18,7 @@ export const loraAttach: Handler<'loraAttach'> = async ({ id }) => {
   const store = adaptersIn('active');
   store.notBusy();
   const h = id === null ? null : store.find(id);
-  if (h?.adapter.merged) throw new LoraError(`${h.name} is merged into the weights: it is already in effect. Unmerge it to switch it.`);
+  if (h && isMerged(h)) throw new LoraError(`${h.name} is merged into the weights: it is already in effect. Unmerge it to switch it.`);
   store.notMerged(h ? 'switching adapters' : 'switching the adapter off');
   store.attach(h);
   return store.status(modelIn('active').info);
@@ -33,6 +36,13 @@ export const loraMerge: Handler<'loraMerge'> = async ({ id, merge, probe }): Pro
   store.notBusy();
   const h = store.find(id);
   const { model } = loaded;
+  if (h.method !== 'LoRA' && h.method !== 'AdaLoRA') {
+    throw new AdapterError(
+      'cannot-merge',
+      `${h.name} is a ${h.method} adapter: its virtual tokens sit in front of the text, not in a weight matrix, so there is no W to merge them into. Switch it on instead.`,
+      { name: h.name, method: h.method },
+    );
+  }
   if (merge) {
     if (h.adapter.merged) throw new LoraError(`${h.name} is already merged.`);
     store.notMerged('merging another');

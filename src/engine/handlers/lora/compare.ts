@@ -1,5 +1,6 @@
 // loraCompare: full fine-tuning, LoRA, AdaLoRA and the prompt-learning methods
-// on the same data, batches, steps and seed.
+// on the same data, batches, steps and seed. Each adapter method's result is
+// kept for the embedded model (held, detached), by way of its PEFT files.
 
 import type { ComparisonResult, ComparisonRun } from '../../loraProtocol.ts';
 import { type Handler, adaptersIn, engineReady, modelIn } from '../../runtime.ts';
@@ -12,16 +13,18 @@ import { methodRun } from '../../../peft/methodAdapters.ts';
 import { greedyRun } from '../../../sampling/headAblation.ts';
 import { EVAL_BATCHES, adaptationData, evalEvery, prepareData, trainSettings } from './runData.ts';
 import { maxAbsLogitDiff, probeIds } from './probe.ts';
+import { keepFromComparison } from './keep.ts';
 
 /** Greedy tokens of each method's sample. */
 export const SAMPLE_TOKENS = 48;
 const SAMPLE_PROMPT_TOKENS = 16;
 
 /**
- * Each method on a copy of the embedded model, which none touches. The
+ * Each method on a copy of the embedded model, whose weights none touches. The
  * adapter methods run first, each on a fresh adapter from the same seed: they
  * leave the copy's weights as they were (measured), so full fine-tuning,
- * last, starts from the same base.
+ * last, starts from the same base. Every adapter method's result is kept
+ * (keep.ts): the learner can switch it on, export it, or keep it in the browser.
  */
 export const loraCompare: Handler<'loraCompare'> = async (params, job): Promise<ComparisonResult> => {
   await engineReady();
@@ -73,6 +76,7 @@ export const loraCompare: Handler<'loraCompare'> = async (params, job): Promise<
         );
         const text = sample();
         made.enable(false);
+        const kept = made.adapter && r.steps > 0 ? await keepFromComparison(loaded, store, made.adapter, r) : null;
         return {
           method,
           points: r.points,
@@ -84,6 +88,7 @@ export const loraCompare: Handler<'loraCompare'> = async (params, job): Promise<
           maxAbsLogitDiffAfter: maxAbsLogitDiff(base, model.logitsAt(ids)),
           sample: text,
           ...made.trace(),
+          keptAdapterId: kept?.id ?? null,
         };
       } finally {
         made.enable(false);
@@ -97,7 +102,8 @@ export const loraCompare: Handler<'loraCompare'> = async (params, job): Promise<
       runs.push(r);
       job.emit({ type: 'run', run: r });
     }
-    return { runs, prompt, baseSample, stopped: job.stopped, data: data.summary };
+    store.busy = false;
+    return { runs, prompt, baseSample, stopped: job.stopped, data: data.summary, status: store.status(loaded.info) };
   } finally {
     copy?.dispose();
     store.busy = false;

@@ -4,6 +4,7 @@ import type { GenerationPair } from '../../loraProtocol.ts';
 import { type Handler, adaptersIn, engineReady, modelIn } from '../../runtime.ts';
 import { InputError } from '../../../model/gpt.ts';
 import { LoraError } from '../../../lora/config.ts';
+import { isMerged } from '../../heldAdapter.ts';
 import { decode } from '../../../sampling/sampler.ts';
 import { DEFAULT_SAMPLING } from '../../../sampling/settings.ts';
 
@@ -16,7 +17,7 @@ export const loraGenerate: Handler<'loraGenerate'> = async (params): Promise<Gen
   const store = adaptersIn('active');
   store.notBusy();
   const h = store.find(params.id);
-  if (h.adapter.merged) throw new LoraError(`${h.name} is merged into the weights; unmerge it to compare it on and off.`);
+  if (isMerged(h)) throw new LoraError(`${h.name} is merged into the weights; unmerge it to compare it on and off.`);
   store.notMerged('comparing');
   const prompt = loaded.tokenizer.encode(params.prompt);
   if (prompt.length === 0) throw new InputError('The prompt is empty: type at least one character in the prompt box.', 'empty-prompt');

@@ -1,47 +1,48 @@
-// PEFT's two files: adapter_config.json and adapter_model.safetensors, out and in.
+// PEFT's two files, adapter_config.json and adapter_model.safetensors, out and
+// in, for every method the store holds: LoRA (lora/peft.ts), AdaLoRA
+// (lora/adaloraPeft.ts), prompt tuning, P-tuning and prefix tuning
+// (peft/promptFiles.ts). An import finds its method from peft_type.
 
 import type { ImportResult } from '../../loraProtocol.ts';
 import { type Handler, adaptersIn, engineReady, modelIn } from '../../runtime.ts';
-import { type HeldAdapter, adapterName } from '../../adapterStore.ts';
-import { LoraError } from '../../../lora/config.ts';
-import { exportPeft, importPeft } from '../../../lora/peft.ts';
+import type { HeldAdapter } from '../../adapterStore.ts';
+import { exportFiles, heldName, importFiles, isMerged, settingsKey } from '../../heldAdapter.ts';
 import { maxAbsLogitDiff, probeIds } from './probe.ts';
 
 export const loraExport: Handler<'loraExport'> = async ({ id }) => {
   await engineReady();
   const { info } = modelIn('active');
   const h = adaptersIn('active').find(id);
-  const { config, weights } = await exportPeft(h.adapter, info.name);
-  return { config, configText: JSON.stringify(config, null, 2) + '\n', weights, name: h.name };
+  const { config, configText, weights } = await exportFiles(h, info.name);
+  return { config, configText, weights, name: h.name, method: h.method };
 };
 
-/** Reads the files (an adapter for another base throws before anything is held) and looks for a held twin. */
+/**
+ * Reads the files (one for another base, or of a method it cannot read, throws
+ * before anything is built or held) and looks for a held twin: an adapter of
+ * the same method and settings whose logits it matches. Switched on unless an
+ * adapter is merged.
+ */
 export const loraImport: Handler<'loraImport'> = async ({ configText, weights, name, probe }): Promise<ImportResult> => {
   await engineReady();
   const loaded = modelIn('active');
   const store = adaptersIn('active');
   store.notBusy();
-  let json: unknown;
-  try {
-    json = JSON.parse(configText);
-  } catch (e) {
-    throw new LoraError(`adapter_config.json is not valid JSON (${(e as Error).message}).`);
-  }
-  const adapter = importPeft(loaded.model, json, weights); // throws before building anything for another base
+  const kind = importFiles(loaded.model, configText, weights);
   const id = store.newId();
-  const h: HeldAdapter = {
-    id, name: `${adapterName(id, adapter.config)} (imported${name ? ` from ${name}` : ''})`, adapter, origin: 'imported', steps: 0, qlora: false, history: [], mergeCheck: null,
-  };
+  const h = { ...kind, id, name: `${heldName(id, kind)} (imported${name ? ` from ${name}` : ''})`, origin: 'imported', steps: 0, qlora: false, history: [], mergeCheck: null } as HeldAdapter;
   store.add(h);
-  // Does it match an adapter already held? Compare their logits on the probe.
   let sameAs: ImportResult['sameAs'] = null;
-  const ids = probeIds(loaded, store, probe);
-  for (const other of store.held) {
-    if (other === h || other.adapter.merged || JSON.stringify(other.adapter.config) !== JSON.stringify(adapter.config)) continue;
-    const theirs = store.withAttached(other, () => loaded.model.logitsAt(ids));
+  const key = settingsKey(h);
+  const others = store.held.filter((o) => o !== h && !isMerged(o) && settingsKey(o) === key);
+  if (others.length) {
+    // With virtual tokens in front the window is shorter: the probe keeps its last tokens that fit.
+    const ids = store.withAttached(h, () => probeIds(loaded, store, probe));
     const ours = store.withAttached(h, () => loaded.model.logitsAt(ids));
-    const diff = maxAbsLogitDiff(theirs, ours);
-    if (!sameAs || diff < sameAs.maxAbsLogitDiff) sameAs = { id: other.id, name: other.name, maxAbsLogitDiff: diff };
+    for (const other of others) {
+      const diff = maxAbsLogitDiff(store.withAttached(other, () => loaded.model.logitsAt(ids)), ours);
+      if (!sameAs || diff < sameAs.maxAbsLogitDiff) sameAs = { id: other.id, name: other.name, maxAbsLogitDiff: diff };
+    }
   }
   if (!store.merged()) store.attach(h);
   return { adapter: store.summary(h), status: store.status(loaded.info), sameAs };

@@ -6,14 +6,15 @@ import type { AdapterStore } from '../../adapterStore.ts';
 import { explanationsAsText } from '../../../lessons/explanations.ts';
 
 /**
- * The prompt's tokens (its last context-window's worth), or, when it gives
+ * The prompt's tokens (the last of them that fit the window beside any virtual tokens), or, when it gives
  * none, the start of the model's default new text (the explanations until the
  * panel has asked for the model's own).
  */
 export function probeIds(loaded: LoadedModel, store: AdapterStore, probe: string): number[] {
   let ids = probe ? loaded.tokenizer.encode(probe) : [];
   if (ids.length === 0) ids = loaded.tokenizer.encode((store.defaultNewText?.text ?? explanationsAsText()).slice(0, 200));
-  return ids.slice(-loaded.model.config.blockSize);
+  // With a prompt attached its virtual tokens take the window's first positions: fewer are left for the text.
+  return ids.slice(-loaded.model.contextWindow);
 }
 
 /** Largest |a − b| over every position's logits. */

@@ -4,7 +4,8 @@
 
 import type { LoraTrainResult, LoraWorsened } from '../../loraProtocol.ts';
 import { type Handler, adaptersIn, engineReady, modelIn } from '../../runtime.ts';
-import { type HeldAdapter, adapterName } from '../../adapterStore.ts';
+import type { HeldAdapter } from '../../adapterStore.ts';
+import { heldName, loraOnly } from '../../heldAdapter.ts';
 import { LoraAdapter } from '../../../lora/lora.ts';
 import { type LoraConfig, LoraError, checkLoraConfig, loraScaling } from '../../../lora/config.ts';
 import { type AdaptationPoint, type Worsening, adapt, judgeRun, restoreValues } from '../../../lora/experiment.ts';
@@ -19,7 +20,9 @@ export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<Lora
   store.notBusy();
   store.notMerged('training');
   const { model } = loaded;
-  const continuing = params.adapterId === null ? null : store.find(params.adapterId);
+  const held = params.adapterId === null ? null : store.find(params.adapterId);
+  // Only a LoRA adapter continues here: the others are trained by the comparison, and a kept prompt is in inference mode (PEFT's).
+  const continuing = held && { held, adapter: loraOnly(held.name, held) };
   const config = continuing ? continuing.adapter.config : params.config;
   // Every field checked (each message names it) before the text is read or anything is built.
   checkLoraConfig(config, model.config);
@@ -44,9 +47,9 @@ export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<Lora
       store.attach(null);
       trainee.enabled = true;
     }
-    const id = continuing ? continuing.id : store.newId();
-    const name = continuing ? continuing.name : adapterName(id, config);
-    const startStep = continuing ? continuing.steps : 0;
+    const id = continuing ? continuing.held.id : store.newId();
+    const name = continuing ? continuing.held.name : heldName(id, { method: 'LoRA', adapter: trainee });
+    const startStep = continuing ? continuing.held.steps : 0;
     job.emit({
       type: 'prepared', data: data.summary, adapterId: id, adapterName: name, startStep,
       trainableParameters: trainee.trainableCount, optimizerBytes: trainee.trainableCount * 8,
@@ -87,16 +90,18 @@ export const loraTrain: Handler<'loraTrain'> = async (params, job): Promise<Lora
       job.emit({ type: 'point', point: p });
     }
     let h: HeldAdapter;
+    let adapter: LoraAdapter;
     if (continuing) {
-      h = continuing;
+      ({ held: h, adapter } = continuing);
     } else {
-      h = { id, name, adapter: fresh!, origin: 'trained', steps: 0, qlora: params.qlora, history: [], mergeCheck: null };
+      adapter = fresh!;
+      h = { method: 'LoRA', adapter, id, name, origin: 'trained', steps: 0, qlora: params.qlora, history: [], mergeCheck: null };
       store.add(h);
       fresh = null;
     }
     let qlora: QloraReport | null = null;
     if (nf4) {
-      await nf4.copyBack(h.adapter);
+      await nf4.copyBack(adapter);
       const adaptedLossFloat = store.withAttached(h, () => lossOn(model, data.newValIds));
       qlora = nf4.report({ baseLossFloat: baseLoss, adaptedLossNf4: points.at(-1)?.newTextLoss ?? NaN, adaptedLossFloat });
     }
@@ -168,8 +173,9 @@ export const loraRestoreBest: Handler<'loraRestoreBest'> = async ({ id }) => {
   const h = store.find(id);
   const saved = restorable.get(h);
   if (!saved) throw new LoraError(`${h.name} has nothing to restore: only a run that made the model worse keeps its best point.`);
-  if (h.adapter.merged) throw new LoraError(`${h.name} is merged into the weights; unmerge it before restoring it.`);
-  restoreValues(h.adapter.trainableVariables(), saved.values);
+  const adapter = loraOnly(h.name, h);
+  if (adapter.merged) throw new LoraError(`${h.name} is merged into the weights; unmerge it before restoring it.`);
+  restoreValues(adapter.trainableVariables(), saved.values);
   h.steps = saved.step;
   h.history = h.history.filter((p) => p.step <= saved.step);
   restorable.delete(h);

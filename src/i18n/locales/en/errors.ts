@@ -148,4 +148,15 @@ export default {
     'bad-json': '{{detail}}',
     aborted: '{{detail}}',
   },
+  /** A held adapter of any PEFT method, and PEFT files the store reads (src/engine/adapterErrors.ts). */
+  AdapterError: {
+    'bad-json': 'adapter_config.json is not valid JSON ({{reason}}).',
+    'unknown-peft-type': 'adapter_config.json has peft_type {{peftType}}; the playground reads {{known}}.',
+    'layer-missing': '{{key}} names layer {{layer}}, but this model has {{layers}} layers: the adapter was made for another base.',
+    'shape-mismatch': '{{key}} is {{got}}; this model needs {{expected}} — the adapter was made for another base.',
+    'missing-tensor': 'The adapter file lacks {{key}}.',
+    'unexpected-tensor': 'The adapter holds "{{key}}", which this config and model have no place for.',
+    'cannot-merge': '{{name}} is a {{method}} adapter: its virtual tokens sit in front of the text, not in a weight matrix, so there is no W to merge them into. Switch it on instead.',
+    'lora-only': '{{name}} is a {{method}} adapter; only LoRA adapters continue training here (the other methods train in the comparison).',
+  },
 };

@@ -108,6 +108,7 @@ export default {
     worseRestoreStart: 'Restore the adapter to where the run began, or switch it off, and try a lower rate.',
     worseRestoreStep: 'Restore the adapter to step {{step}} (new-text loss {{loss}}), its best point, or switch it off.',
     notAdapted: '{{adapter}} does not adapt {{module}}; it adapts {{adapted}}.',
+    noMatrix: '{{adapter}} is a {{method}} adapter: it changes no weight matrix; its {{count}} virtual tokens sit in front of the text.',
   },
   methods: {
     lora: 'LoRA',
@@ -162,7 +163,20 @@ export default {
       importedAsOn: 'Imported as {{name}} and switched on.',
       sameAs: " Its logits match {{name}}'s: max |Δlogit| = {{diff}}.",
       sameAsIdentical: " Its logits match {{name}}'s: max |Δlogit| = {{diff}} — identical.",
+      methods: 'Any of PEFT’s five adapter kinds: LoRA, AdaLoRA, prompt tuning, P-tuning or prefix tuning — read from peft_type in adapter_config.json, and checked against this model before anything changes.',
     },
+    method: 'method',
+    virtualTokens_one: '{{count}} virtual token',
+    virtualTokens_other: '{{count}} virtual tokens',
+    origins: { trained: 'trained here', compared: 'from the comparison', imported: 'imported' },
+    promptOnNote:
+      'On: its {{count}} virtual tokens take the first {{count}} of the model’s {{block}} positions, so the window for your text shrinks to {{window}} tokens. The prompt box above now writes with them.',
+    promptOffNote: 'Off: the model is exactly the base model, with all {{block}} positions for your text.',
+    cannotMerge:
+      'Prompt tuning, P-tuning and prefix tuning cannot be merged: their virtual tokens sit in front of the text (or in every layer’s keys and values), not in a weight matrix, so there is no W to add them to. Only LoRA and AdaLoRA merge.',
+    inferenceNote:
+      'Kept as PEFT saves it (inference mode): the virtual tokens themselves ({{values}} values), not the encoder that produced them — so it cannot train further, as PEFT refuses too.',
+    comparedNote: 'The comparison keeps each adapter it trains here, switched off; switch one on, export it, or keep it in this browser.',
   },
   generate: {
     title: 'Adapter on and off, same seed',

@@ -58,5 +58,6 @@ export default {
     load: 'Load',
     confirmDelete: 'Delete the adapter “{{name}}” from this browser?',
     damaged: 'Some saved records are damaged; the Models… dialog lists them with a Delete button.',
+    method: 'method: {{method}}',
   },
 };

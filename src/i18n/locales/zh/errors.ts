@@ -137,5 +137,16 @@ const zh: Messages<typeof en> = {
     'bad-json': '文件内容不是有效的 JSON。（英文原文：{{detail}}）',
     aborted: '读取已取消。（英文原文：{{detail}}）',
   },
+  /** 各种 PEFT 方法的适配器，以及导入的 PEFT 文件（src/engine/adapterErrors.ts）。 */
+  AdapterError: {
+    'bad-json': 'adapter_config.json 不是有效的 JSON（{{reason}}）。',
+    'unknown-peft-type': 'adapter_config.json 的 peft_type 是 {{peftType}}；这里能读的是 {{known}}。',
+    'layer-missing': '{{key}} 指向第 {{layer}} 层，可当前模型只有 {{layers}} 层：这个适配器是为别的基座模型训练的。',
+    'shape-mismatch': '{{key}} 的形状是 {{got}}，当前模型需要 {{expected}}：这个适配器是为别的基座模型训练的。',
+    'missing-tensor': '适配器文件里缺少 {{key}}。',
+    'unexpected-tensor': '适配器文件里有「{{key}}」，按它的配置和当前模型，这个张量没有地方放。',
+    'cannot-merge': '{{name}} 是 {{method}} 适配器：它的虚拟词元放在文本前面，不在权重矩阵里，没有 W 可以合并进去。请直接开启它。',
+    'lora-only': '{{name}} 是 {{method}} 适配器；这里只有 LoRA 适配器能继续训练（其他方法在「方法对比」里训练）。',
+  },
 };
 export default zh;

@@ -108,6 +108,7 @@ const zh: Messages<typeof en> = {
     worseRestoreStart: '可以把适配器恢复到本轮开始时，或关闭它，再用更小的学习率重试。',
     worseRestoreStep: '可以把适配器恢复到第 {{step}} 步（新文本损失 {{loss}}，本轮最好的一点），或关闭它。',
     notAdapted: '{{adapter}} 没有适配 {{module}}，它适配的是 {{adapted}}。',
+    noMatrix: '{{adapter}} 是{{method}}适配器：它不改动任何权重矩阵，而是把 {{count}} 个虚拟词元放在文本前面。',
   },
   methods: {
     lora: 'LoRA',
@@ -162,7 +163,20 @@ const zh: Messages<typeof en> = {
       importedAsOn: '已导入为 {{name}}，并已开启。',
       sameAs: '它的 logits 与 {{name}} 一致：max |Δlogit| = {{diff}}。',
       sameAsIdentical: '它的 logits 与 {{name}} 一致：max |Δlogit| = {{diff}}——完全相同。',
+      methods: 'PEFT 的五种适配器都能导入：LoRA、AdaLoRA、提示微调（PROMPT_TUNING）、P-tuning（P_TUNING）、前缀微调（PREFIX_TUNING）。方法由 adapter_config.json 里的 peft_type 决定；动任何东西之前，先核对它与当前模型是否相符。',
     },
+    method: '方法',
+    virtualTokens_one: '{{count}} 个虚拟词元',
+    virtualTokens_other: '{{count}} 个虚拟词元',
+    origins: { trained: '在此训练', compared: '来自方法对比', imported: '导入' },
+    promptOnNote:
+      '已开启：它的 {{count}} 个虚拟词元（num_virtual_tokens）占据模型 {{block}} 个位置中的前 {{count}} 个，留给你的文本的上下文窗口缩小到 {{window}} 个词元。上方输入框现在会带着它们生成。',
+    promptOffNote: '已关闭：模型与基座模型完全一致，{{block}} 个位置全部留给你的文本。',
+    cannotMerge:
+      '提示微调、P-tuning 和前缀微调都不能合并：它们的虚拟词元放在文本前面（或作为每一层的 key/value 前缀，即 past_key_values），并不在某个权重矩阵里，没有 W 可以加。只有 LoRA 和 AdaLoRA 能合并（merge_and_unload）。',
+    inferenceNote:
+      '按 PEFT 的保存方式保留（推理模式，inference_mode）：存的是虚拟词元本身（{{values}} 个数值），而不是生成它们的编码器（prompt encoder）——所以不能继续训练，PEFT 也同样拒绝。',
+    comparedNote: '方法对比会把它训练出的每个适配器都留在这里，默认关闭；可以开启、导出，或保存在此浏览器。',
   },
   generate: {
     title: '开启与关闭适配器，同一随机种子',

@@ -60,6 +60,7 @@ const zh: Messages<typeof en> = {
     load: '加载',
     confirmDelete: '要从本浏览器删除适配器「{{name}}」吗？',
     damaged: '有些保存的记录已损坏；「模型管理……」对话框里列出了它们，并附有删除按钮。',
+    method: '方法：{{method}}',
   },
 };
 export default zh;
