@@ -10,11 +10,17 @@ import { DivergenceError, type StepStats, type TrainHooks, Trainer } from './tra
 import { type ChatTokenIds, type LossMode, type SftExample, applyChatTemplate, exampleLoss, questionLabels, sftBatches, tokenizeConversation } from './sft.ts';
 import type { Conversation } from './sftData.ts';
 
-/** What an SFT run trains: every weight, or an adapter's variables (LoRA's A and B, with the new rows as below). */
+/**
+ * What an SFT run trains: every weight, or a method's variables (LoRA's A and
+ * B, a prompt's embedding and encoder, AdaLoRA's P, Λ, Q — with the new rows
+ * as below). peft/sftTarget.ts builds one for each method.
+ */
 export interface SftTarget {
   trainable: [string, tf.Variable][];
   setTraining?: (on: boolean) => void;
   afterStep?: TrainHooks['afterStep'];
+  /** A term added to the loss (AdaLoRA's orthogonal regularisation). */
+  extraLoss?: TrainHooks['extraLoss'];
   /** Values that learn, when not every value of `trainable` does (the new rows of wte alone). */
   trainableValues?: number;
 }
@@ -95,8 +101,9 @@ export interface SftRunResult {
 export function greedyUntil(model: GPT, prompt: readonly number[], endId: number, maxNew: number): number[] {
   const cache = model.createCache();
   const out: number[] = [];
-  let next = prompt.slice(-model.config.blockSize);
-  const room = model.config.blockSize - next.length;
+  // Virtual tokens (prompt learning) take the window's first positions: the real tokens get what is left.
+  let next = prompt.slice(-model.contextWindow);
+  const room = model.contextWindow - next.length;
   try {
     for (let i = 0; i < Math.min(maxNew, room + 1); i++) {
       const logits = model.run(next, { cache }).lastLogits;
@@ -120,7 +127,7 @@ function heldOutExamples(data: SftData, maxTokens: number): { answers: SftExampl
 
 /** Mean loss over the fixed evaluation windows of a token stream; nothing trains. */
 export function streamLoss(model: GPT, ids: ArrayLike<number>, shape: { batchSize: number; blockSize: number }, batches: number): number {
-  const t = new Trainer(model, [], { ...shape, steps: 1 }, []);
+  const t = new Trainer(model, [], { ...shape, blockSize: Math.min(shape.blockSize, model.contextWindow), steps: 1 }, []);
   try {
     return t.evaluate(ids, batches);
   } finally {
@@ -130,7 +137,7 @@ export function streamLoss(model: GPT, ids: ArrayLike<number>, shape: { batchSiz
 
 /** Every measure of the lesson on the model as it is now. */
 export function measureSft(model: GPT, data: SftData, o: Pick<SftRunOptions, 'evalShape' | 'evalBatches' | 'maxAnswerTokens' | 'sampleTokens'>): SftMeasures {
-  const { answers: answerEx, questions } = heldOutExamples(data, model.config.blockSize + 1);
+  const { answers: answerEx, questions } = heldOutExamples(data, model.contextWindow + 1);
   const pad = data.chat.end;
   const isMarker = (id: number) => id === data.chat.user || id === data.chat.assistant || id === data.chat.end;
   const answers = data.heldOut.map((c) => {
@@ -174,14 +181,15 @@ export function newRowsOnly(model: GPT, oldRows: number): { variable: [string, t
 
 /** Trains the target on the conversations in `o.mode`, evaluating as it goes; measures everything at the end. */
 export async function runSft(model: GPT, data: SftData, target: SftTarget, o: SftRunOptions): Promise<SftRunResult> {
-  const examples = data.train.map((c) => tokenizeConversation(c, data.tokenizer, o.mode, model.config.blockSize + 1));
-  const { answers: heldOut } = heldOutExamples(data, model.config.blockSize + 1);
+  // Examples are cut to the window left beside any virtual tokens (attach the method before calling).
+  const examples = data.train.map((c) => tokenizeConversation(c, data.tokenizer, o.mode, model.contextWindow + 1));
+  const { answers: heldOut } = heldOutExamples(data, model.contextWindow + 1);
   const nextBatch = sftBatches(examples, { batchSize: o.batchSize, padId: data.chat.end, mix: o.mix, originalIds: data.originalTrainIds });
   const warmupSteps = Math.max(1, Math.min(10, Math.floor(o.steps / 10)));
   const trainer = new Trainer(
     model, [],
     { batchSize: o.batchSize, blockSize: model.config.blockSize, steps: o.steps, learningRate: o.learningRate, minLearningRate: o.learningRate / 10, warmupSteps, seed: o.seed },
-    target.trainable, { nextBatch, afterStep: target.afterStep },
+    target.trainable, { nextBatch, afterStep: target.afterStep, extraLoss: target.extraLoss },
   );
   const points: SftPoint[] = [];
   let recent: number[] = [];

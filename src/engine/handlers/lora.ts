@@ -12,7 +12,7 @@ import { loraDefaultText } from './lora/newText.ts';
 import { loraExport, loraImport } from './lora/peftFiles.ts';
 import { loraRestoreBest, loraTrain } from './lora/train.ts';
 import { loraRepetitionLab } from './lora/repetitionLab.ts';
-import { loraSft } from './lora/sft.ts';
+import { loraSft, loraSftMethods } from './lora/sft.ts';
 
 export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
   loraDefaultText,
@@ -29,4 +29,5 @@ export const loraHandlers: { [M in keyof LoraMethods]: Handler<M> } = {
   loraRestoreBest,
   loraRepetitionLab,
   loraSft,
+  loraSftMethods,
 };

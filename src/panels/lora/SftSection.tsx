@@ -3,24 +3,27 @@
 // −100 greyed), and three runs from the same copy of the model — loss on all
 // tokens, on the answers only, and on the answers with original text mixed in
 // — with their curves, a table of the measures and what the model writes.
+// The method is any of the comparison's (full fine-tuning, LoRA, AdaLoRA,
+// prompt tuning, P-tuning, prefix tuning); SftMethods.tsx runs them all.
 
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/client.ts';
 import type { SftArmId, SftArmResult, SftEvent, SftPrepared, SftResult } from '../../engine/loraProtocol.ts';
-import type { SftMeasures, SftPoint } from '../../train/sftRun.ts';
+import type { SftPoint } from '../../train/sftRun.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import type { LineChartData } from '../../charts/lineChart.ts';
 import { createLineChart } from '../../charts/lineChart.ts';
+import { ADAPTATION_METHODS, type AdaptationMethod, COMPARISON_VIRTUAL_TOKENS, METHOD_IDS, PROMPT_LEARNING_RATES } from '../../peft/methods.ts';
 import { ChartView } from '../ChartView.tsx';
-import { formatFixed, formatNumber, formatPercent } from '../format.ts';
-import { t } from '../../i18n/index.ts';
+import { formatNumber, formatPercent } from '../format.ts';
 import { modelBaseUrl } from '../useEngine.ts';
 import { useEngineJob } from '../useEngineJob.ts';
 import { statusText } from './workerText.ts';
 import { fullFineTuningRate, loraConfigFromState } from './settings.ts';
+import { MARKERS, SftSamples, SftTable, armLabel } from './SftResults.tsx';
+import { SftMethods } from './SftMethods.tsx';
 
-const MARKERS = { user: '<|user|>', assistant: '<|assistant|>', end: '<|end|>' };
 const ARM_COLORS: Record<SftArmId, string> = { all: '#c0392b', answers: '#1f5fa8', mixed: '#2e8b57' };
 const DEFAULT_MIX = 0.25;
 
@@ -35,8 +38,6 @@ interface SftRun {
   results: SftArmResult[];
   result: SftResult | null;
 }
-
-const armLabel = (arm: SftArmId | 'base', mix: number) => t(`sft:arms.${arm}`, { mix: formatPercent(mix, 0) });
 
 function curves(points: SftRun['points'], key: 'answerLoss' | 'originalLoss', xMax: number, mix: number): LineChartData {
   const arms = (['all', 'answers', 'mixed'] as const).filter((a) => points[a]?.length);
@@ -58,12 +59,15 @@ export function SftSection(props: {
   const lang = i18n.language;
   const job = useEngineJob<SftRun>(client);
   const { run, running } = job;
-  // In the link (sft_method), as every other setting.
-  const method = state.sftMethod === 'full' ? 'full fine-tuning' : 'LoRA';
-  const setMethod = (m: 'LoRA' | 'full fine-tuning') => set('sftMethod', m === 'LoRA' ? 'lora' : 'full');
+  // In the link (sft_method, the ids lora_compare uses), as every other setting.
+  const method = ADAPTATION_METHODS.find((m) => METHOD_IDS[m] === state.sftMethod) ?? 'LoRA';
+  const setMethod = (m: AdaptationMethod) => set('sftMethod', METHOD_IDS[m] as PlaygroundState['sftMethod']);
   const config = loraConfigFromState(state);
   const mix = state.loraMix > 0 ? state.loraMix : DEFAULT_MIX;
-  const rate = method === 'LoRA' ? state.loraLr : fullFineTuningRate(state.loraLr);
+  const rateOf = (m: AdaptationMethod) =>
+    m === 'full fine-tuning' ? fullFineTuningRate(state.loraLr) : m === 'LoRA' || m === 'AdaLoRA' ? state.loraLr : PROMPT_LEARNING_RATES[m];
+  const rate = rateOf(method);
+  const needsTargets = method === 'LoRA' || method === 'AdaLoRA';
 
   const start = () => {
     if (running || blocked) return;
@@ -91,18 +95,20 @@ export function SftSection(props: {
       <p className="muted small">{t('intro', { ...MARKERS, steps: formatNumber(state.loraSteps), seed: state.seed, mix: formatPercent(mix, 0) })}</p>
       <fieldset className="lora-compare-methods">
         <legend className="field-label">{t('method')}</legend>
-        <label className="checkbox">
-          <input type="radio" name="sft-method" checked={method === 'LoRA'} disabled={running} onChange={() => setMethod('LoRA')} />
-          {t('lora', { r: config.r, rate: state.loraLr })}
-        </label>
-        <label className="checkbox">
-          <input type="radio" name="sft-method" data-testid="lora-sft-full" checked={method === 'full fine-tuning'} disabled={running} onChange={() => setMethod('full fine-tuning')} />
-          {t('full', { rate: fullFineTuningRate(state.loraLr) })}
-        </label>
+        {ADAPTATION_METHODS.map((m) => (
+          <label className="checkbox" key={m}>
+            <input
+              type="radio" name="sft-method" data-testid={`lora-sft-${METHOD_IDS[m]}`} checked={method === m} disabled={running}
+              onChange={() => setMethod(m)}
+            />
+            {t(`methods.${METHOD_IDS[m] as 'lora'}`, { r: config.r, rate: rateOf(m), n: COMPARISON_VIRTUAL_TOKENS })}
+          </label>
+        ))}
       </fieldset>
+      <p className="muted small">{t('methodNote', { ...MARKERS, added: Object.keys(MARKERS).length })}</p>
       <div className="controls">
         <div className="buttons">
-          <button type="button" data-testid="lora-sft-run" disabled={running || blocked || (method === 'LoRA' && config.target_modules.length === 0)} onClick={start}>
+          <button type="button" data-testid="lora-sft-run" disabled={running || blocked || (needsTargets && config.target_modules.length === 0)} onClick={start}>
             {t('run')}
           </button>
           <button type="button" data-testid="lora-sft-stop" disabled={!running} onClick={job.stop}>
@@ -135,6 +141,7 @@ export function SftSection(props: {
           {run.prepared && run.results.length > 0 && <SftSamples before={run.prepared.before} results={run.results} mix={run.mix} />}
         </div>
       )}
+      <SftMethods client={client} state={state} blocked={blocked || running} onRunning={onRunning} />
     </section>
   );
 }
@@ -160,88 +167,6 @@ function ExampleView({ prepared }: { prepared: SftPrepared }) {
       <p className="muted small sft-legend">
         <span className="tok sft-counted">{t('example.legendCounted')}</span> <span className="tok sft-ignored">{t('example.legendIgnored')}</span> — {t('example.note', MARKERS)}
       </p>
-    </div>
-  );
-}
-
-const fixed = (x: number) => (Number.isFinite(x) ? formatFixed(x, 3) : '—');
-
-function SftTable({ before, results, mix }: { before: SftMeasures; results: SftArmResult[]; mix: number }) {
-  const { t } = useTranslation('sft');
-  const rows: [string, SftMeasures][] = [[armLabel('base', mix), before], ...results.map((r) => [armLabel(r.arm, r.mix), r.after] as [string, SftMeasures])];
-  const answers = results.find((r) => r.arm === 'answers');
-  const mixed = results.find((r) => r.arm === 'mixed');
-  const all = results.find((r) => r.arm === 'all');
-  return (
-    <>
-      <div>
-        <table className="lora-table" data-testid="lora-sft-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('columns.run')}</th>
-              <th scope="col">{t('columns.answerLoss')}</th>
-              <th scope="col">{t('columns.questionLoss')}</th>
-              <th scope="col">{t('columns.ends', MARKERS)}</th>
-              <th scope="col">{t('columns.original')}</th>
-              <th scope="col">{t('columns.markers')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(([label, m]) => (
-              <tr key={label}>
-                <th scope="row">{label}</th>
-                <td>{fixed(m.answerLoss)}</td>
-                <td>{fixed(m.questionLoss)}</td>
-                <td>{formatPercent(m.endShare, 0)}</td>
-                <td>{fixed(m.originalLoss)}</td>
-                <td>{formatNumber(m.sampleMarkers)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <p className="muted small">{t('columnNote', { ...MARKERS, tokens: 32 })}</p>
-      {answers && mixed && all && (
-        <>
-          <h4>{t('findings.title')}</h4>
-          <p className="small" data-testid="lora-sft-findings">
-            {t('findings.text', {
-              before: fixed(before.originalLoss), answers: fixed(answers.after.originalLoss), mixed: fixed(mixed.after.originalLoss),
-              qAll: fixed(all.after.questionLoss), qAnswers: fixed(answers.after.questionLoss),
-            })}
-          </p>
-        </>
-      )}
-    </>
-  );
-}
-
-function SftSamples({ before, results, mix }: { before: SftMeasures; results: SftArmResult[]; mix: number }) {
-  const { t } = useTranslation('sft');
-  const rows: [string, SftMeasures][] = [[armLabel('base', mix), before], ...results.map((r) => [armLabel(r.arm, r.mix), r.after] as [string, SftMeasures])];
-  return (
-    <div className="sft-samples">
-      <h4>{t('samples.title')}</h4>
-      <p className="field-label">{t('samples.free')}</p>
-      {rows.map(([label, m]) => (
-        <div key={label}>
-          <span className="small muted">{label}</span>
-          <pre className="continuation" tabIndex={0}>{m.sample}</pre>
-        </div>
-      ))}
-      <p className="field-label">{t('samples.answers')}</p>
-      {rows.map(([label, m]) => (
-        <div key={label}>
-          <span className="small muted">{label}</span>
-          <ul className="small">
-            {m.answers.slice(0, 3).map((a) => (
-              <li key={a.question}>
-                <strong>{a.question}</strong> → {a.answer.trim() || '∅'} {a.ended ? MARKERS.end : t('samples.noEnd', MARKERS)}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ))}
     </div>
   );
 }
