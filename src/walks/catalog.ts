@@ -5,6 +5,7 @@
 // fails a test instead of misleading a reader.
 
 import type { Lesson } from './types.ts';
+import { HELD_OUT_PASSAGE } from './texts.ts';
 
 /** A long passage for the window and chunking steps: more tokens than the Shakespeare model's 128-token window holds. */
 const LONG_PROMPT =
@@ -14,6 +15,12 @@ const LONG_PROMPT =
 
 /** Eight 汉字 in a line of verse: the same text under both models' tokenizers. */
 const HAN_PROMPT = '床前明月光，疑是地上霜。';
+
+/** The LoRA panel's vocabulary expansion with one step of training: the tokenizer's numbers come before any training. */
+const VOCAB_EXPANSION = { panel: 'lora', vocabK: 500, vocabSteps: 1 } as const;
+
+/** The LoRA panel's SFT: three short runs from one copy (loss on all tokens, on answers only, answers with original text mixed in). */
+const SFT = { panel: 'lora', sftMethod: 'lora', loraSteps: 30 } as const;
 
 const ATTENTION_MASKS = { panel: 'attention', attentionView: 'masks', step: 8, strategy: 'greedy' } as const;
 
@@ -84,10 +91,14 @@ export const LESSONS: readonly Lesson[] = [
       { link: { panel: 'lora' }, measure: 'kvCache7BPerToken' },
       { link: { panel: 'attention' }, measure: 'attentionGrowthOnDoubling' },
       { link: { panel: 'sampling', prompt: LONG_PROMPT }, measure: 'chunksWithOverlap' },
+      { link: { panel: 'attention', prompt: HELD_OUT_PASSAGE }, measure: 'longTextLossNoOverlap' },
+      { link: { panel: 'attention', prompt: HELD_OUT_PASSAGE }, measure: 'longTextLossOverlap' },
     ],
     claims: [
       { kind: 'greater', a: 2, b: 1 },
       { kind: 'above', step: 4, bound: 1 },
+      // The same tokens cost more when a window starts from nothing than with a quarter of a window of context carried over.
+      { kind: 'greater', a: 5, b: 6 },
     ],
   },
   {
@@ -96,11 +107,18 @@ export const LESSONS: readonly Lesson[] = [
     steps: [
       { link: { panel: 'sampling', prompt: HAN_PROMPT }, measure: 'tokensPerHan' },
       { link: { panel: 'sampling', model: 'tang', prompt: HAN_PROMPT }, measure: 'tokensPerHan' },
+      { link: VOCAB_EXPANSION, measure: 'vocabTokensPerHanBase' },
+      { link: VOCAB_EXPANSION, measure: 'vocabTokensPerHanExpanded' },
+      { link: VOCAB_EXPANSION, measure: 'vocabHanPerWindowBase' },
+      { link: VOCAB_EXPANSION, measure: 'vocabHanPerWindowExpanded' },
     ],
     claims: [
       { kind: 'greater', a: 0, b: 1 },
       { kind: 'above', step: 0, bound: 2.5 },
       { kind: 'below', step: 1, bound: 1.1 },
+      // Expanding the Shakespeare tokenizer by 500 汉字: fewer tokens per 汉字, more 汉字 in the same window.
+      { kind: 'greater', a: 2, b: 3 },
+      { kind: 'greater', a: 5, b: 4 },
     ],
   },
   {
@@ -129,6 +147,28 @@ export const LESSONS: readonly Lesson[] = [
     claims: [
       { kind: 'above', step: 0, bound: 0 },
       { kind: 'greater', a: 0, b: 1 },
+    ],
+  },
+  {
+    // SFT 指令微调数据如何构建? 多轮对话如何微调? 损失算哪些词元? 为什么 SFT 之后感觉 LLM 傻了? 基座选 Chat 还是 Base?
+    id: 'sft',
+    steps: [
+      { link: SFT, measure: 'sftCountedShare' },
+      { link: SFT, measure: 'sftAnswerLossAll' },
+      { link: SFT, measure: 'sftAnswerLossAnswers' },
+      { link: SFT, measure: 'sftOriginalRiseAll' },
+      { link: SFT, measure: 'sftOriginalRiseAnswers' },
+      { link: SFT, measure: 'sftOriginalRiseMixed' },
+      { link: SFT, measure: 'sftEndShareBase' },
+      { link: SFT, measure: 'sftEndShareAnswers' },
+    ],
+    claims: [
+      { kind: 'below', step: 0, bound: 0.8 },
+      { kind: 'greater', a: 1, b: 2 },
+      { kind: 'above', step: 4, bound: 0 },
+      { kind: 'greater', a: 3, b: 5 },
+      { kind: 'greater', a: 4, b: 5 },
+      { kind: 'greater', a: 7, b: 6 },
     ],
   },
   {

@@ -46,6 +46,34 @@ export const ENGINE_MEASURES = [
   'peftAdapterOffDelta',
   /** … the values the method's saved adapter file holds, as a share of those it trained (AdaLoRA prunes). */
   'peftSavedShare',
+  /** The LoRA panel's SFT (sft_method, lora_steps; one job for every SFT measure): share of the example dialogue's tokens the answers-only loss counts. */
+  'sftCountedShare',
+  /** … held-out answer loss (nats/token) after training with the loss on every token, */
+  'sftAnswerLossAll',
+  /** … and with the loss on the answers only. */
+  'sftAnswerLossAnswers',
+  /** … rise of the original corpus's loss (nats/token), after − before: loss on every token, */
+  'sftOriginalRiseAll',
+  /** … on the answers only, */
+  'sftOriginalRiseAnswers',
+  /** … on the answers with original text mixed into each batch. */
+  'sftOriginalRiseMixed',
+  /** … share of held-out questions whose greedy answer stops at <|end|>: the base with the new markers, */
+  'sftEndShareBase',
+  /** … and after answers-only SFT. */
+  'sftEndShareAnswers',
+  /** The LoRA panel's vocabulary expansion (vocab_k, vocab_steps; one job): tokens per 汉字 of the held-out Tang text, base tokenizer, */
+  'vocabTokensPerHanBase',
+  /** … expanded tokenizer, */
+  'vocabTokensPerHanExpanded',
+  /** … 汉字 of that text in one context window, base tokenizer, */
+  'vocabHanPerWindowBase',
+  /** … expanded tokenizer. */
+  'vocabHanPerWindowExpanded',
+  /** The prompt read in windows side by side: mean loss per token (nats) (lessons/chunking.ts scoreChunked), */
+  'longTextLossNoOverlap',
+  /** … and over the same tokens in windows overlapping by a quarter, each token scored where it has most context. */
+  'longTextLossOverlap',
 ] as const;
 
 export const ARITHMETIC_MEASURES = [
@@ -88,6 +116,20 @@ export const MEASURE_UNITS: Record<MeasureId, MeasureUnit> = {
   peftNewTextDrop: 'nats',
   peftAdapterOffDelta: 'logit',
   peftSavedShare: 'ratio',
+  sftCountedShare: 'ratio',
+  sftAnswerLossAll: 'nats',
+  sftAnswerLossAnswers: 'nats',
+  sftOriginalRiseAll: 'nats',
+  sftOriginalRiseAnswers: 'nats',
+  sftOriginalRiseMixed: 'nats',
+  sftEndShareBase: 'ratio',
+  sftEndShareAnswers: 'ratio',
+  vocabTokensPerHanBase: 'times',
+  vocabTokensPerHanExpanded: 'times',
+  vocabHanPerWindowBase: 'count',
+  vocabHanPerWindowExpanded: 'count',
+  longTextLossNoOverlap: 'nats',
+  longTextLossOverlap: 'nats',
   'memory:full': 'bytes',
   'memory:lora': 'bytes',
   'memory:qlora': 'bytes',

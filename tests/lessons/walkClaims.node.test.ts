@@ -12,6 +12,7 @@ import { countTokensHandler } from '../../src/engine/handlers/tokens.ts';
 import { samplingHandlers } from '../../src/engine/handlers/sampling.ts';
 import { attentionHandlers } from '../../src/engine/handlers/attention.ts';
 import { loraHandlers } from '../../src/engine/handlers/lora.ts';
+import { vocabHandlers } from '../../src/engine/handlers/vocab.ts';
 import { loadGPT } from '../../src/io/checkpoint.ts';
 import { countParameters } from '../../src/model/config.ts';
 import { tokenizerFromJSON } from '../../src/tokenizer/index.ts';
@@ -21,7 +22,7 @@ import { stepState } from '../../src/walks/links.ts';
 import { claimHolds } from '../../src/walks/types.ts';
 import { useBackend } from '../helpers/backend.ts';
 
-const handlers = { countTokens: countTokensHandler, ...samplingHandlers, ...attentionHandlers, ...loraHandlers } as Partial<Record<MethodName, Handler<MethodName>>>;
+const handlers = { countTokens: countTokensHandler, ...samplingHandlers, ...attentionHandlers, ...loraHandlers, ...vocabHandlers } as Partial<Record<MethodName, Handler<MethodName>>>;
 const job = { emit: () => {}, stopped: false, signal: new AbortController().signal };
 const call: EngineCall = (method, params) => (handlers[method] as unknown as Handler<typeof method>)(params, job as never);
 
@@ -72,7 +73,9 @@ describe('each lesson claims only what its measurements show on the embedded mod
     models.delete('active');
   });
 
-  for (const lesson of LESSONS) {
+  // WALK_LESSONS=sft,vocabulary runs only those lessons (each takes up to minutes on two cores).
+  const only = process.env.WALK_LESSONS?.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const lesson of LESSONS.filter((l) => !only?.length || only.includes(l.id))) {
     it(`${lesson.id}: ${lesson.claims.length} claims hold`, async () => {
       const values: number[] = [];
       for (const step of lesson.steps) {
@@ -80,6 +83,7 @@ describe('each lesson claims only what its measurements show on the embedded mod
         await install(state.model);
         values.push(await measure(step.measure, state, call, `${baseUrl}/models/${state.model}/`));
       }
+      console.info(`${lesson.id}: ${values.map((v, i) => `${i + 1}) ${lesson.steps[i].measure} ${v}`).join('; ')}`);
       for (const claim of lesson.claims) expect(claimHolds(claim, values), `${JSON.stringify(claim)} with ${values.join(', ')}`).toBe(true);
     }, 300_000); // a lesson that trains (LoRA, the comparison) takes a minute or more on a loaded 2-core machine
   }

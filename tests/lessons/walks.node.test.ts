@@ -9,6 +9,8 @@ import { BEYOND, LESSONS } from '../../src/walks/catalog.ts';
 import { stepHash, stepState } from '../../src/walks/links.ts';
 import { MEASURES, MEASURE_UNITS, claimHolds } from '../../src/walks/types.ts';
 import { PROGRESS_KEY, readFinished, writeFinished } from '../../src/walks/progress.ts';
+import { i18n } from '../../src/i18n/index.ts';
+import { measureLabel } from '../../src/panels/lessons/format.ts';
 
 describe('the lessons', () => {
   it('are at least six, with distinct ids', () => {
@@ -65,9 +67,20 @@ describe('the lessons', () => {
     }
   });
 
+  it('the page shows every measure under its label in both locales (memory:full’s colon is not read as a namespace)', async () => {
+    try {
+      for (const lng of ['en', 'zh'] as const) {
+        await i18n.changeLanguage(lng);
+        for (const id of MEASURES) expect(measureLabel(id), `${lng} ${id}`).toBe(resources[lng].lessons.measures[id]);
+      }
+    } finally {
+      await i18n.changeLanguage('en');
+    }
+  });
+
   it('the Chinese lessons use the interview terms', () => {
     const zh = JSON.stringify(resources.zh.lessons);
-    for (const term of ['复读机', '束搜索', '低秩适配', '灾难性遗忘', '显存', '因果掩码', '前缀', 'top_p', 'no_repeat_ngram_size', 'lora_r']) expect(zh).toContain(term);
+    for (const term of ['复读机', '束搜索', '低秩适配', '灾难性遗忘', '显存', '因果掩码', '前缀', 'top_p', 'no_repeat_ngram_size', 'lora_r', '指令微调', '损失掩码', '词表扩增', '对话模板']) expect(zh).toContain(term);
   });
 
   it('claims read measured numbers by direction, and wait for missing ones', () => {

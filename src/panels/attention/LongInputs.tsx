@@ -1,18 +1,29 @@
 // Long inputs: how attention's time and memory grow with the number of tokens
 // (and how FlashAttention keeps the memory linear), what this panel does past
-// the context window, and chunking with overlap.
+// the context window, and chunking with overlap — with the model's own loss on
+// the prompt read through windows side by side and overlapping.
 
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
+import type { EngineClient } from '../../engine/client.ts';
 import type { GPTConfig } from '../../model/config.ts';
 import { LLAMA_7B } from '../../lessons/costs.ts';
 import { createCostChart, formatBytesShort } from '../../charts/attention/costChart.ts';
 import { createChunkDiagram, type ChunkDiagramData } from '../../charts/attention/chunkDiagram.ts';
-import { LLAMA_CONTEXT, chunkPlan, costSeries, longInputNumbers, shapeOf } from './longInputCosts.ts';
+import { LLAMA_CONTEXT, type LongTextScore, chunkPlan, costSeries, longInputNumbers, scoreLongText, shapeOf } from './longInputCosts.ts';
 import { useChart } from '../ChartView.tsx';
-import { formatNumber } from '../format.ts';
+import { errorText } from '../errorText.ts';
+import { formatFixed, formatNumber } from '../format.ts';
 
-export function LongInputs(props: { config: GPTConfig; parameterCount: number; sequenceLength: number; promptTokenCount: number | null }) {
+export function LongInputs(props: {
+  config: GPTConfig;
+  parameterCount: number;
+  sequenceLength: number;
+  promptTokenCount: number | null;
+  /** The engine and the prompt, to score the prompt when it is longer than the window (absent: no scoring). */
+  client?: EngineClient | null;
+  prompt?: string;
+}) {
   const { config, sequenceLength } = props;
   const { t, i18n } = useTranslation('attention');
   const lang = i18n.language;
@@ -90,6 +101,56 @@ export function LongInputs(props: { config: GPTConfig; parameterCount: number; s
         {t('long.chunk', { n: formatNumber(n), overlap: formatNumber(plan.overlap) })}
       </p>
       <div className="chart" ref={chunkRef} data-testid="attention-chunks" />
+      <ScoredChunks client={props.client ?? null} prompt={props.prompt ?? ''} windowSize={n} longEnough={(props.promptTokenCount ?? 0) > n} />
+    </div>
+  );
+}
+
+type Scoring = { status: 'idle' } | { status: 'running' } | { status: 'done'; score: LongTextScore } | { status: 'error'; message: string };
+
+/** The prompt's mean loss per token, read in windows side by side and overlapping: the two numbers the inputLength lesson compares. */
+function ScoredChunks(props: { client: EngineClient | null; prompt: string; windowSize: number; longEnough: boolean }) {
+  const { client, prompt, windowSize, longEnough } = props;
+  const { t } = useTranslation('attention');
+  const [scoring, setScoring] = useState<Scoring>({ status: 'idle' });
+  // A result belongs to the text it scored.
+  useEffect(() => setScoring({ status: 'idle' }), [prompt, windowSize]);
+  const score = () => {
+    if (!client) return;
+    setScoring({ status: 'running' });
+    scoreLongText(prompt, windowSize, (method, params) => client.call(method, params).result).then(
+      (s) => setScoring({ status: 'done', score: s }),
+      (e: unknown) => setScoring({ status: 'error', message: errorText(e) }),
+    );
+  };
+  const nats = (x: number) => (Number.isFinite(x) ? formatFixed(x, 3) : '—');
+  return (
+    <div className="attn-scored" data-testid="attention-chunk-score">
+      <p className="small">{t('long.scoreIntro')}</p>
+      <div className="buttons">
+        <button type="button" onClick={score} disabled={!client || !longEnough || scoring.status === 'running'} data-testid="attention-chunk-score-run">
+          {scoring.status === 'running' ? t('long.scoring') : t('long.scoreRun')}
+        </button>
+      </div>
+      {!longEnough && <p className="hint small">{t('long.scoreNeedsLong', { n: formatNumber(windowSize) })}</p>}
+      {scoring.status === 'error' && <p className="error">{scoring.message}</p>}
+      {scoring.status === 'done' && (
+        <table className="attn-table compact" data-testid="attention-chunk-score-table">
+          <tbody>
+            <tr>
+              <td>{t('long.scoreNoOverlap', { windows: formatNumber(scoring.score.windowsNoOverlap) })}</td>
+              <td data-testid="chunk-loss-no-overlap" data-value={scoring.score.noOverlap}>{nats(scoring.score.noOverlap)}</td>
+            </tr>
+            <tr>
+              <td>{t('long.scoreOverlap', { windows: formatNumber(scoring.score.windowsOverlap), overlap: formatNumber(scoring.score.overlapTokens) })}</td>
+              <td data-testid="chunk-loss-overlap" data-value={scoring.score.overlap}>{nats(scoring.score.overlap)}</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+      {scoring.status === 'done' && (
+        <p className="muted small">{t('long.scoreNote', { tokens: formatNumber(scoring.score.tokens), length: formatNumber(scoring.score.length) })}</p>
+      )}
     </div>
   );
 }

@@ -1,12 +1,14 @@
 // The numbers behind the long-inputs view: how attention's memory grows with
 // the number of tokens for this model and for a 7B model (lessons/costs.ts),
-// and how a long text is cut into overlapping windows (lessons/chunking.ts).
+// how a long text is cut into overlapping windows, and what the model's loss
+// on it is read either way (lessons/chunking.ts).
 // Labels are in the locale in force when these are called.
 
 import type { GPTConfig } from '../../model/config.ts';
 import { type ModelShape, LLAMA_7B, attentionMatrixBytes, flashAttentionBytes, kvCacheBytesPerToken } from '../../lessons/costs.ts';
-import { type Chunk, chunkWithOverlap } from '../../lessons/chunking.ts';
+import { type Chunk, type ChunkedScore, chunkWithOverlap, scoreChunked } from '../../lessons/chunking.ts';
 import type { CostData } from '../../charts/attention/costChart.ts';
+import type { ParamsOf, ResultOf } from '../../engine/protocol.ts';
 import { t } from '../../i18n/index.ts';
 
 /** This model in the shape costs.ts reads. */
@@ -81,4 +83,32 @@ export function chunkPlan(promptTokens: number, blockSize: number): { length: nu
   const length = example ? Math.round(blockSize * 4.5) : promptTokens;
   const overlap = Math.max(1, Math.floor(blockSize / 4));
   return { length, overlap, example, chunks: chunkWithOverlap(length, blockSize, overlap) };
+}
+
+/** The engine requests scoring a long text takes: the page's client, or the handlers in a Node test. */
+export type ScoreCall = <M extends 'promptLogits' | 'teacherForcing'>(method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
+
+export interface LongTextScore extends ChunkedScore {
+  /** Tokens of the text. */
+  length: number;
+  windowSize: number;
+  /** Tokens each window after the first shares with the one before it. */
+  overlapTokens: number;
+}
+
+/**
+ * A text read through the active model's window of `windowSize` tokens, side
+ * by side and overlapping by a quarter (chunkPlan's overlap): the mean loss per
+ * token either way, over the same tokens. Each window is one teacher-forced pass.
+ */
+export async function scoreLongText(text: string, windowSize: number, call: ScoreCall): Promise<LongTextScore> {
+  const slot = 'active' as const;
+  const { promptIds: ids } = await call('promptLogits', { slot, prompt: text });
+  const overlap = Math.max(1, Math.floor(windowSize / 4));
+  const score = await scoreChunked(ids.length, windowSize, overlap, async (start, end) => {
+    const { rows } = await call('teacherForcing', { slot, ids: ids.slice(start, end) });
+    // rows[i].nextProb is p(token i+1 | tokens 0…i) within the window: the loss of its token i+1.
+    return [NaN, ...rows.slice(0, -1).map((row) => -Math.log(Math.max(row.nextProb ?? 0, 1e-30)))];
+  });
+  return { ...score, length: ids.length, windowSize, overlapTokens: overlap };
 }

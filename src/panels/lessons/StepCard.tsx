@@ -10,7 +10,7 @@ import { stepHash, stepState } from '../../walks/links.ts';
 import { type Step, isEngineMeasure } from '../../walks/types.ts';
 import { arithmeticMeasure } from '../../walks/arithmetic.ts';
 import { measure } from './measures.ts';
-import { formatMeasure } from './format.ts';
+import { formatMeasure, measureLabel } from './format.ts';
 
 export type Measured = { status: 'idle' } | { status: 'running' } | { status: 'done'; value: number } | { status: 'error'; message: string };
 
@@ -46,7 +46,7 @@ export function StepCard(props: PanelProps & { index: number; step: Step; text: 
       </div>
       <p>{props.text}</p>
       <p className="lesson-measure">
-        <span>{t(`measures.${step.measure}`)}</span>{' '}
+        <span>{measureLabel(step.measure)}</span>{' '}
         {engine && shown.status !== 'done' && (
           <button type="button" onClick={run} disabled={!client || !onModel || props.busy} data-testid="step-measure">
             {shown.status === 'running' ? t('step.measuring') : t('step.measure')}

@@ -5,6 +5,15 @@ import { t } from '../../i18n/index.ts';
 import { MEASURE_UNITS, type MeasureId } from '../../walks/types.ts';
 import { formatGB } from '../lora/memory.ts';
 
+/**
+ * What a measure is called, in the locale in force. Some ids hold a colon
+ * (memory:full), i18next's namespace separator: looked up with it switched
+ * off, else 'measures.memory:full' reads as key 'full' of a namespace 'measures.memory'.
+ */
+export function measureLabel(id: MeasureId): string {
+  return t(`measures.${id}` as 'measures.seqRep4', { ns: 'lessons', nsSeparator: false });
+}
+
 export function formatMeasure(id: MeasureId, value: number): string {
   switch (MEASURE_UNITS[id]) {
     case 'ratio':

@@ -1,11 +1,11 @@
 // The live numbers of the lessons: each step's measure computed from the step's
 // settings by the engine's existing requests (decode, beam, promptLogits,
-// teacherForcing, attentionMasks, countTokens, loraTrain, loraMerge, loraCompare), or by
+// teacherForcing, attentionMasks, countTokens, loraTrain, loraMerge, loraCompare;
+// loraSft, vocabExpand and long-text scoring in jobMeasures.ts), or by
 // the arithmetic of lessons/costs.ts. `call` is the engine client's call in the
 // page, and the handlers themselves in Node tests: the same code measures both.
 // No React, no DOM.
 
-import type { MethodName, ParamsOf, ResultOf } from '../../engine/protocol.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import { beamSettingsFrom, samplingSettingsFrom } from '../../state/samplingSettings.ts';
 import { chunkWithOverlap } from '../../lessons/chunking.ts';
@@ -14,8 +14,9 @@ import { arithmeticMeasure } from '../../walks/arithmetic.ts';
 import { type EngineMeasure, type MeasureId, isEngineMeasure } from '../../walks/types.ts';
 import { fullFineTuningRate, loraConfigFromState } from '../lora/settings.ts';
 import { parseMethods } from '../../peft/methods.ts';
+import { type EngineCall, longTextMeasure, sftMeasure, vocabMeasure } from './jobMeasures.ts';
 
-export type EngineCall = <M extends MethodName>(method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
+export type { EngineCall };
 
 const slot = 'active' as const;
 
@@ -86,6 +87,23 @@ async function engineMeasure(id: EngineMeasure, state: PlaygroundState, call: En
     case 'peftAdapterOffDelta':
     case 'peftSavedShare':
       return peftMeasure(id, state, call, modelBaseUrl);
+    case 'sftCountedShare':
+    case 'sftAnswerLossAll':
+    case 'sftAnswerLossAnswers':
+    case 'sftOriginalRiseAll':
+    case 'sftOriginalRiseAnswers':
+    case 'sftOriginalRiseMixed':
+    case 'sftEndShareBase':
+    case 'sftEndShareAnswers':
+      return sftMeasure(id, state, call, modelBaseUrl);
+    case 'vocabTokensPerHanBase':
+    case 'vocabTokensPerHanExpanded':
+    case 'vocabHanPerWindowBase':
+    case 'vocabHanPerWindowExpanded':
+      return vocabMeasure(id, state, call, modelBaseUrl);
+    case 'longTextLossNoOverlap':
+    case 'longTextLossOverlap':
+      return longTextMeasure(id, state, call, modelBaseUrl);
   }
 }
 

@@ -62,6 +62,20 @@ export default {
     'memory:qlora': 'QLoRA on a 7B model',
     kvCache7BPerToken: 'KV cache per token, LLaMA-2 7B in bf16',
     attentionGrowthOnDoubling: 'attention scores stored when the input doubles',
+    sftCountedShare: 'share of the dialogue’s tokens the answers-only loss counts',
+    sftAnswerLossAll: 'held-out answer loss after loss on all tokens (nats per token)',
+    sftAnswerLossAnswers: 'held-out answer loss after loss on answers only (nats per token)',
+    sftOriginalRiseAll: 'rise of the original text’s loss, loss on all tokens (nats per token)',
+    sftOriginalRiseAnswers: 'rise of the original text’s loss, answers only (nats per token)',
+    sftOriginalRiseMixed: 'rise of the original text’s loss, answers only with original text mixed in (nats per token)',
+    sftEndShareBase: 'share of held-out answers that end with <|end|>, before SFT',
+    sftEndShareAnswers: 'share of held-out answers that end with <|end|>, after answers-only SFT',
+    vocabTokensPerHanBase: 'tokens per 汉字 of the held-out Tang text, base tokenizer',
+    vocabTokensPerHanExpanded: 'tokens per 汉字 of the held-out Tang text, expanded tokenizer',
+    vocabHanPerWindowBase: '汉字 in one context window, base tokenizer',
+    vocabHanPerWindowExpanded: '汉字 in one context window, expanded tokenizer',
+    longTextLossNoOverlap: 'mean loss per token, windows side by side (nats)',
+    longTextLossOverlap: 'mean loss per token over the same tokens, windows overlapping (nats)',
   },
   units: {
     times: '× {{value}}',
@@ -123,8 +137,10 @@ export default {
       s3: 'The same arithmetic for LLaMA-2 7B in bf16 (32 layers, 32 heads of 128): per token of context.',
       s4: 'Attention compares every token with every other: a plain implementation stores n × n scores per head. Doubling the input multiplies them by this.',
       s5: 'The usual way around the window: cut the text into windows that overlap, so each token keeps some context before it, and process them one by one. The number is how many windows this passage needs.',
+      s6: 'Scored: a held-out passage nearly seven windows long goes into the prompt, and the Attention panel’s “Long inputs” part reads it window by window with the windows side by side. The number is the model’s mean loss per token on it (cross-entropy, nats).',
+      s7: 'The same tokens, read in windows that overlap by a quarter, each token scored once in the window where it has the most context before it (Hugging Face’s strided evaluation). Right after a cut, a side-by-side window predicts from nothing; with overlap those tokens keep 32 tokens of context, and the loss is lower.',
       answer:
-        'Not in practice. Attention itself has no length limit, but a model only knows positions it was trained on (GPT-2 learned a table of 1,024; RoPE models generalise poorly far past their training length without interpolation), attention time grows with n² and its memory too unless FlashAttention avoids storing the matrix, and the KV cache grows linearly with n. Longer text is handled by chunking with overlap, hierarchical processing (summarise chunks, then the summaries), retrieval of the relevant parts, position interpolation or extrapolation (ALiBi, RoPE scaling), and efficient attention (FlashAttention, sliding windows).',
+        'Not in practice. Attention itself has no length limit, but a model only knows positions it was trained on (GPT-2 learned a table of 1,024; RoPE models generalise poorly far past their training length without interpolation), attention time grows with n² and its memory too unless FlashAttention avoids storing the matrix, and the KV cache grows linearly with n. Longer text is handled by chunking with overlap (scored, overlap pays: tokens right after a cut have no context and cost more; overlap buys them context at the price of reading the overlap twice), hierarchical processing (summarise chunks, then the summaries), retrieval of the relevant parts, position interpolation or extrapolation (ALiBi, RoPE scaling), and efficient attention (FlashAttention, sliding windows).',
       differs:
         'This model’s window is tiny, so the limit shows at once. Large models have windows of thousands to millions of tokens, but the same three costs set how far they go.',
     },
@@ -133,10 +149,14 @@ export default {
       question: 'Is expanding the vocabulary necessary for a domain or language model — for Chinese, say?',
       s1: 'A line of Tang verse in the Shakespeare model’s byte-level BPE. Its vocabulary was fitted on English, so each 汉字 is spelled in UTF-8 bytes.',
       s2: 'The same line in the Tang poetry model, whose tokenizer has one token per character.',
+      s3: 'Back to the Shakespeare model, in the LoRA panel’s vocabulary expansion (词表扩增): the held-out part of the Tang poems, cut by the model’s own byte-level BPE. Tokens per 汉字.',
+      s4: 'The 500 most frequent 汉字 of the training part become tokens (vocab_k 500: each a merge of its UTF-8 bytes, with a new embedding row starting at the mean of the rows of those bytes). The same text, tokens per 汉字 now — before any training.',
+      s5: 'How many 汉字 of that text fit the model’s 128-token window with the base tokenizer…',
+      s6: '…and with the expanded one: the same window holds more Chinese. Continued pre-training (vocab_steps) then teaches the new rows; the section shows the loss per character fall.',
       answer:
         'Often yes for a language the tokenizer was not fitted on. A byte-level BPE fitted on English spends about three tokens per 汉字, so the same window holds about a third as much Chinese, generation takes three steps per character, and training sees each character split into bytes that mean nothing alone. Adding Chinese tokens (as Chinese-LLaMA did) and continuing pre-training so their embeddings are learned fixes this; the cost is new, untrained embeddings and a larger output layer. A model whose tokenizer already covers the language well does not need it.',
       differs:
-        'Large multilingual tokenizers already hold many 汉字 and frequent words, so their figure sits between these two. The Tang model is a character model: one token per character, exactly.',
+        'Large multilingual tokenizers already hold many 汉字 and frequent words, so their figure sits between these two. The Tang model is a character model: one token per character, exactly. Chinese-LLaMA added about 20,000 Chinese tokens and trained on tens of gigabytes of text; here 500 characters and a few steps show the tokenizer’s side of it only.',
     },
     lora: {
       title: 'LoRA: the idea, merging, and memory',
@@ -159,6 +179,22 @@ export default {
         'Fine-tuning moves the weights towards the new data with nothing holding them to the old, so what the model knew is overwritten, the more so with high learning rates, many steps and narrow data. It is eased by mixing general data into the fine-tuning data (replay), lower learning rates and fewer steps, parameter-efficient methods such as LoRA that change little of the model (though they forget too), regularisation towards the old weights (EWC, KL to the base model), and evaluating on general benchmarks as well as the domain ones.',
       differs:
         'The effect is the same at any size; large models have more to lose, and their fine-tuning data is usually mixed with general instruction data for this reason.',
+    },
+    sft: {
+      title: 'SFT: data formats, the loss mask, and “SFT made it dumber”',
+      question: 'How is SFT (instruction-tuning) data built and formatted, multi-turn included? Which tokens does the loss count? Why does a model seem dumber after SFT — and should SFT start from the Chat or the Base model?',
+      s1: 'The LoRA panel’s SFT section writes each conversation in a chat template (Phi-3’s: <|user|>, <|assistant|> and <|end|> become new special tokens with new embedding rows) and shows a two-turn dialogue token by token. With the loss on the answers only, the labels are −100 on the questions, the role markers and the newlines. The number is the share of the dialogue’s tokens the loss still counts.',
+      s2: 'Three runs start from the same copy of the model with the same conversations, steps and seed. The first counts the loss on every token, questions and markers included. The number is its loss on the answers of held-out conversations.',
+      s3: 'The second counts only the answers and each answer’s <|end|> (what TRL’s completion-only collator and assistant_only_loss do). Every step now goes to the answers, and their held-out loss ends lower.',
+      s4: '“SFT made it dumber”: the model’s loss on its original text (held-out Shakespeare) after the all-tokens run, minus before. It rose — the conversations pulled the weights away from what the model knew.',
+      s5: 'The same after the answers-only run: masking the questions does not protect the original ability.',
+      s6: 'The third run trains on answers only too, but a quarter of every batch’s rows is original text (replay). The original loss hardly moves.',
+      s7: 'Chat or Base: the base model, with the new markers but no SFT, answering held-out questions greedily. The number is the share of its answers that stop with <|end|>. A base model has never seen the template, so it does not know where a turn ends.',
+      s8: 'After answers-only SFT: the turns end. SFT teaches the format and the role of each turn quickly — far more quickly than it teaches facts.',
+      answer:
+        'SFT data are instruction–answer pairs (Alpaca’s instruction/input/output) or conversations as lists of {role, content} messages, rendered by the model’s chat template with role markers as special tokens; what matters most is quality and diversity, not size (LIMA: 1,000 careful examples), deduplicated and covering the tasks wanted, in exactly the template used at inference. Multi-turn dialogues are trained as one example, the loss counted on every assistant turn, not only the last, and cut at turn boundaries when too long. The loss usually counts the answers only (labels −100 on system and user text and the markers): the model should learn to answer, not to write questions, and every gradient goes to the answers. A model “gets dumber” after SFT through catastrophic forgetting: narrow, short, templated data, a high learning rate and several epochs pull the weights away from pre-training, and the alignment to a style costs some general ability. Mixing in general or pre-training data, lower rates and fewer epochs, LoRA, and diverse instructions ease it. Start from the Base model when there is plenty of data or a new format or domain (nothing to unlearn); from the Chat model when data are few and its conversational skill should be kept — in its own chat template. Knowledge comes mostly from pre-training; SFT mostly teaches format and behaviour.',
+      differs:
+        'Here a 1M-parameter model trains for 30 steps on a few dozen conversations: its answers hardly become right, but the template, the mask and the forgetting show at once. Large models forget less per step and are tuned with general instruction data mixed in; whether answers-only beats all tokens depends on the data — with long prompts and short answers it matters most, and some papers find all-tokens loss as good.',
     },
     evaluation: {
       title: 'Evaluation: what perplexity and repetition measures say, and miss',
