@@ -7,11 +7,14 @@
  * --enable-unsafe-webgpu --use-webgpu-adapter=swiftshader, which leave the
  * other runtimes as they were). The page is bench/browser/playground.ts: per
  * runtime, the first and later 64-token generations (the first compiles
- * WebGL's shader programs), the programs compiled, and a training step, each
+ * WebGL's shader programs), the programs compiled — on WebGL with the fused
+ * decoding programs and op by op, in the same run, and a profile of one cached
+ * step — and a training step, each
  * beside the plain-matmul rate of the same run; WebGPU's figures are taken
  * with async reads (bench/browser/webgpu.ts says why and what differs).
  *
  *   npm run bench -- --browser-playground [--runtimes wasm:1,wasm,webgl,webgpu] [--generations 3]
+ *     [--no-train] [--no-profile]   (WebGL: fused vs op-by-op decoding, and the profile of one step: ./browser/decodeProfile.ts)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +47,8 @@ export async function benchPlaygroundBrowser(): Promise<void> {
       console.log(`\nChromium ${browser.version()}, ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'} asked)` : ''}: playground size`);
       const context = await browser.newContext();
       const page = await context.newPage();
-      await page.goto(`${page0}?backend=${backend}&generations=${generations}${threads ? `&threads=${threads}` : ''}`, { waitUntil: 'commit' });
+      const extra = (argv.includes('--no-train') ? '&train=no' : '') + (argv.includes('--no-profile') ? '&profile=no' : '');
+      await page.goto(`${page0}?backend=${backend}&generations=${generations}${threads ? `&threads=${threads}` : ''}${extra}`, { waitUntil: 'commit' });
       let printed = 0;
       const t0 = Date.now();
       while (true) {

@@ -8,6 +8,7 @@ import { type AttentionTrace, type ForwardTrace, type LayerTrace, type Matrix, d
 import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d, tiedOutputHead, usePlainProducts } from './ops.ts';
 import { InputError } from './inputError.ts';
 import { type VirtualTokens, checkVirtual, dropLead, prependPrompt, virtualInputs, virtualStep } from './virtual.ts';
+import { fusedDecodeStep } from './webgl/decode.ts';
 
 /** A problem with the tokens handed to the model: out of vocabulary, too long, empty (codes in inputError.ts). */
 export { InputError, type InputErrorCode, INPUT_ERROR_CODES } from './inputError.ts';
@@ -67,6 +68,8 @@ export class GPT {
   private disposed = false;
   /** A prompt-learning method's virtual tokens (src/peft/ attaches them); null: the model exactly as it is. */
   virtualTokens: VirtualTokens | null = null;
+  /** On WebGL, a plain cached step of one token runs as a few fused programs (webgl/decode.ts); false: op by op. */
+  fusedDecoding = true;
   /**
    * wteᵀ [nEmbd, vocab] for the output head on backends where only plain
    * products are fast (see ops.ts), with the wte data it was copied from: when
@@ -294,6 +297,9 @@ export class GPT {
       throw new InputError(`The prefix (${mask.prefixLength} tokens) must be processed in one pass before extending the cache.`);
     }
     const headKeep = opts.ablate?.length ? this.headKeep(opts.ablate) : undefined;
+    const extras = Boolean(opts.trace || opts.allLogits || opts.hidden || headKeep);
+    const fused = this.fusedDecoding ? fusedDecodeStep(this, { ids, cache, mask, extras }) : null;
+    if (fused) return { lastLogits: fused };
     const T = ids.length;
     const K = past + lead + T;
     const every = Boolean(opts.trace || opts.allLogits);

@@ -64,6 +64,9 @@ export function realColumns(data: Float32Array, columns: number, keys: number): 
  * position (a cache grown by concatenation gave each step new shapes). A
  * masked slot gets exactly zero probability, and adding zeros changes no sum,
  * so the numbers are the same as attending over the real keys alone.
+ * On WebGL the fused decoding step (webgl/decode.ts) writes a token's slot
+ * into a layer's textures in place, and copies (`replace`) a layer whose
+ * textures a fork still shares.
  */
 export class KVCache {
   /** Per layer: keys and values, each [nHead, capacity, headSize]. */
@@ -143,6 +146,19 @@ export class KVCache {
     old?.v.dispose();
     this.layers[layer] = next;
     return next;
+  }
+
+  /**
+   * Puts in a layer's full keys and values [nHead, capacity, headSize], written
+   * elsewhere (webgl/decode.ts writes a step's slot in one program): they are
+   * kept and owned by the cache, and the tensors they replace are freed.
+   */
+  replace(layer: number, k: tf.Tensor3D, v: tf.Tensor3D): void {
+    if (k.shape[1] !== this.cap || v.shape[1] !== this.cap) throw new Error(`A cache layer must hold ${this.cap} slots, not ${k.shape[1]}.`);
+    const old = this.layers[layer];
+    this.layers[layer] = { k: tf.keep(k), v: tf.keep(v) };
+    old?.k.dispose();
+    old?.v.dispose();
   }
 
   /** One-hot [1, capacity, 1] at slot `length`, made once per step and shared by all layers. */
