@@ -169,7 +169,9 @@ export type BackendWhy =
   | { code: 'webgpu'; adapter: string }
   | { code: 'gpu'; renderer: string }
   | { code: 'software'; renderer: string }
-  | { code: 'noWebgl' };
+  | { code: 'noWebgl' }
+  /** `auto` with a verdict kept from an earlier measurement on this device (backendChoice.ts). */
+  | { code: 'measured'; backend: BackendName };
 
 /**
  * The order to try backends in, and why the first is first. `auto` puts WebGPU
@@ -177,9 +179,15 @@ export type BackendWhy =
  * runs WGSL on the CPU, where wasm does the same work faster, so it is used
  * only when a link asks for it. Next comes WebGL on a GPU; where WebGL is
  * drawn in software, wasm. A backend asked for in the link comes first, and if
- * it cannot start the rest follow in the `auto` order.
+ * it cannot start the rest follow in the `auto` order. `measured`, the fastest
+ * backend for generation measured earlier on this device (backendChoice.ts),
+ * comes first in `auto`, the rule's order after it.
  */
-export function backendOrder(request: 'auto' | BackendName, probes: GpuProbes): { preference: BackendName[]; why: BackendWhy; reason: string } {
+export function backendOrder(
+  request: 'auto' | BackendName,
+  probes: GpuProbes,
+  measured: BackendName | null = null,
+): { preference: BackendName[]; why: BackendWhy; reason: string } {
   const { webgl, webgpu } = probes;
   let auto: { preference: BackendName[]; why: BackendWhy; reason: string };
   if (webgpu.status === 'ok' && !webgpu.software) {
@@ -199,6 +207,13 @@ export function backendOrder(request: 'auto' | BackendName, probes: GpuProbes): 
     };
   } else {
     auto = { preference: ['webgl', 'wasm', 'cpu'], why: { code: 'gpu', renderer: webgl.name }, reason: `WebGL runs on the GPU (${webgl.name})` };
+  }
+  if (request === 'auto' && measured) {
+    return {
+      preference: [measured, ...auto.preference.filter((b) => b !== measured)],
+      why: { code: 'measured', backend: measured },
+      reason: `${measured} was the fastest for generation when measured on this device`,
+    };
   }
   if (request === 'auto') return auto;
   return {

@@ -16,6 +16,7 @@
 import type { GPTConfig } from '../model/config.ts';
 import type { Notice } from '../sampling/notices.ts';
 import type { BackendName, BackendUnavailable, BackendWhy } from './backend.ts';
+import type { BackendMeasurement, BackendVerdict } from './backendChoice.ts';
 import type { ModelSlot, TokenPiece } from './protocolCommon.ts';
 import type { SamplingMethods } from './samplingProtocol.ts';
 import type { AttentionMethods } from './attentionProtocol.ts';
@@ -48,6 +49,8 @@ export interface BackendReport {
   threadsAsked?: ThreadsRequest;
   isolated?: boolean;
   logicalCores?: number;
+  /** The device's GPUs as a measured verdict's key names them (backendChoice.ts, gpuName). */
+  gpu?: string;
 }
 
 /** The link's `threads` (src/state/schema.ts): `auto` (one per physical core) or a count. */
@@ -212,7 +215,21 @@ export interface TrainResult {
 /** The shell's methods; each panel declares its own table in <panel>Protocol.ts. */
 export interface CoreMethods {
   /** Starts TensorFlow.js on the best backend allowed by the request. Call once, first. */
-  init: { params: { backend: BackendRequest; threads?: ThreadsRequest }; event: never; result: BackendReport };
+  init: {
+    params: {
+      backend: BackendRequest;
+      threads?: ThreadsRequest;
+      /** `auto`: verdicts the page kept for this browser and model; the one measured on this GPU picks the backend (backendChoice.ts). */
+      measured?: BackendVerdict[];
+    };
+    event: never;
+    result: BackendReport;
+  };
+  /**
+   * Times one KV-cached decode step and one small training step of a model of `config`'s shape on every
+   * backend that starts (backendChoiceMeasure.ts). Switches the worker's backend: call it on a worker of its own.
+   */
+  measureBackends: { params: { config: GPTConfig; threads: ThreadsRequest }; event: never; result: BackendMeasurement };
   /** Loads a model into the active slot (the one every panel uses), replacing the model there only on success. */
   loadModel: { params: LoadParams; event: LoadEvent; result: ModelInfo };
   /** Greedy continuation of a prompt, one token event at a time. */

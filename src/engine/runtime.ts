@@ -4,6 +4,7 @@
 
 import type { BackendReport, BackendRequest, EventOf, ThreadsRequest, MethodName, ModelInfo, ModelSlot, ParamsOf, ResultOf } from './protocol.ts';
 import { backendOrder, crossOriginIsolatedNow, selectBackend } from './backend.ts';
+import { type BackendVerdict, gpuName, verdictForGpu } from './backendChoice.ts';
 import { probeWebGPU } from './webgpu.ts';
 import { bundledWasmPaths } from './wasmPaths.ts';
 import { AdapterStore } from './adapterStore.ts';
@@ -30,8 +31,8 @@ export const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(res
 let backendReady: Promise<BackendReport> | null = null;
 
 /** Starts the backend once; later calls get the same report. */
-export function initBackend(request: BackendRequest, threads: ThreadsRequest = 'auto'): Promise<BackendReport> {
-  backendReady ??= startBackend(request, threads);
+export function initBackend(request: BackendRequest, threads: ThreadsRequest = 'auto', measured?: BackendVerdict[]): Promise<BackendReport> {
+  backendReady ??= startBackend(request, threads, measured);
   return backendReady;
 }
 
@@ -40,7 +41,7 @@ export function engineReady(): Promise<BackendReport> {
   return backendReady;
 }
 
-interface WebGLProbe {
+export interface WebGLProbe {
   available: boolean;
   renderer: string | null;
   software: boolean;
@@ -51,7 +52,7 @@ interface WebGLProbe {
  * renderers — SwiftShader in headless Chromium, llvmpipe on Linux without a
  * GPU — run WebGL on the CPU, and are slow for one-token-at-a-time work.
  */
-function probeWebGL(): WebGLProbe {
+export function probeWebGL(): WebGLProbe {
   if (typeof OffscreenCanvas === 'undefined') return { available: false, renderer: null, software: false };
   try {
     const canvas = new OffscreenCanvas(1, 1);
@@ -66,17 +67,20 @@ function probeWebGL(): WebGLProbe {
   }
 }
 
-async function startBackend(request: BackendRequest, threadsAsked: ThreadsRequest): Promise<BackendReport> {
+async function startBackend(request: BackendRequest, threadsAsked: ThreadsRequest, measured?: BackendVerdict[]): Promise<BackendReport> {
   // The page sends loadModel right behind init (src/panels/engineBoot.ts): let it start its downloads before
   // the probes below hold this thread (creating a WebGL context takes a while).
   await yieldToEvents();
   const probe = probeWebGL();
   // Asking for WebGPU's adapter fetches none of its backend's code (src/engine/webgpu.ts).
   const webgpu = await probeWebGPU();
+  // `auto` starts on the backend measured fastest on this device, where the page kept a verdict (backendChoice.ts).
+  const gpu = gpuName(probe.renderer, webgpu);
+  const verdict = request === 'auto' ? verdictForGpu(measured, gpu, Date.now()) : null;
   const { preference, why, reason: whyText } = backendOrder(request, {
     webgl: { available: probe.available, software: probe.software, name: shortRenderer(probe.renderer) },
     webgpu,
-  });
+  }, verdict?.generation);
   performance.mark('engine:probed');
   // A count from the link runs as asked, up to the device's logical cores; auto is one per physical core (wasmThreadsWanted).
   const logicalCores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency || 1; // Node 20 has no navigator
@@ -88,7 +92,7 @@ async function startBackend(request: BackendRequest, threadsAsked: ThreadsReques
   const adapter = choice.backend === 'webgpu' ? { webgpuAdapter: { name: webgpu.adapter ?? '', software: webgpu.software } } : {};
   return {
     backend: choice.backend, reason, why, unavailable: choice.unavailable,
-    webglRenderer: probe.renderer, webglSoftware: probe.software, ...adapter, ...threads,
+    webglRenderer: probe.renderer, webglSoftware: probe.software, gpu, ...adapter, ...threads,
   };
 }
 

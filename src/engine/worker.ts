@@ -17,6 +17,7 @@ import { samplingHandlers } from './handlers/sampling.ts';
 import { attentionHandlers } from './handlers/attention.ts';
 import { loraHandlers } from './handlers/lora.ts';
 import { vocabHandlers } from './handlers/vocab.ts';
+import { measureBackends } from './backendChoiceMeasure.ts';
 
 // Page-ready timeline (bench/page-ready.ts reads the worker's marks): its script, tfjs included, has run.
 performance.mark('engine:script');
@@ -74,12 +75,13 @@ scope.addEventListener('message', (e: MessageEvent<ToWorker>) => {
 // ---- the handler table (one entry per method in protocol.ts) ---------------------------
 
 const handlers: { [M in MethodName]: Handler<M> } = {
-  init: async ({ backend, threads }) => {
-    const report = await initBackend(backend, threads);
+  init: async ({ backend, threads, measured }) => {
+    const report = await initBackend(backend, threads, measured);
     backendStarted = true;
     return report;
   },
   loadModel,
+  measureBackends,
   generate: generateHandler,
   countTokens: countTokensHandler,
   train,

@@ -6,9 +6,9 @@ import { useEffect } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { BackendReport, EngineMemory, LoadEvent, LoadStage, ModelInfo } from '../engine/protocol.ts';
-import type { BackendName } from '../engine/backend.ts';
 import type { LoadState, Said } from './useEngine.ts';
 import { formatBytes, formatCount, formatFixed, formatNumber } from './format.ts';
+import { BACKEND_LABEL, BackendVerdictLine } from './backendVerdictLine.tsx';
 
 const STAGE_KEY = {
   config: 'load.stage.config',
@@ -33,9 +33,6 @@ function progressText(p: LoadEvent | null, t: TFunction<'common'>): { label: str
   return { label, fraction: order.includes(p.stage) ? base + within : null };
 }
 
-/** Backends by the names their makers give them. */
-const BACKEND_LABEL = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'wasm', cpu: 'cpu' } as const satisfies Record<BackendName, string>;
-
 /**
  * Why this backend runs, in the reader's language, from the engine's codes
  * (src/engine/backend.ts, backendOrder): why the first choice was first, and,
@@ -50,7 +47,9 @@ function backendReason(report: BackendReport, t: TFunction<'common'>): string {
         ? t('load.why.webgpu', { adapter: why.adapter })
         : why.code === 'noWebgl'
           ? t('load.why.noWebgl')
-          : t(`load.why.${why.code}`, { renderer: why.renderer });
+          : why.code === 'measured'
+            ? t('load.why.measured', { backend: BACKEND_LABEL[why.backend] })
+            : t(`load.why.${why.code}`, { renderer: why.renderer });
   const wanted = report.unavailable[0];
   return wanted ? t('load.why.instead', { why: first, wanted: BACKEND_LABEL[wanted.backend], backend: BACKEND_LABEL[report.backend] }) : first;
 }
@@ -188,6 +187,7 @@ export function LoadStatus(props: {
           t('load.choosingBackend')
         )}
       </p>
+      <BackendVerdictLine backend={backend} model={inUse} />
     </section>
   );
 }

@@ -5,8 +5,9 @@
 // with it; otherwise it starts its own, as it always did.
 
 import { EngineClient, type Job } from '../engine/client.ts';
-import type { BackendReport, BackendRequest, LoadEvent, LoadParams, ModelInfo, ThreadsRequest } from '../engine/protocol.ts';
+import type { BackendReport, BackendRequest, LoadEvent, LoadParams, ModelInfo, ParamsOf, ThreadsRequest } from '../engine/protocol.ts';
 import { parseModelRef } from '../state/modelRef.ts';
+import { browserStorage, verdictsForStart } from './backendVerdictStore.ts';
 
 /** The model folder as an absolute URL (the worker resolves relative URLs against its own script); null for a model with no folder. */
 export function modelBaseUrl(ref: string): string | null {
@@ -30,6 +31,16 @@ export interface EarlyLoad {
   follow(onProgress: (event: LoadEvent) => void): Job<ModelInfo>;
 }
 
+/**
+ * The engine's init call: with `auto`, the verdicts measured earlier in this
+ * browser with the model `ref` (backendVerdictStore.ts), so the engine starts on
+ * the backend measured fastest on its GPU.
+ */
+export function initParams(backend: BackendRequest, threads: ThreadsRequest, ref: string | null): ParamsOf<'init'> {
+  const measured = backend === 'auto' && ref !== null ? verdictsForStart(browserStorage(), ref, Date.now()) : [];
+  return measured.length ? { backend, threads, measured } : { backend, threads };
+}
+
 interface Booted {
   engine: EngineClient;
   backend: BackendRequest;
@@ -44,7 +55,7 @@ let early: { engine: EngineClient; load: EarlyLoad } | null = null;
 /** Starts the engine and its backend, and, when `model` is given, loading that model (the worker fetches it while the backend starts). */
 export function bootEngine(backend: BackendRequest, threads: ThreadsRequest, model: LoadParams | null): void {
   const engine = EngineClient.start();
-  const init = engine.call('init', { backend, threads }).result;
+  const init = engine.call('init', initParams(backend, threads, model?.ref ?? null)).result;
   init.catch(() => {}); // reported by useEngine, which awaits it
   booted = { engine, backend, threads, init };
   if (model) {

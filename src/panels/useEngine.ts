@@ -14,7 +14,7 @@ import { probeDownload } from './models/catalog.ts';
 import { openedFiles } from './models/openedFiles.ts';
 import { workStore } from './models/workStore.ts';
 import { errorText } from './errorText.ts';
-import { embeddedLoadParams, modelBaseUrl, takeBootedEngine, takeEarlyLoad } from './engineBoot.ts';
+import { embeddedLoadParams, initParams, modelBaseUrl, takeBootedEngine, takeEarlyLoad } from './engineBoot.ts';
 
 /** Above this, the page says the size and waits for a yes before downloading. */
 export const LARGE_DOWNLOAD_BYTES = 50 * 1024 * 1024;
@@ -95,6 +95,9 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, thre
   activeRef.current = active;
   const revert = useRef(onRevert);
   revert.current = onRevert;
+  /** The link's model when the engine starts: `auto` looks up its measured verdict by it (engineBoot.ts, initParams). */
+  const modelRefNow = useRef(modelRef);
+  modelRefNow.current = modelRef;
 
   // A new backend (or thread count) means a new worker: tensors cannot move between backends mid-session.
   // The first one was started before React rendered (src/main.tsx, engineBoot.ts).
@@ -107,7 +110,7 @@ export function useEngine(modelRef: string, backendRequest: BackendRequest, thre
     setMemory(null);
     setActive(null);
     engine.onMemory((m) => alive && setMemory(m));
-    (booted?.init ?? engine.call('init', { backend: backendRequest, threads }).result)
+    (booted?.init ?? engine.call('init', initParams(backendRequest, threads, modelRefNow.current)).result)
       .then((report) => {
         if (!alive) return;
         setBackend(report);

@@ -95,6 +95,7 @@ export default {
       software: 'WebGL here is drawn in software ({{renderer}}), which is slow for generating one token at a time, so wasm runs instead',
       gpu: 'WebGL runs on the GPU ({{renderer}})',
       webgpu: 'WebGPU runs on the GPU ({{adapter}})',
+      measured: '{{backend}} was the fastest for generation when measured on this device',
       instead: '{{why}}, but {{wanted}} could not start here, so {{backend}} runs instead',
     },
     // The WebGPU adapter the backend computes on; a fallback adapter (SwiftShader) runs on the CPU.
@@ -111,6 +112,20 @@ export default {
       failed: '{{backend}} could not start: {{message}}.',
     },
     runsInstead: '{{backend}} runs instead.',
+    // auto's measurement (src/panels/backendVerdictLine.tsx): one decode step and one small training step per backend.
+    verdict: {
+      waiting: 'In a moment auto measures which backend is fastest on this device: one generation step and one small training step on each, in the background.',
+      measuring: 'Measuring which backend is fastest on this device: one generation step and one small training step on each, in the background…',
+      chosen: '<b>{{fastest}}</b> chosen: {{figures}}, measured on this device.',
+      nextStart: '<b>{{fastest}}</b> is the fastest here: {{figures}}, measured on this device. {{backend}} keeps running now; the next start begins on {{fastest}}.',
+      training: ' For training ({{tokens}} tokens a step): {{figures}}, so {{fastest}} is the fastest to train on.',
+      perToken: '{{backend}} {{ms}} ms/token',
+      perStep: '{{backend}} {{ms}} ms/step',
+      notTimed: '{{backend}} not timed (its first step alone took too long)',
+      versus: ' vs ',
+      again: 'Measure again',
+      failed: 'The backends could not be measured: {{message}}',
+    },
     // Notices useEngine sets when a load does not replace the model in use.
     cancelled: 'Loading {{name}} was cancelled.',
     didNotLoad: '{{name}} did not load: {{message}}',
