@@ -22,6 +22,15 @@ const VOCAB_EXPANSION = { panel: 'lora', vocabK: 500, vocabSteps: 1 } as const;
 /** The LoRA panel's SFT: three short runs from one copy (loss on all tokens, on answers only, answers with original text mixed in). */
 const SFT = { panel: 'lora', sftMethod: 'lora', loraSteps: 30 } as const;
 
+/** The LoRA panel's comparison of LoRA and full fine-tuning, a few steps: what each trains and keeps. */
+const LORA_VS_FULL = { panel: 'lora', loraCompare: 'lora,full', loraSteps: 4 } as const;
+
+/** The LoRA panel's training: a new adapter, then "Continue training" on it with the same settings. */
+const CONTINUE = { panel: 'lora', loraSteps: 8 } as const;
+
+/** Continued pre-training on the LoRA panel's new text (its raw "domain" text) with a LoRA adapter, through the comparison. */
+const DOMAIN = { panel: 'lora', loraCompare: 'lora', loraSteps: 12, loraLr: 0.01 } as const;
+
 const ATTENTION_MASKS = { panel: 'attention', attentionView: 'masks', step: 8, strategy: 'greedy' } as const;
 
 export const LESSONS: readonly Lesson[] = [
@@ -138,6 +147,50 @@ export const LESSONS: readonly Lesson[] = [
     ],
   },
   {
+    // LoRA 微调优点是什么? LoRA 微调方法为啥能加速训练?
+    id: 'loraCost',
+    steps: [
+      { link: LORA_VS_FULL, measure: 'costTrainableShare' },
+      { link: LORA_VS_FULL, measure: 'costOptimizerBytesLora' },
+      { link: LORA_VS_FULL, measure: 'costOptimizerBytesFull' },
+      { link: LORA_VS_FULL, measure: 'costStepMsLora' },
+      { link: LORA_VS_FULL, measure: 'costStepMsFull' },
+    ],
+    claims: [
+      { kind: 'below', step: 0, bound: 0.05 },
+      { kind: 'greater', a: 2, b: 1 },
+    ],
+  },
+  {
+    // 如何在已有 LoRA 模型上继续训练?
+    id: 'continueLora',
+    steps: [
+      { link: CONTINUE, measure: 'continueLossFirst' },
+      { link: CONTINUE, measure: 'continueLossSecond' },
+      { link: CONTINUE, measure: 'continueSteps' },
+    ],
+    claims: [
+      { kind: 'greater', a: 0, b: 1 },
+      // The continued run adds its steps to the adapter's: 2 × lora_steps, not a fresh start.
+      { kind: 'above', step: 2, bound: 2 * CONTINUE.loraSteps - 1 },
+    ],
+  },
+  {
+    // 领域模型 Continue PreTrain; 预训练和微调哪个阶段注入知识? 各个专业领域是否需要各自的大模型? 领域评测集.
+    id: 'domain',
+    steps: [
+      { link: DOMAIN, measure: 'peftNewTextDrop' },
+      { link: DOMAIN, measure: 'peftOriginalRise' },
+      { link: DOMAIN, measure: 'peftTrainable' },
+      { link: DOMAIN, measure: 'peftAdapterOffDelta' },
+    ],
+    claims: [
+      { kind: 'above', step: 0, bound: 0 },
+      { kind: 'above', step: 1, bound: 0 },
+      { kind: 'below', step: 3, bound: 1e-6 },
+    ],
+  },
+  {
     // 微调后的模型出现能力劣化, 灾难性遗忘是怎么回事? 如何缓解模型遗忘通用能力?
     id: 'forgetting',
     steps: [
@@ -214,7 +267,7 @@ export const LESSONS: readonly Lesson[] = [
  * Questions of the syllabus this playground cannot show with a model in the
  * page: each gets a short note (in the `lessons` namespace, beyond.<id>) and no demonstration.
  */
-export const BEYOND = ['retrieval', 'langchain', 'rlhf', 'hallucination', 'evaluation'] as const;
+export const BEYOND = ['families', 'emergence', 'retrieval', 'langchain', 'rlhf', 'hallucination', 'evaluation', 'honesty'] as const;
 
 export function lessonById(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

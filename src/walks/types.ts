@@ -42,10 +42,28 @@ export const ENGINE_MEASURES = [
   'peftTrainable',
   /** … how far the new text's validation loss fell (nats/token), start − end. */
   'peftNewTextDrop',
+  /** … how far the original corpus's validation loss rose (nats/token), end − start: the general ability it cost. */
+  'peftOriginalRise',
   /** … the largest |Δlogit| between the base and the model with the method's adapter switched off. */
   'peftAdapterOffDelta',
   /** … the values the method's saved adapter file holds, as a share of those it trained (AdaLoRA prunes). */
   'peftSavedShare',
+  /** The LoRA panel's comparison of LoRA and full fine-tuning (lora_steps, one job): LoRA's trainable values ÷ full fine-tuning's, */
+  'costTrainableShare',
+  /** … bytes of Adam's state (two moments per trainable value), LoRA, */
+  'costOptimizerBytesLora',
+  /** … full fine-tuning, */
+  'costOptimizerBytesFull',
+  /** … median milliseconds per training step, LoRA, */
+  'costStepMsLora',
+  /** … full fine-tuning. */
+  'costStepMsFull',
+  /** A new LoRA adapter trained lora_steps, then the same adapter continued lora_steps more (one job): new-text validation loss after the first run, */
+  'continueLossFirst',
+  /** … after the continued run, */
+  'continueLossSecond',
+  /** … the optimizer steps the adapter holds afterwards. */
+  'continueSteps',
   /** The LoRA panel's SFT (sft_method, lora_steps; one job for every SFT measure): share of the example dialogue's tokens the answers-only loss counts. */
   'sftCountedShare',
   /** … held-out answer loss (nats/token) after training with the loss on every token, */
@@ -97,7 +115,7 @@ export function isEngineMeasure(id: MeasureId): id is EngineMeasure {
 }
 
 /** How a measured number is shown: a ratio, a count, bytes, nats… */
-export type MeasureUnit = 'ratio' | 'count' | 'bytes' | 'nats' | 'logit' | 'times';
+export type MeasureUnit = 'ratio' | 'count' | 'bytes' | 'nats' | 'logit' | 'times' | 'ms';
 
 export const MEASURE_UNITS: Record<MeasureId, MeasureUnit> = {
   seqRep4: 'ratio',
@@ -114,8 +132,17 @@ export const MEASURE_UNITS: Record<MeasureId, MeasureUnit> = {
   forgettingRise: 'nats',
   peftTrainable: 'count',
   peftNewTextDrop: 'nats',
+  peftOriginalRise: 'nats',
   peftAdapterOffDelta: 'logit',
   peftSavedShare: 'ratio',
+  costTrainableShare: 'ratio',
+  costOptimizerBytesLora: 'bytes',
+  costOptimizerBytesFull: 'bytes',
+  costStepMsLora: 'ms',
+  costStepMsFull: 'ms',
+  continueLossFirst: 'nats',
+  continueLossSecond: 'nats',
+  continueSteps: 'count',
   sftCountedShare: 'ratio',
   sftAnswerLossAll: 'nats',
   sftAnswerLossAnswers: 'nats',

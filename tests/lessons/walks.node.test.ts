@@ -80,7 +80,7 @@ describe('the lessons', () => {
 
   it('the Chinese lessons use the interview terms', () => {
     const zh = JSON.stringify(resources.zh.lessons);
-    for (const term of ['复读机', '束搜索', '低秩适配', '灾难性遗忘', '显存', '因果掩码', '前缀', 'top_p', 'no_repeat_ngram_size', 'lora_r', '指令微调', '损失掩码', '词表扩增', '对话模板']) expect(zh).toContain(term);
+    for (const term of ['复读机', '束搜索', '低秩适配', '灾难性遗忘', '显存', '因果掩码', '前缀', 'top_p', 'no_repeat_ngram_size', 'lora_r', '指令微调', '损失掩码', '词表扩增', '对话模板', '继续训练', '领域预训练', '知识注入', '多轮对话', '领域评测集', '优化器状态']) expect(zh).toContain(term);
   });
 
   it('claims read measured numbers by direction, and wait for missing ones', () => {

@@ -26,6 +26,8 @@ export function formatMeasure(id: MeasureId, value: number): string {
       return formatNumber(value);
     case 'nats':
       return formatFixed(value, 2);
+    case 'ms':
+      return formatNumber(value, { style: 'unit', unit: 'millisecond', maximumFractionDigits: 1 });
     case 'times':
       return t('lessons:units.timesAfter', { value: formatNumber(value, { maximumFractionDigits: 2 }) });
   }

@@ -19,11 +19,11 @@ import { scoreLongText } from '../attention/longInputCosts.ts';
 /** The engine client's call in the page, the handlers themselves in Node tests. */
 export type EngineCall = <M extends MethodName>(method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
 
-type KeptJob = 'loraSft' | 'vocabExpand' | 'longText';
+type KeptJob = 'loraSft' | 'vocabExpand' | 'longText' | 'loraCompare' | 'loraContinue';
 const kept = new Map<KeptJob, { key: string; result: Promise<unknown> }>();
 
 /** `run()` once per distinct `params`; a failed run is forgotten, so the next asks again. */
-function once<T>(job: KeptJob, params: unknown, run: () => Promise<T>): Promise<T> {
+export function once<T>(job: KeptJob, params: unknown, run: () => Promise<T>): Promise<T> {
   const key = JSON.stringify(params);
   const held = kept.get(job);
   if (held?.key === key) return held.result as Promise<T>;

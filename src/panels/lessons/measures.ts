@@ -1,7 +1,8 @@
 // The live numbers of the lessons: each step's measure computed from the step's
 // settings by the engine's existing requests (decode, beam, promptLogits,
-// teacherForcing, attentionMasks, countTokens, loraTrain, loraMerge, loraCompare;
-// loraSft, vocabExpand and long-text scoring in jobMeasures.ts), or by
+// teacherForcing, attentionMasks, countTokens, loraTrain, loraMerge; the
+// comparison and continued training in adapterMeasures.ts; loraSft, vocabExpand
+// and long-text scoring in jobMeasures.ts), or by
 // the arithmetic of lessons/costs.ts. `call` is the engine client's call in the
 // page, and the handlers themselves in Node tests: the same code measures both.
 // No React, no DOM.
@@ -12,9 +13,9 @@ import { chunkWithOverlap } from '../../lessons/chunking.ts';
 import { parseHeadList } from '../../model/ablation.ts';
 import { arithmeticMeasure } from '../../walks/arithmetic.ts';
 import { type EngineMeasure, type MeasureId, isEngineMeasure } from '../../walks/types.ts';
-import { fullFineTuningRate, loraConfigFromState } from '../lora/settings.ts';
-import { parseMethods } from '../../peft/methods.ts';
+import { loraConfigFromState } from '../lora/settings.ts';
 import { type EngineCall, longTextMeasure, sftMeasure, vocabMeasure } from './jobMeasures.ts';
+import { continueMeasure, costMeasure, peftMeasure } from './adapterMeasures.ts';
 
 export type { EngineCall };
 
@@ -84,9 +85,20 @@ async function engineMeasure(id: EngineMeasure, state: PlaygroundState, call: En
       return loraMeasure(id, state, call, modelBaseUrl);
     case 'peftTrainable':
     case 'peftNewTextDrop':
+    case 'peftOriginalRise':
     case 'peftAdapterOffDelta':
     case 'peftSavedShare':
       return peftMeasure(id, state, call, modelBaseUrl);
+    case 'costTrainableShare':
+    case 'costOptimizerBytesLora':
+    case 'costOptimizerBytesFull':
+    case 'costStepMsLora':
+    case 'costStepMsFull':
+      return costMeasure(id, state, call, modelBaseUrl);
+    case 'continueLossFirst':
+    case 'continueLossSecond':
+    case 'continueSteps':
+      return continueMeasure(id, state, call, modelBaseUrl);
     case 'sftCountedShare':
     case 'sftAnswerLossAll':
     case 'sftAnswerLossAnswers':
@@ -104,35 +116,6 @@ async function engineMeasure(id: EngineMeasure, state: PlaygroundState, call: En
     case 'longTextLossNoOverlap':
     case 'longTextLossOverlap':
       return longTextMeasure(id, state, call, modelBaseUrl);
-  }
-}
-
-/**
- * The LoRA panel's comparison with the step's first method alone: it trains a
- * fresh adapter on a copy of the model and drops it, so nothing the learner
- * holds changes.
- */
-async function peftMeasure(
-  id: 'peftTrainable' | 'peftNewTextDrop' | 'peftAdapterOffDelta' | 'peftSavedShare',
-  state: PlaygroundState,
-  call: EngineCall,
-  modelBaseUrl: string | null,
-): Promise<number> {
-  const method = parseMethods(state.loraCompare).methods[0] ?? 'LoRA';
-  const { runs } = await call('loraCompare', {
-    config: loraConfigFromState(state), source: { kind: 'default' }, steps: state.loraSteps, learningRate: state.loraLr,
-    fullLearningRate: fullFineTuningRate(state.loraLr), mixOriginal: state.loraMix, seed: state.seed, modelBaseUrl, methods: [method],
-  });
-  const run = runs[0];
-  switch (id) {
-    case 'peftTrainable':
-      return run.trainableParameters;
-    case 'peftNewTextDrop':
-      return run.points[0].newTextLoss - run.points.at(-1)!.newTextLoss;
-    case 'peftAdapterOffDelta':
-      return run.maxAbsLogitDiffAfter;
-    case 'peftSavedShare':
-      return (run.savedParameters ?? run.trainableParameters) / run.trainableParameters;
   }
 }
 

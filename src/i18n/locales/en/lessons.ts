@@ -55,7 +55,16 @@ export default {
     continuationPerplexity: 'the model’s own perplexity of the text it wrote',
     peftTrainable: 'values the method trains',
     peftNewTextDrop: 'fall of the new text’s validation loss (nats per token)',
+    peftOriginalRise: 'rise of the original text’s validation loss (nats per token)',
     peftAdapterOffDelta: 'largest |Δlogit| with the method switched off vs the base',
+    costTrainableShare: 'LoRA’s trainable values ÷ full fine-tuning’s',
+    costOptimizerBytesLora: 'Adam’s state (m and v), LoRA',
+    costOptimizerBytesFull: 'Adam’s state (m and v), full fine-tuning',
+    costStepMsLora: 'median time of a training step, LoRA',
+    costStepMsFull: 'median time of a training step, full fine-tuning',
+    continueLossFirst: 'new text’s validation loss after the first run (nats per token)',
+    continueLossSecond: 'new text’s validation loss after continuing (nats per token)',
+    continueSteps: 'steps the adapter has trained, both runs',
     peftSavedShare: 'values in the saved adapter ÷ values trained',
     'memory:full': 'full fine-tuning of a 7B model',
     'memory:lora': 'LoRA on a 7B model',
@@ -113,7 +122,7 @@ export default {
       s3: 'Bidirectional mask (BERT): every token sees every other. Much more weight falls on later tokens.',
       s4: 'Whatever the mask, each row of weights is a softmax: it adds up to one. This measures how far any row is from that.',
       answer:
-        'They differ in the attention mask and in what they are trained to predict. A causal LM (GPT, LLaMA) masks all later tokens and is trained to predict the next token everywhere. A prefix LM lets the input part attend both ways and keeps the output causal, so it reads the prompt like an encoder and writes like a decoder; GLM trains it with blank infilling. BERT attends both ways everywhere and is trained as a masked language model, which makes it strong for understanding tasks (classification, entity tagging) but unable to generate text step by step. Choose BERT-like encoders for understanding a text, decoder models for generating.',
+        'They differ in the attention mask and in what they are trained to predict. A causal LM (GPT, LLaMA) masks all later tokens and is trained to predict the next token everywhere. A prefix LM lets the input part attend both ways and keeps the output causal, so it reads the prompt like an encoder and writes like a decoder; GLM trains it with blank infilling. BERT attends both ways everywhere and is trained as a masked language model, which makes it strong for understanding tasks (classification, entity tagging) but unable to generate text step by step. Choose BERT-like encoders for understanding a text (classification, tagging, embeddings for search), where a small fine-tuned encoder is cheap and strong; decoder models for generating. Among those, LLaMA is a causal decoder trained mostly on English and other Latin-script text, a good base for English generation or for adapting (with vocabulary expansion for Chinese); ChatGLM is a prefix decoder trained on Chinese and English about equally and tuned for dialogue, a natural pick for Chinese chat. Data, compute and licence decide the rest.',
       differs:
         'This model was trained causally only: under the prefix and bidirectional masks it reads weights it never learned to use, so its predictions there get worse. A real prefix LM is trained with its mask.',
     },
@@ -169,6 +178,42 @@ export default {
         'LoRA freezes a weight matrix W and learns its update as a product of two small matrices, ΔW = B·A·α/r, with A of shape r × in and B of shape out × r, B starting at zero so training starts from the base model. Only A and B train, a tiny share of the parameters, so gradients and optimizer state shrink and a single base can serve many adapters. Yes, the weights merge: adding B·A·α/r into W gives the same outputs with no extra cost at inference, and subtracting it gets the base back. Full fine-tuning with Adam needs about 16 bytes per parameter before activations; LoRA removes most of that; QLoRA also stores the frozen base in 4-bit, so a 7B model fine-tunes on one 24 GB GPU if activations are kept small.',
       differs:
         'Here the whole model fits in a few megabytes, so the memory numbers come from the formulas for LLaMA-2 7B, not from this page. Merging is exact arithmetic at any size.',
+    },
+    loraCost: {
+      title: 'Why does LoRA train cheaper — and is it faster?',
+      question: 'What are LoRA’s advantages, and why does it speed up training?',
+      s1: 'The LoRA panel’s comparison trains LoRA (rank 4 on the attention matrices) and full fine-tuning from the same start, on the same text, batches and seed, for 4 steps. The number is how much of the model LoRA trains: its trainable values as a share of all of them.',
+      s2: 'Adam keeps two moments, m and v, in fp32 for every value it trains: 8 bytes each. With LoRA that is A and B only.',
+      s3: 'Full fine-tuning keeps them for every weight: the share of step 1, turned into memory. The frozen weights of LoRA also need no gradient buffers.',
+      s4: 'The median time of one LoRA training step, measured on your machine (it varies from run to run; no claim is made about it).',
+      s5: 'The same for full fine-tuning. Compare it with step 4: the backward pass still runs through every layer to reach the adapters, so a LoRA step is not many times faster — what it drops is the gradients of the frozen weights and Adam’s update over all of them.',
+      answer:
+        'LoRA learns a low-rank update B·A beside frozen weights, so it trains a small share of the parameters (here about one percent; well under one percent for large models). Advantages: memory — no gradients, no optimizer state and no fp32 master copy for the frozen weights — together about 14 of the ~16 bytes per parameter that full fine-tuning with Adam needs — so a 7B model fits on one GPU (QLoRA also stores the frozen weights in 4 bits); storage and serving — an adapter is megabytes, one base serves many tasks, and switching task means switching A and B; no latency at inference once merged; and it forgets less than full fine-tuning. Why it trains faster: not because each step computes much less — the forward and backward passes still cross the whole network, and only the weight gradients of the frozen matrices are skipped (about a third of the compute) — but because the memory it frees allows larger batches on fewer GPUs, with no optimizer states to shard or synchronise. The LoRA paper reports GPT-3 175B’s training memory falling from 1.2 TB to 350 GB and a step about 25 % faster.',
+      differs:
+        'This model has under a million parameters: Adam’s state is megabytes either way and a step takes milliseconds, so step times here are mostly overheads of the browser’s backend, not the arithmetic that dominates a 7B model. The share and the bytes scale exactly; the LoRA lesson gives the memory figures for 7B.',
+    },
+    continueLora: {
+      title: 'Continuing training on an existing LoRA adapter',
+      question: 'How do you continue training on top of a LoRA adapter you already have?',
+      s1: 'The LoRA panel trains a new adapter (rank 4) on its new text for 8 steps. The number is the new text’s validation loss when it stops.',
+      s2: '“Continue training” on the same adapter: its own rank, α and modules hold (a saved adapter fixes its config), and A and B go on from where they stopped for 8 more steps. The loss falls further from there, not from the base model’s.',
+      s3: 'The adapter’s step count afterwards: the runs add up, and the panel draws its history as one curve across both.',
+      answer:
+        'Load the adapter onto the same base model as trainable — in PEFT, PeftModel.from_pretrained(base, path, is_trainable=True); loaded adapters are frozen for inference by default — and train on. r, α and the target modules come from the saved adapter_config.json and cannot change. Use the base and chat template it was trained with. For an exact resume, restore the optimizer, scheduler and step from a Trainer checkpoint (resume_from_checkpoint); from the adapter files alone Adam’s moments start again from zero, so warm up and keep the learning rate no higher than before. To add a new task without losing the old one, mix the old data in, or merge the first adapter into the weights (merge_and_unload) and train a new adapter on top, or keep one adapter per task and switch.',
+      differs:
+        'Here, as with adapter files, the continued run starts Adam and its warmup afresh; only A and B carry over. The mechanics are the same at any size.',
+    },
+    domain: {
+      title: 'Domain models: continued pre-training, where knowledge enters, one model per domain?',
+      question: 'Which stage injects knowledge, pre-training or fine-tuning? How do you continue pre-training for a domain and build its evaluation sets — and does every domain need its own large model?',
+      s1: 'The LoRA panel’s comparison trains a LoRA adapter on raw text of a new domain (modern English prose, for the Shakespeare model) with the plain next-token loss on every token: continued pre-training, not instruction tuning. The number is how far the loss fell on held-out text of that domain — the domain evaluation set.',
+      s2: 'The same run, scored on held-out text of what the model knew before (Shakespeare): the general evaluation set. Its loss rose. Only a general set shows this cost; a domain set alone would call the run a success.',
+      s3: 'What the domain costs to keep: the values of its adapter, a small share of the model.',
+      s4: 'The adapter switched off: the model is exactly the base again. One base can serve many domains, an adapter switched on per request.',
+      answer:
+        'Knowledge enters mainly in pre-training: next-token prediction over large amounts of raw text is where facts and a domain’s language get into the weights. SFT mostly teaches format, style and following instructions; it adds little knowledge, and tuning a model on facts it does not know tends to teach it to invent answers. So to give a model a domain’s knowledge, continue pre-training on domain text (books, papers, manuals, cleaned and deduplicated), mixed with general text to hold forgetting back, then run SFT on domain instructions mixed with general ones. Evaluate with two held-out sets: a domain set (domain-text loss, and questions drawn from real tasks, checked by experts, in multiple-choice form where possible so scoring is automatic) and a general set (benchmarks or general text) to catch forgetting. Not every domain needs its own model: a strong general model with retrieval and good prompts covers many; where terminology, private knowledge or style matter, a domain model pays, often as adapters on one shared base rather than separate full models.',
+      differs:
+        'Here the “domain” is a few pages of prose and the run is seconds of LoRA, so the domain loss falls and the general loss rises at once. Real continued pre-training runs on billions of tokens, usually with every weight trained: a low-rank adapter takes up new style more readily than new knowledge (Biderman et al. 2024: “LoRA learns less and forgets less”).',
     },
     forgetting: {
       title: 'Catastrophic forgetting',
@@ -230,6 +275,9 @@ export default {
     langchain: 'LangChain: a library of components (models, prompts, chains, agents, memory, retrievers) for building applications around LLMs. Nothing here uses it.',
     rlhf: 'RLHF: a reward model trained on human preferences, then the model tuned against it (PPO), or directly from preference pairs (DPO). Training here is plain next-token prediction; the LoRA panel’s memory calculator shows what PPO’s four models and DPO’s two take on a GPU.',
     hallucination: 'Hallucination: fluent text that is not true. Eased by retrieval, citing sources, and training the model to say when it does not know; a model this small has too little knowledge to show it meaningfully.',
+    families: 'The main open model families: causal decoders (LLaMA, Qwen, Mistral, Baichuan), GLM’s prefix decoder (ChatGLM), encoders (BERT) and encoder–decoders (T5). The page holds small GPT-2 models only; the masks lesson shows what sets the three attention patterns apart.',
+    emergence: 'Emergent abilities: skills that seem to appear suddenly past some scale (multi-step arithmetic, in-context learning). Part of the suddenness comes from all-or-nothing metrics (Schaeffer et al. 2023); the loss itself falls smoothly. A one-million-parameter model cannot show them.',
+    honesty: 'Honesty, “knowing what it knows”: calibration of the model’s confidence, answers of “I don’t know” trained in (SFT and RLHF on questions outside its knowledge), and retrieval. A model this small knows too little to test it.',
     evaluation: 'Evaluating large models: benchmarks (MMLU, C-Eval), human or model-judged comparisons, and domain test sets. The page measures only loss, perplexity and repetition.',
   },
 };
