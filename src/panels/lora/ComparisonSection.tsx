@@ -21,6 +21,7 @@ import { useEngineJob } from '../useEngineJob.ts';
 import { comparisonCurves, rankCurves } from './curves.ts';
 import { fullFineTuningRate, loraConfigFromState } from './settings.ts';
 import { ComparisonTable, ComparisonSamples } from './ComparisonTable.tsx';
+import { RunProgress } from './RunProgress.tsx';
 
 interface Comparison {
   message: string;
@@ -113,21 +114,13 @@ export function ComparisonSection(props: {
       </div>
       {run && (
         <div data-testid="lora-comparison" data-state={run.status}>
-          {run.error && (
-            <p className="alert error" role="alert">
-              {run.error}
-            </p>
-          )}
-          <div className="progress-track" role="progressbar" aria-label={t('compare.progressLabel')} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
-            <div className="progress-fill" style={{ width: `${(100 * done) / Math.max(1, total)}%` }} />
-          </div>
-          <p className="train-progress">
+          <RunProgress error={run.error} label={t('compare.progressLabel')} done={done} total={total}>
             {running &&
               (run.method
                 ? t('compare.progress', { method: methodLabel(run.method), step: formatNumber(run.step), planned: formatNumber(run.plannedSteps) })
                 : statusText(run.message))}
             {run.status === 'stopped' && t('compare.stopped')}
-          </p>
+          </RunProgress>
           {run.runs.length > 0 && <ComparisonTable runs={run.runs} result={run.result} mix={run.mix} />}
           {charts && (
             <div className="chart-pair">

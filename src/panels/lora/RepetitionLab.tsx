@@ -15,6 +15,7 @@ import { modelBaseUrl } from '../useEngine.ts';
 import { useEngineJob } from '../useEngineJob.ts';
 import { loraConfigFromState } from './settings.ts';
 import { statusText } from './workerText.ts';
+import { RunProgress } from './RunProgress.tsx';
 
 interface LabRun {
   experiment: LabExperiment;
@@ -102,18 +103,10 @@ export function RepetitionLab(props: { client: EngineClient; state: PlaygroundSt
       </div>
       {run && (
         <div data-testid="lora-lab-run" data-state={run.status} data-experiment={run.experiment}>
-          {run.error && (
-            <p className="alert error" role="alert">
-              {run.error}
-            </p>
-          )}
-          <div className="progress-track" role="progressbar" aria-label={t('progressLabel')} aria-valuemin={0} aria-valuemax={2 * run.plannedSteps} aria-valuenow={done}>
-            <div className="progress-fill" style={{ width: `${(100 * done) / (2 * run.plannedSteps)}%` }} />
-          </div>
-          <p className="train-progress">
+          <RunProgress error={run.error} label={t('progressLabel')} done={done} total={2 * run.plannedSteps}>
             {running && progress(run)}
             {run.status === 'stopped' && t('stopped')}
-          </p>
+          </RunProgress>
           {run.bias && (
             <p className="muted small" data-testid="lora-lab-bias-measured">
               {t('bias.measured', {

@@ -15,6 +15,7 @@ import { useEngineJob } from '../useEngineJob.ts';
 import { MARKERS, fixed } from './SftResults.tsx';
 import { fullFineTuningRate, loraConfigFromState } from './settings.ts';
 import { methodLabel, statusText } from './workerText.ts';
+import { RunProgress } from './RunProgress.tsx';
 
 interface MethodsRun {
   message: string;
@@ -82,21 +83,13 @@ export function SftMethods(props: { client: EngineClient; state: PlaygroundState
       </div>
       {run && (
         <div data-testid="lora-sft-methods-result" data-state={run.status}>
-          {run.error && (
-            <p className="alert error" role="alert">
-              {run.error}
-            </p>
-          )}
-          <div className="progress-track" role="progressbar" aria-label={t('compare.title')} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
-            <div className="progress-fill" style={{ width: `${(100 * done) / Math.max(1, total)}%` }} />
-          </div>
-          <p className="train-progress">
+          <RunProgress error={run.error} label={t('compare.title')} done={done} total={total}>
             {running &&
               (run.method
                 ? t('compare.progress', { method: methodLabel(run.method), step: formatNumber(run.step), planned: formatNumber(run.plannedSteps) })
                 : statusText(run.message))}
             {run.status === 'stopped' && t('stopped')}
-          </p>
+          </RunProgress>
           {run.prepared && run.results.length > 0 && <MethodsTable before={run.prepared} results={run.results} />}
         </div>
       )}

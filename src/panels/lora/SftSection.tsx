@@ -23,6 +23,7 @@ import { statusText } from './workerText.ts';
 import { fullFineTuningRate, loraConfigFromState } from './settings.ts';
 import { MARKERS, SftSamples, SftTable, armLabel } from './SftResults.tsx';
 import { SftMethods } from './SftMethods.tsx';
+import { RunProgress } from './RunProgress.tsx';
 
 const ARM_COLORS: Record<SftArmId, string> = { all: '#c0392b', answers: '#1f5fa8', mixed: '#2e8b57' };
 const DEFAULT_MIX = 0.25;
@@ -118,18 +119,10 @@ export function SftSection(props: {
       </div>
       {run && (
         <div data-testid="lora-sft-result" data-state={run.status}>
-          {run.error && (
-            <p className="alert error" role="alert">
-              {run.error}
-            </p>
-          )}
-          <div className="progress-track" role="progressbar" aria-label={t('progressLabel')} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
-            <div className="progress-fill" style={{ width: `${(100 * done) / Math.max(1, total)}%` }} />
-          </div>
-          <p className="train-progress">
+          <RunProgress error={run.error} label={t('progressLabel')} done={done} total={total}>
             {running && (run.arm ? t('progress', { arm: armLabel(run.arm, run.mix), step: formatNumber(run.step), planned: formatNumber(run.plannedSteps) }) : statusText(run.message))}
             {run.status === 'stopped' && t('stopped')}
-          </p>
+          </RunProgress>
           {run.prepared && <ExampleView prepared={run.prepared} />}
           {charts && run.results.length + (run.arm ? 1 : 0) > 0 && (
             <div className="chart-pair">

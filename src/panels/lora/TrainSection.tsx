@@ -19,6 +19,7 @@ import { loraConfigFromState, objectiveFromState } from './settings.ts';
 import { paceNote } from './pace.ts';
 import { originalText, statusText, stoppedText, worsenedText } from './workerText.ts';
 import { errorText } from '../errorText.ts';
+import { RunProgress } from './RunProgress.tsx';
 
 interface Run {
   message: string;
@@ -124,18 +125,10 @@ export function TrainSection(props: {
 
       {run && (
         <div className="training" data-testid="lora-training" data-state={run.status}>
-          {run.error && (
-            <p className="alert error" role="alert" data-testid="lora-train-error">
-              {run.error}
-            </p>
-          )}
-          <div
-            className="progress-track" role="progressbar" aria-label={t('train.progressLabel')} aria-valuemin={0} aria-valuemax={run.plannedSteps}
-            aria-valuenow={done} data-testid="lora-progress"
+          <RunProgress
+            error={run.error} label={t('train.progressLabel')} done={done} total={run.plannedSteps}
+            errorTestId="lora-train-error" barTestId="lora-progress" lineTestId="lora-train-progress"
           >
-            <div className="progress-fill" style={{ width: `${(100 * done) / Math.max(1, run.plannedSteps)}%` }} />
-          </div>
-          <p className="train-progress" data-testid="lora-train-progress">
             {running && !last && statusText(run.message)}
             {last &&
               t('train.progress', {
@@ -144,7 +137,7 @@ export function TrainSection(props: {
               })}
             {run.status === 'stopped' && t('train.stopped')}
             {run.status === 'done' && (run.result?.worsened ? t('train.doneWorse') : t('train.done'))}
-          </p>
+          </RunProgress>
           {run.data && (
             <p className="muted small" data-testid="lora-data-summary">
               {t('train.data', {

@@ -17,6 +17,7 @@ import { modelBaseUrl } from '../useEngine.ts';
 import { useEngineJob } from '../useEngineJob.ts';
 import { saveFile } from './download.ts';
 import { VocabCurves, VocabPreparedView, VocabSamples, VocabTable } from './VocabResults.tsx';
+import { RunProgress } from './RunProgress.tsx';
 
 interface VocabRun {
   plannedSteps: number;
@@ -139,21 +140,13 @@ export function VocabSection({ client, model, state, set, blocked }: {
       </div>
       {run && (
         <div data-testid="vocab-run-view" data-state={run.status}>
-          {run.error && (
-            <p className="alert error" role="alert">
-              {run.error}
-            </p>
-          )}
-          <div className="progress-track" role="progressbar" aria-label={t('progressLabel')} aria-valuemin={0} aria-valuemax={run.plannedSteps} aria-valuenow={run.step} data-testid="vocab-progress">
-            <div className="progress-fill" style={{ width: `${(100 * run.step) / Math.max(1, run.plannedSteps)}%` }} />
-          </div>
-          <p className="train-progress" aria-live="polite">
+          <RunProgress error={run.error} label={t('progressLabel')} done={run.step} total={run.plannedSteps} barTestId="vocab-progress" live>
             {running && (run.stage === 'training' && run.step > 0
               ? t('progress', { step: formatNumber(run.step), steps: formatNumber(run.plannedSteps), loss: formatFixed(run.loss, 3) })
               : t(`stage.${run.stage}`))}
             {run.status === 'stopped' && run.result && t('stopped', { steps: formatNumber(run.result.steps) })}
             {run.result && ` ${t('stepTime', { ms: formatNumber(Math.round(run.result.medianStepMs)) })}`}
-          </p>
+          </RunProgress>
           {run.prepared && <VocabPreparedView prepared={run.prepared} />}
           {run.points.length > 0 && <VocabCurves points={run.points} base={run.prepared?.base ?? null} xMax={run.plannedSteps} />}
           {run.prepared && <VocabTable prepared={run.prepared} result={run.result} />}
