@@ -18,6 +18,7 @@ import { GPT } from '../src/model/gpt.ts';
 import { makeConfig } from '../src/model/config.ts';
 import { generate } from '../src/sampling/generate.ts';
 import { Trainer } from '../src/train/trainer.ts';
+import { useHandWrittenGradients } from '../src/model/ops.ts';
 import { Rng } from '../src/util/random.ts';
 import { forwardFlopsPerToken, trainingStepFlops } from './flops.ts';
 import { median, timeMs } from './timing.ts';
@@ -101,16 +102,26 @@ const recomputeMs = prefillMs;
 console.log(`next token at position 128: KV cache ${cachedMs.toFixed(2)} ms, recompute ${recomputeMs.toFixed(1)} ms ` +
   `→ cache ${(recomputeMs / cachedMs).toFixed(1)}× faster`);
 
-// Training step, batch 8 × 128, AdamW.
+// Training step, batch 8 × 128, AdamW: with the hand-written gradients (ops.ts handWrittenGradients) and,
+// interleaved in the same run, with TF.js autodiff of every piece as before them.
 const tokens = Int32Array.from({ length: 50_000 }, () => rng.int(config.vocabSize));
 const trainer = new Trainer(model, tokens, { batchSize: 8, blockSize: 128, steps: 1000, warmupSteps: 10 });
-trainer.trainStep();
 const stepTimes: number[] = [];
-for (let i = 0; i < Math.max(3, repeats); i++) stepTimes.push(trainer.trainStep().ms);
+const autodiffTimes: number[] = [];
+for (let i = -1; i < Math.max(3, repeats); i++) {
+  for (const on of [false, true]) {
+    useHandWrittenGradients(on);
+    const ms = trainer.trainStep().ms;
+    if (i >= 0) (on ? stepTimes : autodiffTimes).push(ms);
+  }
+}
+useHandWrittenGradients(true);
 const trainMs = median(stepTimes);
+const autodiffMs = median(autodiffTimes);
 const flops = trainingStepFlops(config, 8, 128);
 console.log(`training step 8x128: ${trainMs.toFixed(0)} ms, ${(flops / trainMs / 1e6).toFixed(1)} GFLOP/s ` +
   `(${fraction(flops, trainMs)}; ${(flops / 1e9).toFixed(2)} GFLOP per step)`);
+console.log(`  same step with autodiff only: ${autodiffMs.toFixed(0)} ms (${fraction(flops, autodiffMs)}) → hand-written gradients ${(autodiffMs / trainMs).toFixed(2)}× faster`);
 trainer.dispose();
 
 // The same step training only a LoRA adapter (r = 4 on attn.c_attn and attn.c_proj, PEFT's usual attention targets).

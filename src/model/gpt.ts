@@ -5,8 +5,9 @@ import { type GPTParams, type Linear, type BlockParams, type NamedArray, buildPa
 import { KVCache, realColumns } from './kvcache.ts';
 import { type HeadRef, headKeepMasks } from './ablation.ts';
 import { type AttentionTrace, type ForwardTrace, type LayerTrace, type Matrix, dropLeadRows } from './trace.ts';
-import { batchMatMul, embeddingLookup, geluNew, layerNorm, matMul2d, tiedOutputHead, usePlainProducts } from './ops.ts';
+import { addBias, batchMatMul, embeddingLookup, geluNew, handWrittenGradients, layerNorm, matMul2d, tiedOutputHead, usePlainProducts } from './ops.ts';
 import { InputError } from './inputError.ts';
+import { attentionCore } from './gradsAttention.ts';
 import { type VirtualTokens, checkVirtual, dropLead, prependPrompt, virtualInputs, virtualStep } from './virtual.ts';
 import { fusedDecodeStep } from './webgl/decode.ts';
 
@@ -126,7 +127,7 @@ export class GPT {
   // ---- the pieces, in reading order --------------------------------------
 
   private linear(x: tf.Tensor2D, l: Linear): tf.Tensor2D {
-    const y = tf.add(matMul2d(x, l.weight as tf.Tensor2D), l.bias) as tf.Tensor2D; // [N, out]
+    const y = addBias(matMul2d(x, l.weight as tf.Tensor2D), l.bias as tf.Tensor1D); // [N, out]
     return l.adapter ? tf.add(y, l.adapter.delta(x)) : y;
   }
 
@@ -153,12 +154,17 @@ export class GPT {
     if (ctx.cache) ({ k, v } = ctx.cache.append(layer, k, v)); // [nh, capacity, hs]: a static shape, slots past the real keys masked
     const prefix = ctx.prefix?.[layer];
     if (prefix) [k, v] = [tf.concat([prefix.k, k], 1), tf.concat([prefix.v, v], 1)]; // [B·nh, n+T, hs]: PEFT's past_key_values
-    const scores = tf.mul(batchMatMul(q, k, false, true), 1 / Math.sqrt(hs)); // [B·nh, T, past+T]
-    const probs = tf.softmax(tf.add(scores, ctx.maskAdd)); // masked cells → exactly 0
-    // A trace shows the real keys only: the cache's masked tail is dropped on the way out.
-    const real = (t: tf.Tensor) => realColumns(t.dataSync() as Float32Array, t.shape[2]!, ctx.past + T);
-    ctx.record?.attention.push({ scores: real(scores), probs: real(probs) });
-    const y = batchMatMul(probs as tf.Tensor3D, v); // [B·nh, T, hs]
+    let y: tf.Tensor3D; // [B·nh, T, hs]
+    if (!ctx.tidyPerLayer && !ctx.cache && !ctx.record && handWrittenGradients()) {
+      y = attentionCore(q, k, v, ctx.maskAdd, 1 / Math.sqrt(hs)); // a gradient pass on wasm/cpu: per-head plain products (gradsAttention.ts)
+    } else {
+      const scores = tf.mul(batchMatMul(q, k, false, true), 1 / Math.sqrt(hs)); // [B·nh, T, past+T]
+      const probs = tf.softmax(tf.add(scores, ctx.maskAdd)); // masked cells → exactly 0
+      // A trace shows the real keys only: the cache's masked tail is dropped on the way out.
+      const real = (t: tf.Tensor) => realColumns(t.dataSync() as Float32Array, t.shape[2]!, ctx.past + T);
+      ctx.record?.attention.push({ scores: real(scores), probs: real(probs) });
+      y = batchMatMul(probs as tf.Tensor3D, v);
+    }
     let heads = y.reshape([B, nHead, T, hs]);
     const keep = ctx.headKeep?.[layer];
     if (keep) heads = tf.mul(heads, tf.tensor4d(keep, [1, nHead, 1, 1])); // a switched-off head writes zeros

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import './wasmIdentity.ts';
+import './wasmSlice.ts';
+import { addBias as addBiasGrad, geluNewSigmoid, layerNormGrad } from './grads.ts';
 
 /**
  * Matrix products written so that every backend runs them at its fastest.
@@ -24,6 +26,27 @@ export function usePlainProducts(): boolean {
   return tf.getBackend() !== 'webgl';
 }
 
+let handWritten = true;
+
+/**
+ * Whether the training pass uses the hand-written gradients of grads.ts and
+ * gradsAttention.ts (LayerNorm, GELU, bias, attention): on by default where
+ * plain products are used. Off, every piece is differentiated by TF.js as
+ * before; the bench and the tests switch it to compare the two.
+ */
+export function handWrittenGradients(): boolean {
+  return handWritten && usePlainProducts();
+}
+
+export function useHandWrittenGradients(on: boolean): void {
+  handWritten = on;
+}
+
+/** A linear layer's bias added to its [N, out] output. */
+export function addBias(y: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  return handWrittenGradients() ? addBiasGrad(y, bias) : tf.add(y, bias);
+}
+
 /** A new tensor over the same data (a reshape shares memory on every backend, whatever Identity does). */
 function sameData(x: tf.Tensor): tf.Tensor {
   return tf.reshape(x, x.shape);
@@ -42,7 +65,7 @@ function plainMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
     save([a]); // a is not an input of this node: saving keeps it for the backward pass
     return {
       value: tf.matMul(a, bb as tf.Tensor2D),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [transposedProduct(saved[0] as tf.Tensor2D, dy as tf.Tensor2D)],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (b: tf.Tensor2D) => tf.Tensor2D;
   // A weight is a variable, alive through the backward pass, so it is used as it is rather than
@@ -57,6 +80,19 @@ function plainMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
     };
   }) as (value: tf.Tensor2D, a: tf.Tensor2D) => tf.Tensor2D;
   return passA(fromB(b), a);
+}
+
+/**
+ * aᵀ·b for a [M, K] and b [M, N] (a weight's gradient, xᵀ·dY), as plain
+ * products. wasm's Transpose slows down with size (a [1024, 512] activation
+ * took ~4.5 ms, a [1024, 128] one ~1 ms), so with hand-written gradients on it
+ * transposes the smaller side: aᵀ·b, or (bᵀ·a)ᵀ when M·N + N·K < M·K.
+ */
+function transposedProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const [m, k] = a.shape;
+  const n = b.shape[1];
+  if (handWrittenGradients() && m * n + n * k < m * k) return tf.transpose(tf.matMul(tf.transpose(b), a)) as tf.Tensor2D;
+  return tf.matMul(tf.transpose(a), b);
 }
 
 /** a·b for 2D tensors, with optional transposes, fast on every backend. */
@@ -85,7 +121,7 @@ export function tiedOutputHead(x: tf.Tensor2D, wte: tf.Tensor2D, wteT: tf.Tensor
     save([x]); // x is not an input here: saving keeps it alive until the backward pass
     return {
       value: tf.matMul(x, wteT), // [N, vocab]
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(dy as tf.Tensor2D), saved[0] as tf.Tensor2D)], // [vocab, C]
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [transposedProduct(dy as tf.Tensor2D, saved[0] as tf.Tensor2D)], // dyᵀ·x [vocab, C]
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (w: tf.Tensor2D) => tf.Tensor2D;
   const passInput = customGrad2((logits: tf.Tensor, input: tf.Tensor) => ({
@@ -118,7 +154,8 @@ export const embeddingLookup = customGrad2((table: tf.Tensor, ids: tf.Tensor, sa
     value: tf.gather(table, ids as tf.Tensor1D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sids] = saved as [tf.Tensor1D];
-      const oneHotT = tf.transpose(tf.oneHot(sids, vocab)) as tf.Tensor2D; // [V, N]
+      // [V, N]. (Building it transposed with a broadcast Equal is slower: wasm's Equal broadcasts in JavaScript, ~150 ms here.)
+      const oneHotT = tf.transpose(tf.oneHot(sids, vocab)) as tf.Tensor2D;
       return [tf.matMul(oneHotT, dy as tf.Tensor2D), tf.zerosLike(sids)];
     },
   };
@@ -126,6 +163,7 @@ export const embeddingLookup = customGrad2((table: tf.Tensor, ids: tf.Tensor, sa
 
 /** GPT-2's LayerNorm over the last axis: (x − mean)/√(var + eps)·γ + β. */
 export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, eps: number): tf.Tensor2D {
+  if (handWrittenGradients()) return layerNormGrad(x, weight, bias, eps); // the same forward arithmetic
   const mean = tf.mean(x, -1, true);
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), -1, true);
@@ -136,6 +174,7 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 
 /** GPT-2's `gelu_new`: the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
 export function geluNew(x: tf.Tensor): tf.Tensor {
+  if (handWrittenGradients()) return geluNewSigmoid(x); // x·σ(2u): the same function, ~10× faster on wasm
   // x·x·x rather than pow(x, 3): two cheap products, and a cheaper gradient than Pow's.
   const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), GELU_C);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
@@ -149,14 +188,27 @@ export function geluNew(x: tf.Tensor): tf.Tensor {
 export const crossEntropy = customGrad2((logits: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {
   const [n, vocab] = logits.shape as [number, number];
   const oneHot = tf.oneHot(targets as tf.Tensor1D, vocab);
-  const logProbs = tf.logSoftmax(logits as tf.Tensor2D);
-  const loss = tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbs), -1)));
-  save([logProbs, oneHot]);
+  // With hand-written gradients, one exp serves the loss and the gradient: log softmax = z − log Σe^z and
+  // softmax = e^z/Σe^z with z = logits − max. Otherwise logSoftmax, and exp again in the backward pass.
+  const shared = handWrittenGradients();
+  let loss: tf.Tensor;
+  if (shared) {
+    const shifted = tf.sub(logits, tf.max(logits, -1, true));
+    const expShifted = tf.exp(shifted);
+    const sumExp = tf.sum(expShifted, -1, true); // [n, 1]
+    loss = tf.mean(tf.sub(tf.reshape(tf.log(sumExp), [n]), tf.sum(tf.mul(oneHot, shifted), -1)));
+    save([tf.div(expShifted, sumExp), oneHot]);
+  } else {
+    const logProbs = tf.logSoftmax(logits as tf.Tensor2D);
+    loss = tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbs), -1)));
+    save([logProbs, oneHot]);
+  }
   return {
     value: loss,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [lp, oh] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const g = tf.mul(tf.sub(tf.exp(lp), oh), tf.div(dy, n));
+      const [probsOrLogProbs, oh] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const probs = shared ? probsOrLogProbs : tf.exp(probsOrLogProbs);
+      const g = tf.mul(tf.sub(probs, oh), tf.div(dy, n));
       return [g, tf.zeros(targets.shape, 'int32')];
     },
   };

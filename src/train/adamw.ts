@@ -40,26 +40,35 @@ export class AdamW {
     }
   }
 
-  /** Applies one update. `grads` are already clipped; `lr` comes from the schedule. */
+  /**
+   * Applies one update. `grads` are already clipped; `lr` comes from the schedule.
+   * The step's constants are made once as scalars: a plain number in tf.mul
+   * becomes a new scalar tensor on every call, a write into the backend (on
+   * wasm, a heap allocation) — ~10 per parameter, more work than the small
+   * parameters' arithmetic. The bias corrections are folded into two scalars,
+   * p ← p·(1 − lr·λ) − (lr/bc1)·m / (√(v·(1/bc2)) + ε): PyTorch's update, to float rounding.
+   */
   apply(grads: Map<string, tf.Tensor>, lr: number): void {
     const { beta1, beta2, eps, weightDecay } = this.settings;
     this.step += 1;
     const bc1 = 1 - Math.pow(beta1, this.step);
     const bc2 = 1 - Math.pow(beta2, this.step);
     tf.tidy(() => {
+      const [b1, oneMinusB1, b2, oneMinusB2, invBc2, epsilon, stepSize, decay] = [
+        beta1, 1 - beta1, beta2, 1 - beta2, 1 / bc2, eps, lr / bc1, 1 - lr * weightDecay,
+      ].map((x) => tf.scalar(x));
       for (const [name, p] of this.vars) {
         const g = grads.get(name);
         if (!g) continue;
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
-        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        const mNew = tf.add(tf.mul(m, b1), tf.mul(g, oneMinusB1));
+        const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), oneMinusB2));
         m.assign(mNew);
         v.assign(vNew);
-        const update = tf.div(tf.div(mNew, bc1), tf.add(tf.sqrt(tf.div(vNew, bc2)), eps));
-        const decay = p.rank >= 2 && weightDecay > 0 ? 1 - lr * weightDecay : 1;
-        const decayed = decay === 1 ? p : tf.mul(p, decay);
-        p.assign(tf.sub(decayed, tf.mul(update, lr)));
+        const update = tf.div(mNew, tf.add(tf.sqrt(tf.mul(vNew, invBc2)), epsilon)); // m̂/(√v̂ + ε)·bc1
+        const decayed = p.rank >= 2 && weightDecay > 0 ? tf.mul(p, decay) : p;
+        p.assign(tf.sub(decayed, tf.mul(update, stepSize)));
       }
     });
   }
