@@ -119,11 +119,3 @@ export function describeSettings(s: SamplingSettings): string {
 
 /** Prompts the sweep decodes on the Shakespeare model: speaker names from the corpus's own format (other models: `modelDefaults(model).sweepPrompts`). */
 export const SWEEP_PROMPTS = modelDefaults('shakespeare').sweepPrompts;
-
-/** Published seq-rep-4 (Welleck et al. 2019, GPT-2-size models on wikitext-103) for the sweep's reference ticks. */
-export const PUBLISHED_SEQ_REP_4: Record<string, number> = {
-  greedy: 0.43,
-  'beam 4': 0.5, // published for beam 10
-  'top-k 40': 0.015, // published for top-k 50
-  'top-p 0.9': 0.015,
-};

@@ -9,7 +9,6 @@ import { applyHammingDiversity } from '../../src/sampling/diverseBeam.ts';
 import { applyEtaCutoff, processLogits } from '../../src/sampling/processors.ts';
 import { SWEEP_STRATEGIES } from '../../src/sampling/sweep.ts';
 import { DEFAULT_SAMPLING } from '../../src/sampling/settings.ts';
-import { PUBLISHED_SEQ_REP_4 } from '../../src/state/samplingSettings.ts';
 import { decodeHash } from '../../src/state/schema.ts';
 import { singularValues } from '../../src/util/linalg.ts';
 import { Rng } from '../../src/util/random.ts';
@@ -44,9 +43,7 @@ describe('the repetition explanation says what the processors do', () => {
     expect(t).not.toMatch(/only rewards the likeliest/);
     expect(t).toMatch(/rewards the model for giving a high probability to the token that actually came next/);
     expect(t).not.toMatch(/narrow beam/);
-    // The published figures are the sweep chart's reference ticks, and beam search is above greedy in both.
-    expect(PUBLISHED_SEQ_REP_4.greedy).toBe(WELLECK_2019_SEQ_REP_4.greedy);
-    expect(PUBLISHED_SEQ_REP_4['beam 4']).toBe(WELLECK_2019_SEQ_REP_4.beam10);
+    // Beam search is above greedy in the published figures and in ours.
     expect(WELLECK_2019_SEQ_REP_4.beam10).toBeGreaterThan(WELLECK_2019_SEQ_REP_4.greedy);
     expect(MEASURED_SWEEP.seqRep4.beam4).toBeGreaterThan(MEASURED_SWEEP.seqRep4.greedy);
     expect(t).toContain(`${WELLECK_2019_SEQ_REP_4.greedy.toFixed(2)} for greedy decoding and ${WELLECK_2019_SEQ_REP_4.beam10.toFixed(2)} for beam search with ten beams`);
