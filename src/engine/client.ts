@@ -29,6 +29,7 @@ export interface Job<R> {
 }
 
 interface Pending {
+  method: MethodName;
   onEvent?: (event: never) => void;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
@@ -39,6 +40,7 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   private crashed: Error | null = null;
   private readonly memoryListeners = new Set<(memory: EngineMemory) => void>();
+  private readonly endListeners = new Set<(method: MethodName) => void>();
 
   constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.receive(e.data));
@@ -56,7 +58,7 @@ export class EngineClient {
     const id = this.nextId++;
     const result = new Promise<ResultOf<M>>((resolve, reject) => {
       if (this.crashed) return reject(this.crashed);
-      this.pending.set(id, { onEvent: onEvent as Pending['onEvent'], resolve: resolve as Pending['resolve'], reject });
+      this.pending.set(id, { method, onEvent: onEvent as Pending['onEvent'], resolve: resolve as Pending['resolve'], reject });
       this.post({ kind: 'call', id, method, params } as ToWorker);
     });
     return { id, result, stop: () => this.pending.has(id) && this.post({ kind: 'stop', id }) };
@@ -66,6 +68,16 @@ export class EngineClient {
   onMemory(listener: (memory: EngineMemory) => void): () => void {
     this.memoryListeners.add(listener);
     return () => this.memoryListeners.delete(listener);
+  }
+
+  /**
+   * Called with a call's method when its answer (result or error) arrives, from
+   * any panel: what a part of the page that depends on the worker's state (an
+   * adapter switched on shrinks the window) listens to. Returns an unsubscribe function.
+   */
+  onCallEnd(listener: (method: MethodName) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   /** Ends the worker and every call in flight; the tensors go with it. */
@@ -91,6 +103,7 @@ export class EngineClient {
       this.pending.delete(message.id);
       if (message.kind === 'result') job.resolve(message.result);
       else job.reject(new EngineError(message.error));
+      for (const listener of this.endListeners) listener(job.method);
     }
   }
 

@@ -146,8 +146,13 @@ export interface CountTokensResult {
    * so this can differ from the whole text's count by a token or two per run.
    */
   hanTokens: number;
-  /** The model's context window (blockSize, GPT-2's n_positions). */
+  /**
+   * Positions left for the text: the model's window (blockSize, GPT-2's
+   * n_positions) less the virtual tokens of a prompt-learning adapter switched on.
+   */
   contextWindow: number;
+  /** The model's whole window (blockSize): `blockSize − contextWindow` positions hold virtual tokens. */
+  blockSize: number;
   /**
    * Characters this model's vocabulary lacks, which it reads as its unknown token
    * (a character tokenizer with a frequency cut, as the Tang model's): the
@@ -169,6 +174,8 @@ export interface TrainParams {
   steps: number;
   size: 'tiny' | 'small';
   seed: number;
+  /** Refuse (training-slot-taken) rather than replace a model already in the training slot: a lesson's run must not drop the learner's. */
+  keepSlot?: boolean;
 }
 
 export interface PreparedSummary {

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { EngineClient } from '../engine/client.ts';
-import type { CountTokensResult, GenerateResult, ModelInfo, ModelSlot, TokenPiece } from '../engine/protocol.ts';
+import type { CountTokensResult, GenerateResult, MethodName, ModelInfo, ModelSlot, TokenPiece } from '../engine/protocol.ts';
 import type { Notice } from '../sampling/notices.ts';
 import type { PlaygroundState, SettingKey } from '../state/schema.ts';
 import { NumberInput } from './NumberInput.tsx';
@@ -46,11 +46,13 @@ export function PromptBox(props: {
     const timer = setTimeout(() => setCounted(state.prompt), 250);
     return () => clearTimeout(timer);
   }, [state.prompt]);
+  // The window left for the text changes when a prompt-learning adapter is switched on or off: count again then.
+  const adapterChanges = useAdapterChanges(client);
   const count = useEngineCall(
     client,
     'countTokens',
     model ? { slot, text: counted } : null,
-    `${slot}\u0000${model?.name ?? ''}\u0000${model?.ref ?? ''}\u0000${counted}`,
+    `${slot}\u0000${model?.name ?? ''}\u0000${model?.ref ?? ''}\u0000${adapterChanges}\u0000${counted}`,
   );
   // The last count stays on screen while the next one runs, so the line does not flicker as one types.
   const [shown, setShown] = useState<CountTokensResult | null>(null);
@@ -136,15 +138,40 @@ export function PromptBox(props: {
   );
 }
 
-/** "12 tokens of 128 in the window", and for text with 汉字 what each one costs. */
+/** The adapter calls that only read: any other `lora*` call may switch an adapter on or off, or replace it. */
+const READS_ADAPTERS: ReadonlySet<MethodName> = new Set(['loraStatus', 'loraExport', 'loraInspect', 'loraDefaultText', 'loraGenerate']);
+
+/**
+ * A counter that moves each time an adapter call ends — from the LoRA panel,
+ * the saved adapters, a lesson — so a count keyed on it is asked again: a
+ * prompt-learning adapter's virtual tokens take positions of the window.
+ */
+function useAdapterChanges(client: EngineClient | null): number {
+  const [changes, setChanges] = useState(0);
+  useEffect(
+    () => client?.onCallEnd((method) => {
+      if (method.startsWith('lora') && !READS_ADAPTERS.has(method)) setChanges((n) => n + 1);
+    }),
+    [client],
+  );
+  return changes;
+}
+
+/** "12 tokens of 128 in the window" (of what a prompt adapter's virtual tokens leave), and for text with 汉字 what each one costs. */
 function TokenCount({ result }: { result: CountTokensResult }) {
   const { t } = useTranslation();
   const windowSize = formatNumber(result.contextWindow);
   const { hanCharacters, hanTokens } = result;
+  const virtualTokens = result.blockSize - result.contextWindow;
   return (
     <>
-      <span data-tokens={result.tokens} data-window={result.contextWindow}>
+      <span data-tokens={result.tokens} data-window={result.contextWindow} data-block={result.blockSize}>
         {t('prompt.tokenCount.window', { count: result.tokens, n: formatNumber(result.tokens), window: windowSize })}
+        {virtualTokens > 0 && (
+          <span data-testid="virtual-tokens" data-virtual={virtualTokens}>
+            {t('prompt.tokenCount.virtual', { count: virtualTokens, n: formatNumber(virtualTokens), block: formatNumber(result.blockSize) })}
+          </span>
+        )}
         {result.tokens > result.contextWindow && t('prompt.tokenCount.overWindow', { window: windowSize })}
         {t('load.end')}
       </span>

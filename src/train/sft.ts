@@ -229,6 +229,18 @@ export function questionLabels(example: SftExample, conversation: Conversation):
 }
 
 /**
+ * Labels that count only the `turn`-th answer (0-based; its content and its
+ * `<|end|>`): the multi-turn measure reads each answer of a dialogue with
+ * everything before it as context, and scores it alone.
+ */
+export function turnLabels(example: SftExample, conversation: Conversation, turn: number): SftExample {
+  const pieces = chatPieces(conversation);
+  // Each message makes five pieces (marker, newline, content, end, newline); its index is piece ÷ 5.
+  const answerIndex = (p: number) => conversation.slice(0, Math.floor(p / 5) + 1).filter((m) => m.role === 'assistant').length - 1;
+  return { ...example, labels: example.ids.map((id, i) => (pieces[example.pieceOf[i]]?.answer && answerIndex(example.pieceOf[i]) === turn ? id : IGNORE_INDEX)) };
+}
+
+/**
  * The instruction set a tokenizer can read: the Tang task for a character
  * vocabulary that knows its characters better than the English ones, the
  * English questions otherwise (a byte-level BPE reads any text).

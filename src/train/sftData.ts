@@ -137,38 +137,85 @@ const TANG_COUPLETS: readonly (readonly [string, string])[] = [
   ['渭城朝雨浥轻尘', '客舍青青柳色新'], ['劝君更尽一杯酒', '西出阳关无故人'], ['少小离家老大回', '乡音无改鬓毛衰'], ['儿童相见不相识', '笑问客从何处来'],
 ];
 
+/**
+ * Two-turn dialogues held out like the single pairs: no question of theirs is
+ * asked in training. The second answer is read with the first turn before it —
+ * the multi-turn (多轮对话) measure: is an answer harder or easier to predict
+ * when the conversation already holds one?
+ */
+const ENGLISH_HELD_OUT_DIALOGUES: Conversation[] = [
+  [
+    { role: 'user', content: 'What is top-k?' },
+    { role: 'assistant', content: 'Drawing from the k likeliest tokens.' },
+    { role: 'user', content: 'And top-p?' },
+    { role: 'assistant', content: 'Drawing from the smallest set whose mass reaches p.' },
+  ],
+  [
+    { role: 'user', content: 'What does the embedding hold?' },
+    { role: 'assistant', content: 'One learned vector per token.' },
+    { role: 'user', content: 'And the output head?' },
+    { role: 'assistant', content: 'A score per token from the last hidden state.' },
+  ],
+  [
+    { role: 'user', content: 'What does warm-up change?' },
+    { role: 'assistant', content: 'The learning rate rises slowly at first.' },
+    { role: 'user', content: 'Why?' },
+    { role: 'assistant', content: 'So the first steps do not move the weights too far.' },
+  ],
+  [
+    { role: 'user', content: 'What does QLoRA store in four bits?' },
+    { role: 'assistant', content: 'The frozen base model.' },
+    { role: 'user', content: 'And what trains?' },
+    { role: 'assistant', content: 'LoRA matrices on top.' },
+  ],
+];
+
 /** The Tang task's two-turn form: the next line, then the one after it. */
 const TANG_DIALOGUES: Conversation[] = [
   [['白日依山尽', '黄河入海流'], ['欲穷千里目', '更上一层楼']],
   [['床前明月光', '疑是地上霜'], ['举头望明月', '低头思故乡']],
   [['春眠不觉晓', '处处闻啼鸟'], ['夜来风雨声', '花落知多少']],
   [['千山鸟飞绝', '万径人踪灭'], ['孤舟蓑笠翁', '独钓寒江雪']],
-].map((turns) => turns.flatMap(([q, a]) => [{ role: 'user', content: `下句：${q}` }, { role: 'assistant', content: a }] as ChatMessage[]));
+].map(tangDialogue);
+
+/** Held-out two-turn Tang dialogues, from poems none of whose lines the task trains on. */
+const TANG_HELD_OUT_DIALOGUES: Conversation[] = [
+  [['黄河远上白云间', '一片孤城万仞山'], ['羌笛何须怨杨柳', '春风不度玉门关']],
+  [['移舟泊烟渚', '日暮客愁新'], ['野旷天低树', '江清月近人']],
+  [['众鸟高飞尽', '孤云独去闲'], ['相看两不厌', '只有敬亭山']],
+  [['碧玉妆成一树高', '万条垂下绿丝绦'], ['不知细叶谁裁出', '二月春风似剪刀']],
+].map(tangDialogue);
+
+function tangDialogue(turns: string[][]): Conversation {
+  return turns.flatMap(([q, a]) => [{ role: 'user', content: `下句：${q}` }, { role: 'assistant', content: a }] as ChatMessage[]);
+}
 
 /** An instruction dataset: training conversations and held-out single-turn pairs (never trained on). */
 export interface InstructionSet {
   language: 'en' | 'zh';
   train: Conversation[];
   heldOut: Conversation[];
+  /** Two-turn dialogues never trained on: each answer's loss measured turn by turn. */
+  heldOutDialogues: Conversation[];
 }
 
 /** Every 7th pair is held out: questions from each topic, none seen in training. */
 const HOLD_OUT_EVERY = 7;
 
-function split(pairs: Conversation[], dialogues: Conversation[], language: 'en' | 'zh'): InstructionSet {
+function split(pairs: Conversation[], dialogues: Conversation[], heldOutDialogues: Conversation[], language: 'en' | 'zh'): InstructionSet {
   const heldOut = pairs.filter((_, i) => i % HOLD_OUT_EVERY === HOLD_OUT_EVERY - 1);
   const train = pairs.filter((_, i) => i % HOLD_OUT_EVERY !== HOLD_OUT_EVERY - 1);
   // A held-out question must not be answered in a training dialogue either.
   const asked = new Set(heldOut.map((c) => c[0].content));
-  return { language, train: [...train, ...dialogues.filter((d) => !d.some((m) => asked.has(m.content)))], heldOut };
+  return { language, train: [...train, ...dialogues.filter((d) => !d.some((m) => asked.has(m.content)))], heldOut, heldOutDialogues };
 }
 
 /** The English set (the Shakespeare model, and any byte-level BPE model). */
 export function englishInstructions(): InstructionSet {
-  return split(qa(ENGLISH_PAIRS), ENGLISH_DIALOGUES, 'en');
+  return split(qa(ENGLISH_PAIRS), ENGLISH_DIALOGUES, ENGLISH_HELD_OUT_DIALOGUES, 'en');
 }
 
 /** The Tang model's set: "下句：" + a line → the next line. */
 export function tangInstructions(): InstructionSet {
-  return split(qa(TANG_COUPLETS.map(([q, a]) => [`下句：${q}`, a] as const)), TANG_DIALOGUES, 'zh');
+  return split(qa(TANG_COUPLETS.map(([q, a]) => [`下句：${q}`, a] as const)), TANG_DIALOGUES, TANG_HELD_OUT_DIALOGUES, 'zh');
 }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt.ts';
 import type { Tokenizer } from '../tokenizer/index.ts';
 import { DivergenceError, type StepStats, type TrainHooks, Trainer } from './trainer.ts';
-import { type ChatTokenIds, type LossMode, type SftExample, applyChatTemplate, exampleLoss, questionLabels, sftBatches, tokenizeConversation } from './sft.ts';
+import { type ChatTokenIds, type LossMode, type SftExample, applyChatTemplate, exampleLoss, questionLabels, sftBatches, tokenizeConversation, turnLabels } from './sft.ts';
 import type { Conversation } from './sftData.ts';
 
 /**
@@ -31,6 +31,8 @@ export interface SftData {
   chat: ChatTokenIds;
   train: Conversation[];
   heldOut: Conversation[];
+  /** Two-turn dialogues never trained on (multi-turn, 多轮对话): each answer scored with the turns before it as context. */
+  heldOutDialogues?: Conversation[];
   /** The original corpus sample (tokens under the same tokenizer): mixed in, and measured for forgetting. */
   originalTrainIds: ArrayLike<number>;
   originalValIds: ArrayLike<number>;
@@ -79,6 +81,12 @@ export interface SftMeasures {
   /** Held-out questions (the user's turns), nats per token: what the 'all' loss also trains. */
   questionLoss: number;
   originalLoss: number;
+  /**
+   * The held-out dialogues' answers, nats per token, turn by turn: the first
+   * answer (after one question) and the second (after the whole first turn and
+   * a follow-up question). NaN where there are no dialogues.
+   */
+  turnAnswerLoss: { first: number; second: number };
   /** Share of held-out questions whose greedy answer stops at `<|end|>`. */
   endShare: number;
   answers: HeldOutAnswer[];
@@ -150,12 +158,21 @@ export function measureSft(model: GPT, data: SftData, o: Pick<SftRunOptions, 'ev
   return {
     answerLoss: exampleLoss(model, answerEx, pad).loss,
     questionLoss: exampleLoss(model, questions, pad).loss,
+    turnAnswerLoss: turnLosses(model, data, model.contextWindow + 1),
     originalLoss: streamLoss(model, data.originalValIds, o.evalShape, o.evalBatches),
     endShare: answers.filter((a) => a.ended).length / Math.max(1, answers.length),
     answers,
     sample: data.tokenizer.decode(sampleIds),
     sampleMarkers: sampleIds.filter(isMarker).length,
   };
+}
+
+/** Each held-out dialogue tokenized whole (both turns), scored on its first answer, then on its second. */
+function turnLosses(model: GPT, data: SftData, maxTokens: number): SftMeasures['turnAnswerLoss'] {
+  const dialogues = data.heldOutDialogues ?? [];
+  const whole = dialogues.map((c) => tokenizeConversation(c, data.tokenizer, 'answers', maxTokens));
+  const loss = (turn: number) => exampleLoss(model, whole.map((e, i) => turnLabels(e, dialogues[i], turn)), data.chat.end).loss;
+  return { first: loss(0), second: loss(1) };
 }
 
 /**

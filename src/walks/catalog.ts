@@ -31,6 +31,12 @@ const CONTINUE = { panel: 'lora', loraSteps: 8 } as const;
 /** Continued pre-training on the LoRA panel's new text (its raw "domain" text) with a LoRA adapter, through the comparison. */
 const DOMAIN = { panel: 'lora', loraCompare: 'lora', loraSteps: 12, loraLr: 0.01 } as const;
 
+/**
+ * The "Your own text" panel: a tiny model trained from scratch on characters (the
+ * lesson's numbers use the model folder's original-sample.txt), long enough for the loss and the sample to change.
+ */
+const OWN_MODEL = { panel: 'own-text', trainTokenizer: 'char', trainSize: 'tiny', trainSteps: 150 } as const;
+
 const ATTENTION_MASKS = { panel: 'attention', attentionView: 'masks', step: 8, strategy: 'greedy' } as const;
 
 export const LESSONS: readonly Lesson[] = [
@@ -214,6 +220,8 @@ export const LESSONS: readonly Lesson[] = [
       { link: SFT, measure: 'sftOriginalRiseMixed' },
       { link: SFT, measure: 'sftEndShareBase' },
       { link: SFT, measure: 'sftEndShareAnswers' },
+      { link: SFT, measure: 'sftFirstTurnLoss' },
+      { link: SFT, measure: 'sftSecondTurnLoss' },
     ],
     claims: [
       { kind: 'below', step: 0, bound: 0.8 },
@@ -222,6 +230,30 @@ export const LESSONS: readonly Lesson[] = [
       { kind: 'greater', a: 3, b: 5 },
       { kind: 'greater', a: 4, b: 5 },
       { kind: 'greater', a: 7, b: 6 },
+      // Multi-turn: the second answers of held-out dialogues cost more than the first (seeds 1337, 7, 42).
+      { kind: 'greater', a: 9, b: 8 },
+    ],
+  },
+  {
+    // 如何从零训练一个小模型? 分词器, 数据, 损失曲线, 训练前后的样本 (训练中文大模型有啥经验? 的第一步).
+    id: 'ownModel',
+    steps: [
+      // BPE first: its run needs one step (the tokenizer is the number), then the character run the other steps share.
+      { link: { ...OWN_MODEL, trainTokenizer: 'bpe', trainVocab: 512, trainSteps: 1 }, measure: 'ownTokensPerChar' },
+      { link: OWN_MODEL, measure: 'ownTokensPerChar' },
+      { link: OWN_MODEL, measure: 'ownUniformLoss' },
+      { link: OWN_MODEL, measure: 'ownStartLoss' },
+      { link: OWN_MODEL, measure: 'ownEndLoss' },
+      { link: OWN_MODEL, measure: 'ownSampleWordsBefore' },
+      { link: OWN_MODEL, measure: 'ownSampleWordsAfter' },
+    ],
+    claims: [
+      // Merges pack several characters into a token: fewer tokens for the same text.
+      { kind: 'greater', a: 1, b: 0 },
+      // Random small weights give every token about the same probability: the first loss is ln V.
+      { kind: 'near', a: 3, b: 2, within: 0.1 },
+      { kind: 'greater', a: 3, b: 4 },
+      { kind: 'greater', a: 6, b: 5 },
     ],
   },
   {

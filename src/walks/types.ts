@@ -80,6 +80,22 @@ export const ENGINE_MEASURES = [
   'sftEndShareBase',
   /** … and after answers-only SFT. */
   'sftEndShareAnswers',
+  /** … after answers-only SFT, held-out two-turn dialogues (多轮对话): loss on the first answers (nats/token), */
+  'sftFirstTurnLoss',
+  /** … and on the second answers, each read after the whole first turn. */
+  'sftSecondTurnLoss',
+  /** The "Your own text" panel's training (train_tokenizer, train_vocab, train_size, train_steps) on the model folder's original-sample.txt: ln of the fitted vocabulary's size, the loss of a uniform guess, */
+  'ownUniformLoss',
+  /** … validation loss (nats/token) of the new model before any step, */
+  'ownStartLoss',
+  /** … and after train_steps steps, */
+  'ownEndLoss',
+  /** … share of the greedy sample's words that occur in the training text, before training, */
+  'ownSampleWordsBefore',
+  /** … and after, */
+  'ownSampleWordsAfter',
+  /** … tokens the text makes per character under the fitted tokenizer. */
+  'ownTokensPerChar',
   /** The LoRA panel's vocabulary expansion (vocab_k, vocab_steps; one job): tokens per 汉字 of the held-out Tang text, base tokenizer, */
   'vocabTokensPerHanBase',
   /** … expanded tokenizer, */
@@ -151,6 +167,14 @@ export const MEASURE_UNITS: Record<MeasureId, MeasureUnit> = {
   sftOriginalRiseMixed: 'nats',
   sftEndShareBase: 'ratio',
   sftEndShareAnswers: 'ratio',
+  sftFirstTurnLoss: 'nats',
+  sftSecondTurnLoss: 'nats',
+  ownUniformLoss: 'nats',
+  ownStartLoss: 'nats',
+  ownEndLoss: 'nats',
+  ownSampleWordsBefore: 'ratio',
+  ownSampleWordsAfter: 'ratio',
+  ownTokensPerChar: 'times',
   vocabTokensPerHanBase: 'times',
   vocabTokensPerHanExpanded: 'times',
   vocabHanPerWindowBase: 'count',
@@ -175,10 +199,12 @@ export interface Step {
 /**
  * What a lesson promises about its numbers, checked on the embedded model by
  * tests/walks (and shown on the page next to the numbers): step `a`'s number
- * is above step `b`'s, or a step's number is below / above a bound.
+ * is above step `b`'s or near it, or a step's number is below / above a bound.
  */
 export type Claim =
   | { kind: 'greater'; a: number; b: number }
+  /** Step `a`'s number lies within `within` of step `b`'s. */
+  | { kind: 'near'; a: number; b: number; within: number }
   | { kind: 'below'; step: number; bound: number }
   | { kind: 'above'; step: number; bound: number };
 
@@ -194,6 +220,10 @@ export function claimHolds(claim: Claim, values: readonly (number | null)[]): bo
   if (claim.kind === 'greater') {
     const [a, b] = [values[claim.a], values[claim.b]];
     return a == null || b == null ? null : a > b;
+  }
+  if (claim.kind === 'near') {
+    const [a, b] = [values[claim.a], values[claim.b]];
+    return a == null || b == null ? null : Math.abs(a - b) < claim.within;
   }
   const v = values[claim.step];
   if (v == null) return null;

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTokens, countTokensHandler, hanRuns } from '../../src/engine/handlers/tokens.ts';
-import { clearSlot, initBackend, installModel } from '../../src/engine/runtime.ts';
+import { clearSlot, initBackend, installModel, modelIn } from '../../src/engine/runtime.ts';
+import { createPromptTuning } from '../../src/peft/promptTuning.ts';
+import { createPrefixTuning } from '../../src/peft/prefixTuning.ts';
 import type { ModelInfo } from '../../src/engine/protocol.ts';
 import { GPT } from '../../src/model/gpt.ts';
 import { countParameters, makeConfig } from '../../src/model/config.ts';
@@ -50,13 +52,13 @@ describe('countTokens', () => {
     expect(english.tokens).toBe(tokenizer.encode('ROMEO: But soft, what light').length);
     const mixed = countTokens(tokenizer, 'ROMEO: 月光 and 明月', 128);
     expect(mixed).toMatchObject({ hanCharacters: 4, hanTokens: 12 });
-    expect(countTokens(tokenizer, '', 128)).toEqual({ tokens: 0, hanCharacters: 0, hanTokens: 0, contextWindow: 128, unknown: { characters: [], occurrences: 0 } });
+    expect(countTokens(tokenizer, '', 128)).toEqual({ tokens: 0, hanCharacters: 0, hanTokens: 0, contextWindow: 128, blockSize: 128, unknown: { characters: [], occurrences: 0 } });
   });
 
   it('a character tokenizer fitted on Chinese text spends 1 token on each 汉字', () => {
     const tokenizer = CharTokenizer.fromText(CHINESE);
     const result = countTokens(tokenizer, CHINESE, 64);
-    expect(result).toEqual({ tokens: [...CHINESE].length, hanCharacters: HAN, hanTokens: HAN, contextWindow: 64, unknown: { characters: [], occurrences: 0 } });
+    expect(result).toEqual({ tokens: [...CHINESE].length, hanCharacters: HAN, hanTokens: HAN, contextWindow: 64, blockSize: 64, unknown: { characters: [], occurrences: 0 } });
   });
 });
 
@@ -85,7 +87,24 @@ describe('the countTokens handler', () => {
 
     install(CharTokenizer.fromText(CHINESE), 32);
     const fitted = await countTokensHandler({ slot: 'active', text: CHINESE });
-    expect(fitted).toEqual({ tokens: [...CHINESE].length, hanCharacters: HAN, hanTokens: HAN, contextWindow: 32, unknown: { characters: [], occurrences: 0 } });
+    expect(fitted).toEqual({ tokens: [...CHINESE].length, hanCharacters: HAN, hanTokens: HAN, contextWindow: 32, blockSize: 32, unknown: { characters: [], occurrences: 0 } });
+  });
+
+  it('with a prompt-learning adapter switched on, reports the window its virtual tokens leave, and the whole window again once it is off', async () => {
+    install(shakespeareTokenizer(), 32);
+    const { model } = modelIn('active');
+    for (const [name, make] of [['prompt tuning', createPromptTuning], ['prefix tuning', createPrefixTuning]] as const) {
+      const adapter = make(model, { num_virtual_tokens: 5 });
+      try {
+        adapter.enabled = true;
+        const on = await countTokensHandler({ slot: 'active', text: 'To be, or not to be' });
+        expect(on, name).toMatchObject({ contextWindow: 32 - 5, blockSize: 32 });
+        adapter.enabled = false;
+        expect(await countTokensHandler({ slot: 'active', text: 'To be, or not to be' }), name).toMatchObject({ contextWindow: 32, blockSize: 32 });
+      } finally {
+        adapter.dispose();
+      }
+    }
   });
 
   it('a slot with no model is an error the page can show', async () => {

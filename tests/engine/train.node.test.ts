@@ -109,4 +109,25 @@ describe('training on your own text', () => {
     expect(reloaded.length).toBe(trainedLogits.length);
     reloaded.forEach((x, i) => expect(x).toBeCloseTo(trainedLogits[i], 5));
   });
+
+  it('refuses a second run while one trains, and (asked to keep it) a model already in the training slot, losing nothing', async () => {
+    const first = train(params({ steps: 4 }), job());
+    await expect(train(params({ steps: 1 }), job())).rejects.toMatchObject({ name: 'TrainingInputError', code: 'training-busy' });
+    const result = await first;
+    expect(result.steps).toBe(4); // the first run was not disturbed
+    // A model the learner trained, loaded into the training slot: a lesson's run (keepSlot) leaves it alone.
+    const mine = smallModel(32, 2);
+    const info: ModelInfo = {
+      slot: 'training', name: 'mine', ref: '', from: 'trained', cacheProblem: null, weightBytes: 0,
+      config: mine.model.config, parameterCount: mine.model.parameterCount, tokenizerKind: 'byte-bpe', training: null,
+    };
+    installModel('training', { ...mine, info });
+    const logits = Array.from(models.get('training')!.model.logitsAt([1, 2, 3]).at(-1)!);
+    await expect(train(params({ steps: 1, keepSlot: true }), job())).rejects.toMatchObject({ name: 'TrainingInputError', code: 'training-slot-taken' });
+    expect(models.get('training')!.info.name).toBe('mine');
+    expect(Array.from(models.get('training')!.model.logitsAt([1, 2, 3]).at(-1)!)).toEqual(logits);
+    // Without keepSlot (the "Your own text" panel training again) the slot is the run's, and emptied after.
+    await train(params({ steps: 1 }), job());
+    expect(models.has('training')).toBe(false);
+  });
 });

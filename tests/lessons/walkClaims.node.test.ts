@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, ModelInfo } from '../../src/engine/protocol.ts';
 import { type Handler, initBackend, installModel, models } from '../../src/engine/runtime.ts';
 import { countTokensHandler } from '../../src/engine/handlers/tokens.ts';
+import { train } from '../../src/engine/handlers/train.ts';
 import { samplingHandlers } from '../../src/engine/handlers/sampling.ts';
 import { attentionHandlers } from '../../src/engine/handlers/attention.ts';
 import { loraHandlers } from '../../src/engine/handlers/lora.ts';
@@ -22,9 +23,11 @@ import { stepState } from '../../src/walks/links.ts';
 import { claimHolds } from '../../src/walks/types.ts';
 import { useBackend } from '../helpers/backend.ts';
 
-const handlers = { countTokens: countTokensHandler, ...samplingHandlers, ...attentionHandlers, ...loraHandlers, ...vocabHandlers } as Partial<Record<MethodName, Handler<MethodName>>>;
-const job = { emit: () => {}, stopped: false, signal: new AbortController().signal };
-const call: EngineCall = (method, params) => (handlers[method] as unknown as Handler<typeof method>)(params, job as never);
+const handlers = { countTokens: countTokensHandler, train, ...samplingHandlers, ...attentionHandlers, ...loraHandlers, ...vocabHandlers } as Partial<Record<MethodName, Handler<MethodName>>>;
+const call: EngineCall = (method, params, onEvent) => {
+  const job = { emit: (event: unknown) => onEvent?.(event as never), stopped: false, signal: new AbortController().signal };
+  return (handlers[method] as unknown as Handler<typeof method>)(params, job as never);
+};
 
 /** Puts an embedded model (public/models/<name>) in the active slot, as loading it in the page does. */
 async function install(name: string): Promise<void> {

@@ -31,7 +31,7 @@ describe('the lessons', () => {
     it(`${lesson.id}: measures the page knows, claims about steps that exist`, () => {
       for (const step of lesson.steps) expect(MEASURES).toContain(step.measure);
       for (const claim of lesson.claims) {
-        const steps = claim.kind === 'greater' ? [claim.a, claim.b] : [claim.step];
+        const steps = claim.kind === 'greater' || claim.kind === 'near' ? [claim.a, claim.b] : [claim.step];
         for (const s of steps) expect(s >= 0 && s < lesson.steps.length).toBe(true);
       }
     });
@@ -88,6 +88,8 @@ describe('the lessons', () => {
     expect(claimHolds({ kind: 'greater', a: 0, b: 1 }, [0.01, 0.4])).toBe(false);
     expect(claimHolds({ kind: 'below', step: 1, bound: 1e-4 }, [null, 3e-6])).toBe(true);
     expect(claimHolds({ kind: 'above', step: 0, bound: 2.5 }, [null])).toBeNull();
+    expect(claimHolds({ kind: 'near', a: 1, b: 0, within: 0.1 }, [4.17, 4.2])).toBe(true);
+    expect(claimHolds({ kind: 'near', a: 1, b: 0, within: 0.1 }, [4.17, 4.3])).toBe(false);
   });
 
   it('progress survives a reload and ignores a damaged record', () => {

@@ -25,16 +25,21 @@ export function hanRuns(text: string): { characters: number; runs: string[] } {
  * merges that would join a run to its neighbours (a space, a 。), which is a
  * token or two per run at most.
  */
-export function countTokens(tokenizer: Tokenizer, text: string, contextWindow: number): CountTokensResult {
+export function countTokens(tokenizer: Tokenizer, text: string, contextWindow: number, blockSize = contextWindow): CountTokensResult {
   const tokens = text.length === 0 ? 0 : tokenizer.encode(text).length;
   const { characters, runs } = hanRuns(text);
   const hanTokens = runs.reduce((n, run) => n + tokenizer.encode(run).length, 0);
   const missing = tokenizer instanceof CharTokenizer && tokenizer.unknownId !== null ? tokenizer.unknownCharacters(text) : [];
   const unknown = { characters: missing.map((m) => m.char), occurrences: missing.reduce((n, m) => n + m.positions.length, 0) };
-  return { tokens, hanCharacters: characters, hanTokens, contextWindow, unknown };
+  return { tokens, hanCharacters: characters, hanTokens, contextWindow, blockSize, unknown };
 }
 
+/**
+ * The window is the one the model has now: a prompt-learning adapter switched
+ * on (prompt tuning, P-tuning, prefix tuning) puts its virtual tokens in the
+ * first positions, and the text gets what is left (GPT.contextWindow).
+ */
 export async function countTokensHandler(params: CountTokensParams): Promise<CountTokensResult> {
-  const { tokenizer, info } = modelIn(params.slot);
-  return countTokens(tokenizer, params.text, info.config.blockSize);
+  const { tokenizer, model } = modelIn(params.slot);
+  return countTokens(tokenizer, params.text, model.contextWindow, model.config.blockSize);
 }

@@ -1,6 +1,6 @@
 import type { EventOf, ModelInfo, PreparedSummary, TrainedFiles, TrainParams, TrainResult } from '../protocol.ts';
 import { readTextFile } from '../../io/userText.ts';
-import { type JobContext, clearSlot, engineReady, installModel, modelIn, yieldToEvents } from '../runtime.ts';
+import { type JobContext, clearSlot, engineReady, installModel, modelIn, models, yieldToEvents } from '../runtime.ts';
 import { GPT } from '../../model/gpt.ts';
 import { TRAINING_SIZES, countParameters, makeConfig, type GPTConfig } from '../../model/config.ts';
 import { saveGPT } from '../../io/checkpoint.ts';
@@ -20,9 +20,17 @@ class TrainingInputError extends Error {
   }
 }
 
-/** Empty text; one distinct character (`character`); too short for one window (`characters`, `tokens`, `needed`, `blockSize`). */
-export type TrainingInputErrorCode = 'empty-text' | 'one-character' | 'too-short';
-export const TRAINING_INPUT_ERROR_CODES = codesOf<TrainingInputErrorCode>({ 'empty-text': 0, 'one-character': 0, 'too-short': 0 });
+/**
+ * Empty text; one distinct character (`character`); too short for one window (`characters`, `tokens`, `needed`, `blockSize`);
+ * another training run in progress, or (when the caller asks to keep it) a model already in the training slot.
+ */
+export type TrainingInputErrorCode = 'empty-text' | 'one-character' | 'too-short' | 'training-busy' | 'training-slot-taken';
+export const TRAINING_INPUT_ERROR_CODES = codesOf<TrainingInputErrorCode>({
+  'empty-text': 0, 'one-character': 0, 'too-short': 0, 'training-busy': 0, 'training-slot-taken': 0,
+});
+
+/** A training run holds the training slot from its first step to its end: a second one would replace its model under it. */
+let trainingRuns = 0;
 
 /** Larger texts are cut: BPE fitting and tokenizing stay within a few seconds. */
 const MAX_CHARACTERS = 2_000_000;
@@ -60,6 +68,19 @@ function checkVocabulary(tokenizer: Tokenizer, text: string): void {
 }
 
 export async function train(params: TrainParams, job: JobContext<EventOf<'train'>>): Promise<TrainResult> {
+  if (trainingRuns > 0) throw new TrainingInputError('A model is being trained already: wait for it to finish, or stop it, before starting another.', 'training-busy');
+  if (params.keepSlot && models.has('training')) {
+    throw new TrainingInputError('A model you trained is loaded (the training slot is in use): this run would replace it. Choose another model for the prompt box first, or train it again in "Your own text".', 'training-slot-taken');
+  }
+  trainingRuns++;
+  try {
+    return await trainRun(params, job);
+  } finally {
+    trainingRuns--;
+  }
+}
+
+async function trainRun(params: TrainParams, job: JobContext<EventOf<'train'>>): Promise<TrainResult> {
   await engineReady();
   job.emit({ type: 'status', message: 'Reading the text…' });
   const { text, truncatedFrom } = await readTrainingText(params.source);

@@ -50,7 +50,11 @@ export function LessonView(props: PanelProps & { lesson: Lesson; finished: boole
         {lesson.claims.map((claim, i) => {
           const holds = claimHolds(claim, values);
           const text =
-            claim.kind === 'greater' ? t('claim.greater', { a: claim.a + 1, b: claim.b + 1 }) : t(`claim.${claim.kind}`, { step: claim.step + 1, bound: claim.bound });
+            claim.kind === 'greater'
+              ? t('claim.greater', { a: claim.a + 1, b: claim.b + 1 })
+              : claim.kind === 'near'
+                ? t('claim.near', { a: claim.a + 1, b: claim.b + 1, within: claim.within })
+                : t(`claim.${claim.kind}`, { step: claim.step + 1, bound: claim.bound });
           return (
             <li key={i} className={holds === null ? 'claim pending' : holds ? 'claim holds' : 'claim fails'} data-state={holds === null ? 'pending' : holds ? 'holds' : 'fails'}>
               {text}: {holds === null ? t('claim.pending') : holds ? t('claim.holds') : t('claim.fails')}

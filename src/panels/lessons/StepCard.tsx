@@ -30,7 +30,7 @@ export function StepCard(props: PanelProps & { index: number; step: Step; text: 
   const run = () => {
     if (!client) return;
     props.onMeasured({ status: 'running' });
-    measure(step.measure, target, (method, params) => client.call(method, params).result, modelBaseUrl(target.model)).then(
+    measure(step.measure, target, (method, params, onEvent) => client.call(method, params, onEvent).result, modelBaseUrl(target.model)).then(
       (value) => props.onMeasured({ status: 'done', value }),
       (e: Error) => props.onMeasured({ status: 'error', message: errorText(e) }),
     );

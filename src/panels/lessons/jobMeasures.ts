@@ -9,17 +9,17 @@
 // the seed), so a lesson's eight SFT steps cost one run. The jobs are seeded,
 // so a kept result is what running again would give.
 
-import type { MethodName, ParamsOf, ResultOf } from '../../engine/protocol.ts';
+import type { EventOf, MethodName, ParamsOf, ResultOf } from '../../engine/protocol.ts';
 import type { PlaygroundState } from '../../state/schema.ts';
 import { parseMethods } from '../../peft/methods.ts';
 import type { EngineMeasure } from '../../walks/types.ts';
 import { fullFineTuningRate, loraConfigFromState } from '../lora/settings.ts';
 import { scoreLongText } from '../attention/longInputCosts.ts';
 
-/** The engine client's call in the page, the handlers themselves in Node tests. */
-export type EngineCall = <M extends MethodName>(method: M, params: ParamsOf<M>) => Promise<ResultOf<M>>;
+/** The engine client's call in the page, the handlers themselves in Node tests; `onEvent` hears the job's events (the training's evaluations). */
+export type EngineCall = <M extends MethodName>(method: M, params: ParamsOf<M>, onEvent?: (event: EventOf<M>) => void) => Promise<ResultOf<M>>;
 
-type KeptJob = 'loraSft' | 'vocabExpand' | 'longText' | 'loraCompare' | 'loraContinue';
+type KeptJob = 'loraSft' | 'vocabExpand' | 'longText' | 'loraCompare' | 'loraContinue' | 'train';
 const kept = new Map<KeptJob, { key: string; result: Promise<unknown> }>();
 
 /** `run()` once per distinct `params`; a failed run is forgotten, so the next asks again. */
@@ -76,6 +76,10 @@ export async function sftMeasure(id: SftMeasure, state: PlaygroundState, call: E
       return r.before.endShare;
     case 'sftEndShareAnswers':
       return arm('answers').endShare;
+    case 'sftFirstTurnLoss':
+      return arm('answers').turnAnswerLoss.first;
+    case 'sftSecondTurnLoss':
+      return arm('answers').turnAnswerLoss.second;
   }
 }
 

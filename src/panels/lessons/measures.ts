@@ -2,7 +2,8 @@
 // settings by the engine's existing requests (decode, beam, promptLogits,
 // teacherForcing, attentionMasks, countTokens, loraTrain, loraMerge; the
 // comparison and continued training in adapterMeasures.ts; loraSft, vocabExpand
-// and long-text scoring in jobMeasures.ts), or by
+// and long-text scoring in jobMeasures.ts; training from scratch in
+// ownModelMeasures.ts), or by
 // the arithmetic of lessons/costs.ts. `call` is the engine client's call in the
 // page, and the handlers themselves in Node tests: the same code measures both.
 // No React, no DOM.
@@ -16,6 +17,7 @@ import { type EngineMeasure, type MeasureId, isEngineMeasure } from '../../walks
 import { loraConfigFromState } from '../lora/settings.ts';
 import { type EngineCall, longTextMeasure, sftMeasure, vocabMeasure } from './jobMeasures.ts';
 import { continueMeasure, costMeasure, peftMeasure } from './adapterMeasures.ts';
+import { ownModelMeasure } from './ownModelMeasures.ts';
 
 export type { EngineCall };
 
@@ -107,7 +109,16 @@ async function engineMeasure(id: EngineMeasure, state: PlaygroundState, call: En
     case 'sftOriginalRiseMixed':
     case 'sftEndShareBase':
     case 'sftEndShareAnswers':
+    case 'sftFirstTurnLoss':
+    case 'sftSecondTurnLoss':
       return sftMeasure(id, state, call, modelBaseUrl);
+    case 'ownUniformLoss':
+    case 'ownStartLoss':
+    case 'ownEndLoss':
+    case 'ownSampleWordsBefore':
+    case 'ownSampleWordsAfter':
+    case 'ownTokensPerChar':
+      return ownModelMeasure(id, state, call, modelBaseUrl);
     case 'vocabTokensPerHanBase':
     case 'vocabTokensPerHanExpanded':
     case 'vocabHanPerWindowBase':

@@ -84,7 +84,7 @@ async function runPlan(plan: SftPlan, job: Job): Promise<SftResult> {
     const oldRows = loaded.model.config.vocabSize;
     const set = instructionsFor(loaded.tokenizer);
     const data: SftData = {
-      tokenizer, chat, train: set.train, heldOut: set.heldOut,
+      tokenizer, chat, train: set.train, heldOut: set.heldOut, heldOutDialogues: set.heldOutDialogues,
       originalTrainIds: original.trainIds, originalValIds: original.valIds,
       samplePromptIds: Array.from(original.valIds.slice(0, 12)),
     };

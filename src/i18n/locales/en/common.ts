@@ -157,6 +157,9 @@ export default {
       window_other: '{{n}} tokens of {{window}} in the window',
       /** Between the window line and the 汉字 line: a space in English, none after a Chinese full stop. */
       between: ' ',
+      /** After the window, with a prompt-learning adapter switched on (prompt tuning, P-tuning, prefix tuning). */
+      virtual_one: ' (the model’s {{block}} less the {{n}} virtual token of the prompt adapter switched on)',
+      virtual_other: ' (the model’s {{block}} less the {{n}} virtual tokens of the prompt adapter switched on)',
       overWindow: ' — only the last {{window}} are read',
       perHan_one: '{{perHan}} tokens per 汉字 ({{hanTokens}} token for {{han}} 汉字)',
       perHan_other: '{{perHan}} tokens per 汉字 ({{hanTokens}} tokens for {{han}} 汉字)',

@@ -99,6 +99,9 @@ export default {
       'The text has only one distinct character ({{character}}), so there is nothing to learn: with a single possible next character every guess is right. Use a text with at least two different characters (or the BPE tokenizer, whose 256 byte tokens always give a choice).',
     'too-short':
       'The text is too short: {{characters}} characters make {{tokens}} tokens, and one training window needs {{needed}} (a context of {{blockSize}} tokens plus the next one). Add more text — a few thousand characters at least.',
+    'training-busy': 'A model is being trained already: wait for it to finish, or stop it, before starting another.',
+    'training-slot-taken':
+      'A model you trained is loaded (the training slot is in use): this run would replace it. Choose another model for the prompt box first, or train it again in "Your own text".',
   },
   VocabExpansionError: {
     'no-new-tokens':

@@ -35,6 +35,7 @@ export default {
   claim: {
     greater: 'step {{a}} is above step {{b}}',
     below: 'step {{step}} is below {{bound}}',
+    near: 'step {{a}} is within {{within}} of step {{b}}',
     above: 'step {{step}} is above {{bound}}',
     holds: 'holds',
     fails: 'does not hold',
@@ -79,6 +80,14 @@ export default {
     sftOriginalRiseMixed: 'rise of the original text’s loss, answers only with original text mixed in (nats per token)',
     sftEndShareBase: 'share of held-out answers that end with <|end|>, before SFT',
     sftEndShareAnswers: 'share of held-out answers that end with <|end|>, after answers-only SFT',
+    ownUniformLoss: 'ln of the vocabulary’s size: the loss of a uniform guess (nats per token)',
+    ownStartLoss: 'validation loss of the new model before any training step (nats per token)',
+    ownEndLoss: 'validation loss after the training steps (nats per token)',
+    ownSampleWordsBefore: 'share of the greedy sample’s words found in the text, before training',
+    ownSampleWordsAfter: 'share of the greedy sample’s words found in the text, after training',
+    ownTokensPerChar: 'tokens per character of the text under the fitted tokenizer',
+    sftFirstTurnLoss: 'held-out dialogues: loss on the first answers after answers-only SFT (nats per token)',
+    sftSecondTurnLoss: 'held-out dialogues: loss on the second answers, read after the first turn (nats per token)',
     vocabTokensPerHanBase: 'tokens per 汉字 of the held-out Tang text, base tokenizer',
     vocabTokensPerHanExpanded: 'tokens per 汉字 of the held-out Tang text, expanded tokenizer',
     vocabHanPerWindowBase: '汉字 in one context window, base tokenizer',
@@ -236,10 +245,27 @@ export default {
       s6: 'The third run trains on answers only too, but a quarter of every batch’s rows is original text (replay). The original loss hardly moves.',
       s7: 'Chat or Base: the base model, with the new markers but no SFT, answering held-out questions greedily. The number is the share of its answers that stop with <|end|>. A base model has never seen the template, so it does not know where a turn ends.',
       s8: 'After answers-only SFT: the turns end. SFT teaches the format and the role of each turn quickly — far more quickly than it teaches facts.',
+      s9: 'Multi-turn (多轮对话): held-out two-turn dialogues, never trained on, each scored turn by turn after answers-only SFT. The number is the loss on the first answers, each read after its question alone.',
+      s10: 'The loss on the second answers, each read after the whole first turn and a follow-up question such as “And top-p?” or “Why?”. Here they cost more: the follow-up alone says little, the answer depends on the first turn, and a small model trained on six dialogues makes poor use of it.',
       answer:
         'SFT data are instruction–answer pairs (Alpaca’s instruction/input/output) or conversations as lists of {role, content} messages, rendered by the model’s chat template with role markers as special tokens; what matters most is quality and diversity, not size (LIMA: 1,000 careful examples), deduplicated and covering the tasks wanted, in exactly the template used at inference. Multi-turn dialogues are trained as one example, the loss counted on every assistant turn, not only the last, and cut at turn boundaries when too long. The loss usually counts the answers only (labels −100 on system and user text and the markers): the model should learn to answer, not to write questions, and every gradient goes to the answers. A model “gets dumber” after SFT through catastrophic forgetting: narrow, short, templated data, a high learning rate and several epochs pull the weights away from pre-training, and the alignment to a style costs some general ability. Mixing in general or pre-training data, lower rates and fewer epochs, LoRA, and diverse instructions ease it. Start from the Base model when there is plenty of data or a new format or domain (nothing to unlearn); from the Chat model when data are few and its conversational skill should be kept — in its own chat template. Knowledge comes mostly from pre-training; SFT mostly teaches format and behaviour.',
       differs:
         'Here a 1M-parameter model trains for 30 steps on a few dozen conversations: its answers hardly become right, but the template, the mask and the forgetting show at once. Large models forget less per step and are tuned with general instruction data mixed in; whether answers-only beats all tokens depends on the data — with long prompts and short answers it matters most, and some papers find all-tokens loss as good.',
+    },
+    ownModel: {
+      title: 'Training a small model from scratch: tokenizer, data, loss curve, samples',
+      question: 'How is a language model trained from scratch — what comes first, what does the loss curve say, and how does one know it learned anything?',
+      s1: 'The “Your own text” panel fits a tokenizer on the text, then trains a new GPT from random weights (paste a text there; the number here is measured on the few thousand characters of Shakespeare in the model’s folder). First the tokenizer: a byte-level BPE with 512 entries learns merges of frequent byte pairs. The number is how many tokens it spends per character.',
+      s2: 'A character tokenizer instead: one token per character, a vocabulary of the few dozen characters the text uses. More tokens for the same text — each window of the model holds less of it — but nothing to fit and nothing unknown.',
+      s3: 'Before any step: a model that knows nothing should spread its guess evenly over the V tokens of its vocabulary, and that guess costs ln V nats per token. The number is ln V for this vocabulary.',
+      s4: 'The new model’s validation loss before its first step (the chart’s first point). Small random weights give every token about the same score, so it starts at ln V: a first loss far above it means a broken initialisation, far below it a leak of the answers.',
+      s5: 'After the training steps: the validation loss on text the model never trained on (the last tenth of the text). It fell from ln V; the gap between it and the training loss is how far the model is memorising instead of learning.',
+      s6: 'The sample before training, greedy from the start of the text: the share of its words that are words of the text. Random weights write a random run of characters.',
+      s7: 'The same sample after training: the words are now the text’s own (the spelling comes first; sense comes much later, and from far more text and steps).',
+      answer:
+        'Training from scratch has four parts. Data: collect, clean, deduplicate and hold out a validation split (and for a real model, mix domains and languages on purpose). Tokenizer: fit it on the training data — byte-level BPE (GPT-2, LLaMA’s SentencePiece BPE with byte fallback) so no text is unknown, with a vocabulary large enough that the language’s words and characters take few tokens (for Chinese, 汉字 in the vocabulary, not three bytes each). Model and optimisation: a decoder-only transformer trained on next-token prediction with AdamW, warm-up then a decaying learning rate, gradient clipping, and a size matched to the data (Chinchilla: about 20 tokens per parameter). Watching it: the loss starts at ln V (uniform), falls fast as the model learns frequencies and spelling, then slowly; validation loss, not training loss, says whether it generalises, and samples at fixed points show what the numbers mean. Then SFT and alignment make a base model a chat model.',
+      differs:
+        'Here a 2-layer model of about 0.1M parameters reads 6,000 characters for 150 steps in seconds; it learns letter frequencies and common words, not meaning. Real pre-training reads trillions of tokens on thousands of GPUs for weeks, where the data mix, the tokenizer and instabilities (loss spikes) are most of the work — but the loss curve starts at ln V and bends the same way.',
     },
     evaluation: {
       title: 'Evaluation: what perplexity and repetition measures say, and miss',

@@ -150,6 +150,8 @@ const zh: Messages<typeof en> = {
       window_other: '共 {{n}} 个词元，上下文窗口可容纳 {{window}} 个',
       /** Between the window line and the 汉字 line: a space in English, none after a Chinese full stop. */
       between: '',
+      virtual_one: '（模型的 {{block}} 个位置里，{{n}} 个给了已开启的提示适配器的虚拟词元 virtual token）',
+      virtual_other: '（模型的 {{block}} 个位置里，{{n}} 个给了已开启的提示适配器的虚拟词元 virtual tokens）',
       overWindow: '——超出窗口，模型只读取最后 {{window}} 个',
       perHan_one: '平均每个汉字 {{perHan}} 个词元（{{han}} 个汉字用了 {{hanTokens}} 个词元）',
       perHan_other: '平均每个汉字 {{perHan}} 个词元（{{han}} 个汉字用了 {{hanTokens}} 个词元）',
