@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { GPT } from '../../src/model/gpt.ts';
 import { generate } from '../../src/sampling/generate.ts';
+import { FUSED_PROMPT_MAX_TOKENS } from '../../src/model/webgl/decode.ts';
 import { median } from '../timing.ts';
 
 type Log = (line: string) => void;
@@ -73,7 +74,30 @@ export async function profileDecodeStep(model: GPT, prompt: number[], log: Log):
   }
   model.fusedDecoding = fusedBefore;
 
-  // A whole generation, token by token: the prompt's pass (op by op) and then the cached steps.
+  // A prompt into a fresh cache, programs compiled: token by token through the fused step, or one op-by-op pass.
+  const programs = () => Object.keys((tf.backend() as unknown as { binaryCache: object }).binaryCache).length;
+  const promptMs = (ids: number[]) => {
+    const before = programs();
+    const times = Array.from({ length: 6 }, () => {
+      const cache = model.createCache();
+      const t0 = performance.now();
+      model.run(ids, { cache });
+      const ms = performance.now() - t0;
+      cache.dispose();
+      return ms;
+    });
+    return { ms: median(times.slice(1)), compiled: programs() - before }; // the first call compiles
+  };
+  const lengths = [1, 4, 16, FUSED_PROMPT_MAX_TOKENS].filter((n) => n <= model.config.blockSize);
+  const rows = lengths.map((n) => {
+    const ids = Array.from({ length: n }, (_, i) => (i * 37 + 11) % model.config.vocabSize);
+    const [fused, op] = [true, false].map((f) => ((model.fusedDecoding = f), promptMs(ids)));
+    return `${n}: ${fused.ms.toFixed(1)} vs ${op.ms.toFixed(1)} (programs compiled for this length: ${fused.compiled} vs ${op.compiled})`;
+  });
+  model.fusedDecoding = fusedBefore;
+  log(`  a prompt into a fresh cache, ms (tokens: fused token by token vs op by op; median of 5 after a first call that compiles): ${rows.join('; ')}`);
+
+  // A whole generation, token by token: the prompt's pass and then the cached steps.
   for (const fused of [true, false]) {
     model.fusedDecoding = fused;
     const stamps: number[] = [performance.now()];

@@ -69,7 +69,7 @@ export class GPT {
   private disposed = false;
   /** A prompt-learning method's virtual tokens (src/peft/ attaches them); null: the model exactly as it is. */
   virtualTokens: VirtualTokens | null = null;
-  /** On WebGL, a plain cached step of one token runs as a few fused programs (webgl/decode.ts); false: op by op. */
+  /** On WebGL, a plain cached step (one token, or a short prompt token by token) runs as a few fused programs (webgl/decode.ts); false: op by op. */
   fusedDecoding = true;
   /**
    * wteᵀ [nEmbd, vocab] for the output head on backends where only plain

@@ -1,6 +1,7 @@
 import type { EventOf, LoadStage, ModelInfo, ModelSource, ParamsOf } from '../protocol.ts';
 import { type JobContext, engineReady, installModel, yieldToEvents } from '../runtime.ts';
 import { InputError } from '../../model/gpt.ts';
+import { warmUpDecoding } from '../../model/webgl/warmUp.ts';
 import { configFromHF, loadGPT } from '../../io/checkpoint.ts';
 import { SourceError } from '../../io/errors.ts';
 import { type ProgressCallback, readBytes } from '../../io/source.ts';
@@ -143,11 +144,12 @@ export async function loadModel({ source, name, ref }: ParamsOf<'loadModel'>, jo
           modelVocab: model.config.vocabSize,
         });
       }
-      // The first forward pass compiles shaders (WebGL) or kernels: pay for it now, not on the first click.
+      // The first forward pass compiles shaders (WebGL) or kernels: pay for it now, not on the first click —
+      // the cached one-token step a generation runs (on WebGL, the fused decoding programs).
       // Keep the byte count on screen: a busy page may render only this last stage of a fast load.
       report('warming-up', 'model.safetensors', weights.byteLength, weights.byteLength, true);
       await yieldToEvents();
-      model.run([0]);
+      warmUpDecoding(model);
       performance.mark('load:warm');
       if (job.stopped) throw cancelled(); // superseded: the page asked for another model meanwhile
     } catch (e) {

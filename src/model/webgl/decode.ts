@@ -4,7 +4,6 @@ import type { GPTConfig } from '../config.ts';
 import type { GPTParams } from '../params.ts';
 import type { KVCache } from '../kvcache.ts';
 import { type MaskMode, canAttend } from '../masks.ts';
-import { tidyRead } from '../ops.ts';
 import {
   type RowSource,
   AttentionScoresProgram,
@@ -43,10 +42,15 @@ import {
  * The programs are TF.js kernels registered for the webgl backend only
  * (names in FUSED_KERNELS), so tf.profile lists them and tf.tidy frees their
  * outputs. The step is taken only where it computes what the reference path
- * would: one new token on a cache, no trace, no ablation, no LoRA adapter, no
- * virtual tokens, a mask under which the new token sees every earlier one;
- * `fusedDecodeStep` returns null anywhere else and the caller runs gpt.ts's
- * op-by-op path.
+ * would: new tokens on a cache, no trace, no ablation, no LoRA adapter, no
+ * virtual tokens, a mask under which each token sees every earlier one and no
+ * later one; `fusedDecodeStep` returns null anywhere else and the caller runs
+ * gpt.ts's op-by-op path.
+ *
+ * A short prompt runs through the same step token by token, a fresh cache
+ * included: the op-by-op prompt pass would compile ~50 more programs on the
+ * first generation (~1.3 s on SwiftShader) for a pass that, once compiled,
+ * costs about what the fused steps do (see FUSED_PROMPT_MAX_TOKENS).
  */
 export const FUSED_KERNELS = {
   layerNorm: 'GPT2DecodeLayerNorm',
@@ -200,81 +204,113 @@ export interface DecodeRequest {
   extras: boolean;
 }
 
+/**
+ * The longest prompt (tokens into a cache in one call) the fused step takes,
+ * token by token. Each token costs a fused step (~8 ms on SwiftShader), a
+ * little more than its share of the op-by-op prompt pass once that pass has
+ * compiled its ~50 programs — but compiling them cost ~1.3 s of the first
+ * generation (bench/browser/decodeProfile.ts prints both). Past this length
+ * the prompt runs op by op: a window slid back over a long generation, a long
+ * pasted prompt.
+ */
+export const FUSED_PROMPT_MAX_TOKENS = 32;
+
 /** Why a step cannot be fused, or null when it can (before the cache is touched). */
 export function unfusableReason(model: DecodableModel, req: DecodeRequest): string | null {
   const { config, params } = model;
   const { cache } = req;
+  const T = req.ids.length;
   if (tf.getBackend() !== 'webgl') return 'backend';
   if (tf.env().getNumber('WEBGL_VERSION') !== 2) return 'webgl1'; // the programs use GLSL ES 3.00 (bitwise and, break)
-  if (!cache || req.ids.length !== 1 || req.extras) return 'not a plain cached step';
+  if (!cache || T === 0 || req.extras) return 'not a plain cached step';
+  if (T > FUSED_PROMPT_MAX_TOKENS) return 'long prompt';
   if (model.virtualTokens) return 'virtual tokens';
-  if (cache.length === 0 || cache.nLayer !== config.nLayer) return 'empty cache';
-  for (let l = 0; l < config.nLayer; l++) if (!cache.get(l)) return 'empty cache';
+  if (cache.nLayer !== config.nLayer) return 'cache depth';
+  // A cache is either fresh (no layer yet: the first step allocates them) or holds every layer.
+  const held = Array.from({ length: config.nLayer }, (_, l) => cache.get(l) !== null);
+  if (held.some((h) => h !== (cache.length > 0))) return 'partial cache';
   const headSize = config.nEmbd / config.nHead;
   // Rows are held as [2, n/2] with four features a texel, and a texel of scores covers two heads.
   if (config.nEmbd % 4 || config.nInner % 4 || headSize % 2 || config.nHead % 2) return 'sizes';
   const linears = params.h.flatMap((b) => [b.attn.c_attn, b.attn.c_proj, b.mlp.c_fc, b.mlp.c_proj]);
   if (linears.some((l) => l.adapter)) return 'adapter';
-  const position = cache.length;
-  for (let k = 0; k <= position; k++) if (!canAttend(req.mask, position, k)) return 'mask';
+  // Token by token, each token sees itself and every earlier one, never a later one: the mask must say exactly that.
+  for (let q = cache.length; q < cache.length + T; q++) {
+    for (let k = 0; k < cache.length + T; k++) if (canAttend(req.mask, q, k) !== k <= q) return 'mask';
+  }
   return null;
 }
 
 /**
- * Runs one cached decoding step with the fused programs: appends the token's
- * keys and values to `cache` (and advances it) and returns the next-token
- * logits [vocab]. Returns null, touching nothing, where the step cannot be
- * fused (see unfusableReason).
+ * Runs cached decoding steps with the fused programs, one per token of `ids`
+ * (one new token, or a short prompt into a fresh cache): appends their keys
+ * and values to `cache` (and advances it) and returns the last token's
+ * next-token logits [vocab]. Returns null, touching nothing but the cache's
+ * capacity, where the steps cannot be fused (see unfusableReason).
  */
 export function fusedDecodeStep(model: DecodableModel, req: DecodeRequest): Float32Array | null {
   if (unfusableReason(model, req)) return null;
   const cache = req.cache!;
-  const position = cache.length;
-  cache.reserve(position + 1);
+  cache.reserve(cache.length + req.ids.length); // as the op-by-op path: one capacity for the whole call
   if (cache.capacity % 2) {
     return null; // a context window of odd length, grown to it: the packed cache programs need pairs of slots
   }
   registerKernels();
+  if (cache.length === 0) allocateLayers(model.config, cache);
+  let logits: Float32Array | null = null;
+  for (let i = 0; i < req.ids.length; i++) {
+    // Only the last token's logits are wanted: earlier ones skip the head and the read back (which waits for the GPU).
+    tf.tidy(() => void (logits = fusedStep(model, cache, req.ids[i], i === req.ids.length - 1) ?? logits));
+    cache.advance(1);
+  }
+  return logits!;
+}
+
+/** A fresh cache's layers: [nh, capacity, hs] zeros each for keys and values, uploaded packed at the first step and then written in place. */
+function allocateLayers(config: GPTConfig, cache: KVCache): void {
+  const shape: [number, number, number] = [config.nHead, cache.capacity, config.nEmbd / config.nHead];
+  for (let l = 0; l < config.nLayer; l++) cache.replace(l, tf.zeros(shape), tf.zeros(shape));
+}
+
+/** One token at position cache.length through every layer, inside the caller's tidy; the next-token logits when `withLogits`. */
+function fusedStep(model: DecodableModel, cache: KVCache, tokenId: number, withLogits: boolean): Float32Array | null {
   const { config, params } = model;
   const C = config.nEmbd;
   const eps = config.layerNormEps;
-  const tokenId = req.ids[0];
-  const logits = tidyRead(() => {
-    // The first layer reads its input row from the tables: wte[tokenId] + wpe[position].
-    let row: Record<string, tf.Tensor> = { wte: params.wte, wpe: params.wpe };
-    const at = { tokenId, position };
-    const backend = tf.backend() as MathBackendWebGL;
-    /** This token's keys and values into a layer's cache: in place where its textures allow, else as new [nh, capacity, hs] copies. */
-    const writeSlot = (held: { k: tf.Tensor3D; v: tf.Tensor3D }, qkv: tf.Tensor) => {
-      const pair = kernel('slotPair', { k: held.k, v: held.v, qkv }, { slot: position }); // packs k and v in place if need be
-      if (writableInPlace(backend, held.k) && writableInPlace(backend, held.v)) {
-        copySlotPair(backend, pair, held.k, held.v, position);
-        return held;
-      }
-      const k = kernel('cacheWrite', { cache: held.k, qkv }, { offset: C, slot: position }) as tf.Tensor3D; // [nh, capacity, hs]
-      const v = kernel('cacheWrite', { cache: held.v, qkv }, { offset: 2 * C, slot: position }) as tf.Tensor3D;
-      return { k, v };
-    };
-    for (let l = 0; l < config.nLayer; l++) {
-      const b = params.h[l];
-      const held = cache.get(l)!;
-      const first = l === 0 ? at : {};
-      const ln = (p: typeof b.ln_1, input: Record<string, tf.Tensor>, attrs: Attrs) => kernel('layerNorm', { ...input, gamma: p.weight, beta: p.bias }, { eps, ...attrs });
-      const linear = (h: tf.Tensor, p: typeof b.attn.c_attn, extra: Record<string, tf.Tensor> = {}, attrs: Attrs = {}) =>
-        kernel('linear', { h, weight: p.weight, bias: p.bias, ...extra }, attrs);
-      const qkv = linear(ln(b.ln_1, row, first), b.attn.c_attn); // [2, 3C/2]
-      const { k, v } = writeSlot(held, qkv);
-      const scores = kernel('attentionScores', { qkv, k }, { keyCount: position + 1 }); // [nh, capacity]
-      const y = kernel('attentionValues', { scores, v }, { keyCount: position + 1 }); // [2, C/2], heads merged
-      const x = linear(y, b.attn.c_proj, row, { residual: true, ...first }); // x + attn(ln_1(x))
-      const h = linear(ln(b.ln_2, { x }, {}), b.mlp.c_fc, {}, { gelu: true }); // [2, nInner/2]
-      row = { x: linear(h, b.mlp.c_proj, { x }, { residual: true }) }; // x + mlp(ln_2(x))
-      if (k !== held.k) cache.replace(l, k, v);
+  const position = cache.length;
+  // The first layer reads its input row from the tables: wte[tokenId] + wpe[position].
+  let row: Record<string, tf.Tensor> = { wte: params.wte, wpe: params.wpe };
+  const at = { tokenId, position };
+  const backend = tf.backend() as MathBackendWebGL;
+  /** This token's keys and values into a layer's cache: in place where its textures allow, else as new [nh, capacity, hs] copies. */
+  const writeSlot = (held: { k: tf.Tensor3D; v: tf.Tensor3D }, qkv: tf.Tensor) => {
+    const pair = kernel('slotPair', { k: held.k, v: held.v, qkv }, { slot: position }); // packs k and v in place if need be
+    if (writableInPlace(backend, held.k) && writableInPlace(backend, held.v)) {
+      copySlotPair(backend, pair, held.k, held.v, position);
+      return held;
     }
-    const hidden = kernel('layerNorm', { ...row, gamma: params.ln_f.weight, beta: params.ln_f.bias }, { eps });
-    const out = kernel('tiedHead', { h: hidden, wte: params.wte }); // [2, H]
-    return (out.dataSync() as Float32Array).slice(0, config.vocabSize); // logit v at v (row-major [2, H]); past V: padding
-  });
-  cache.advance(1);
-  return logits;
+    const k = kernel('cacheWrite', { cache: held.k, qkv }, { offset: C, slot: position }) as tf.Tensor3D; // [nh, capacity, hs]
+    const v = kernel('cacheWrite', { cache: held.v, qkv }, { offset: 2 * C, slot: position }) as tf.Tensor3D;
+    return { k, v };
+  };
+  for (let l = 0; l < config.nLayer; l++) {
+    const b = params.h[l];
+    const held = cache.get(l)!;
+    const first = l === 0 ? at : {};
+    const ln = (p: typeof b.ln_1, input: Record<string, tf.Tensor>, attrs: Attrs) => kernel('layerNorm', { ...input, gamma: p.weight, beta: p.bias }, { eps, ...attrs });
+    const linear = (h: tf.Tensor, p: typeof b.attn.c_attn, extra: Record<string, tf.Tensor> = {}, attrs: Attrs = {}) =>
+      kernel('linear', { h, weight: p.weight, bias: p.bias, ...extra }, attrs);
+    const qkv = linear(ln(b.ln_1, row, first), b.attn.c_attn); // [2, 3C/2]
+    const { k, v } = writeSlot(held, qkv);
+    const scores = kernel('attentionScores', { qkv, k }, { keyCount: position + 1 }); // [nh, capacity]
+    const y = kernel('attentionValues', { scores, v }, { keyCount: position + 1 }); // [2, C/2], heads merged
+    const x = linear(y, b.attn.c_proj, row, { residual: true, ...first }); // x + attn(ln_1(x))
+    const h = linear(ln(b.ln_2, { x }, {}), b.mlp.c_fc, {}, { gelu: true }); // [2, nInner/2]
+    row = { x: linear(h, b.mlp.c_proj, { x }, { residual: true }) }; // x + mlp(ln_2(x))
+    if (k !== held.k) cache.replace(l, k, v);
+  }
+  if (!withLogits) return null;
+  const hidden = kernel('layerNorm', { ...row, gamma: params.ln_f.weight, beta: params.ln_f.bias }, { eps });
+  const out = kernel('tiedHead', { h: hidden, wte: params.wte }); // [2, H]
+  return (out.dataSync() as Float32Array).slice(0, config.vocabSize); // logit v at v (row-major [2, H]); past V: padding
 }
