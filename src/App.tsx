@@ -61,6 +61,7 @@ export function App() {
         active={active}
         notice={engine.notice}
         backend={engine.backend}
+        client={engine.client}
         offlineReady={engine.offlineReady}
         memory={engine.memory}
         onConfirm={engine.confirmDownload}

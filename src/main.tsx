@@ -4,7 +4,7 @@
 // and parsed, so the two run side by side rather than one after the other.
 import { registerServiceWorker } from './panels/offline.ts';
 import { reloadForIsolation, serviceWorkerOff } from './panels/isolation.ts';
-import { bootEngine, embeddedLoadParams } from './panels/engineBoot.ts';
+import { bootEngine } from './panels/engineBoot.ts';
 import { decodeHash } from './state/schema.ts';
 import './styles.css';
 
@@ -14,7 +14,7 @@ performance.mark('playground:boot');
 // First, whether this page is about to reload to become cross-origin isolated (then nothing else is worth starting).
 if (!reloadForIsolation()) {
   const { state } = decodeHash(window.location.hash);
-  bootEngine(state.backend, state.threads, embeddedLoadParams(state.model));
+  bootEngine(state.backend, state.threads, state.model);
   const { renderApp } = await import('./render.tsx');
   renderApp(document.getElementById('root')!);
   if (!serviceWorkerOff()) registerServiceWorker();

@@ -1,6 +1,7 @@
 // Which backend `auto` runs, by measurement (issue 15): one KV-cached decode
-// step and one small training step timed on each backend that starts here
-// (backendChoiceMeasure.ts runs them in a worker of their own), the fastest
+// step and one small training step timed on each backend that starts here —
+// the backend the engine already runs timed in place on its loaded, warm model,
+// the others in a worker of their own (backendChoiceMeasure.ts) — the fastest
 // chosen, and the verdict kept per device so the next start begins on it.
 // Everything here is plain data in, plain data out: the page keeps the
 // verdicts (localStorage, src/panels/backendVerdict.ts), the worker reads them.
@@ -10,7 +11,7 @@ import type { BackendName, BackendUnavailable } from './backend.ts';
 import type { WebGPUProbe } from './webgpu.ts';
 
 /** Bumped when what a verdict holds, or how it is measured, changes: older ones are ignored. */
-export const VERDICT_VERSION = 1;
+export const VERDICT_VERSION = 2;
 
 /** A verdict older than this is measured again: browsers and drivers update, and a backend can get faster. */
 export const VERDICT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
@@ -18,13 +19,45 @@ export const VERDICT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 /** The backends `auto` measures. cpu is never faster than wasm (it is plain JavaScript), so it is not timed. */
 export const MEASURED_BACKENDS = ['webgpu', 'webgl', 'wasm'] as const satisfies readonly BackendName[];
 
+/**
+ * A backend whose first warm step takes more than this many times the best
+ * median so far is not timed further: it cannot win, and its other steps (and,
+ * for training, its backward pass) would only add to the measurement's cost.
+ */
+export const CLEARLY_SLOWER = 3;
+
+/** True when `firstMs`, one warm step, already shows a backend cannot beat `bestMs`. */
+export function clearlySlower(firstMs: number, bestMs: number | null | undefined): boolean {
+  return bestMs != null && Number.isFinite(bestMs) && bestMs > 0 && firstMs > CLEARLY_SLOWER * bestMs;
+}
+
+/** The best figures so far, handed to the next backend's timing so it can stop early (clearlySlower). */
+export interface BestSoFar {
+  decodeMs: number | null;
+  trainMs: number | null;
+}
+
+/** The least decode and training ms among `timings` (null where none was timed). */
+export function bestOf(timings: readonly BackendTiming[]): BestSoFar {
+  const least = (ms: (t: BackendTiming) => number | null) =>
+    timings.reduce<number | null>((best, t) => {
+      const m = ms(t);
+      return m !== null && Number.isFinite(m) && m >= 0 && (best === null || m < best) ? m : best;
+    }, null);
+  return { decodeMs: least((t) => t.decodeMs), trainMs: least((t) => t.trainMs) };
+}
+
 /** One backend's figures; null where that part could not run or was left out to keep the measurement short. */
 export interface BackendTiming {
   backend: BackendName;
   /** One KV-cached decode step of one token (reading its logits back), median ms after a warm-up step. */
   decodeMs: number | null;
+  /** Decode steps timed: 1 where the first was clearly slower than the best so far and timing stopped there. */
+  decodeSteps?: number;
   /** One training step of `trainTokens` tokens (forward, backward, AdamW), median ms after a warm-up step. */
   trainMs: number | null;
+  /** Where it was timed: `engine`, the backend the page runs, on its loaded model; `worker`, a worker started to measure it. */
+  timedIn?: 'engine' | 'worker';
   /** wasm: the threads it ran. */
   threads?: number;
   /** What measuring this backend cost, ms: starting it, the warm-up steps (compiling programs) and the timed ones. */
@@ -44,10 +77,26 @@ export interface BackendMeasurement {
   totalMs: number;
 }
 
-/** What a verdict is keyed by: the same browser on the same device and GPU, for a model of the same shape. */
+/**
+ * The engine's own timing of the backend it runs and the worker's of the
+ * others, as one measurement: in `auto`'s order (MEASURED_BACKENDS), the
+ * engine's figure for its backend should the worker also have one.
+ */
+export function combineMeasurements(running: BackendTiming, others: BackendMeasurement): BackendMeasurement {
+  const rank = (b: BackendName) => {
+    const i = (MEASURED_BACKENDS as readonly BackendName[]).indexOf(b);
+    return i < 0 ? MEASURED_BACKENDS.length : i;
+  };
+  const timings = [running, ...others.timings.filter((t) => t.backend !== running.backend)].sort((a, b) => rank(a.backend) - rank(b.backend));
+  return { ...others, timings, totalMs: others.totalMs + (running.costMs ?? 0) };
+}
+
+/** What a verdict is keyed by: the same browser on the same device and GPU, wasm on the same threads, for a model of the same shape. */
 export interface VerdictDevice {
   userAgent: string;
   logicalCores: number;
+  /** The link's `threads` (src/state/schema.ts) the wasm figure was timed with: another count is another measurement. */
+  threads: 'auto' | number;
   gpu: string;
   /** modelShape of the model measured. */
   shape: string;
@@ -104,7 +153,7 @@ export function gpuName(webglRenderer: string | null, webgpu: Pick<WebGPUProbe, 
 }
 
 export function verdictKey(device: VerdictDevice): string {
-  return `v${VERDICT_VERSION} | ${device.userAgent} | ${device.logicalCores} cores | ${device.gpu} | ${device.shape}`;
+  return `v${VERDICT_VERSION} | ${device.userAgent} | ${device.logicalCores} cores | threads ${device.threads} | ${device.gpu} | ${device.shape}`;
 }
 
 /** A verdict from a measurement; null when no backend could be timed. */
@@ -125,7 +174,8 @@ const isMs = (v: unknown): v is number | null => v === null || (typeof v === 'nu
 function isTiming(v: unknown): v is BackendTiming {
   if (typeof v !== 'object' || v === null) return false;
   const t = v as Record<string, unknown>;
-  return isBackend(t.backend) && isMs(t.decodeMs) && isMs(t.trainMs) && (t.threads === undefined || typeof t.threads === 'number');
+  return isBackend(t.backend) && isMs(t.decodeMs) && isMs(t.trainMs) && (t.threads === undefined || typeof t.threads === 'number')
+    && (t.decodeSteps === undefined || typeof t.decodeSteps === 'number') && (t.timedIn === undefined || t.timedIn === 'engine' || t.timedIn === 'worker');
 }
 
 /**
@@ -142,7 +192,8 @@ export function parseVerdict(raw: unknown, now: number): BackendVerdict | null {
   const d = v.device as Record<string, unknown> | null | undefined;
   if (typeof d !== 'object' || d === null) return null;
   if (typeof d.userAgent !== 'string' || typeof d.logicalCores !== 'number' || typeof d.gpu !== 'string' || typeof d.shape !== 'string') return null;
-  const device: VerdictDevice = { userAgent: d.userAgent, logicalCores: d.logicalCores, gpu: d.gpu, shape: d.shape };
+  if (d.threads !== 'auto' && typeof d.threads !== 'number') return null;
+  const device: VerdictDevice = { userAgent: d.userAgent, logicalCores: d.logicalCores, threads: d.threads, gpu: d.gpu, shape: d.shape };
   if (v.key !== verdictKey(device)) return null;
   if (typeof v.measuredAt !== 'number' || !(v.measuredAt <= now) || now - v.measuredAt > VERDICT_MAX_AGE_MS) return null;
   if (!Array.isArray(v.timings) || !v.timings.every(isTiming) || typeof v.trainTokens !== 'number') return null;

@@ -1,37 +1,58 @@
-// The measurement behind `auto` (backendChoice.ts): in a worker of its own —
-// the page starts one after its model is ready and ends it afterwards — each
-// backend that starts here runs one KV-cached decode step and one small
-// training step of a model of the loaded one's shape. Its own worker, because
+// The measurement behind `auto` (backendChoice.ts), in two parts. The backend
+// the engine already runs is timed in place (measureRunningBackend): its loaded
+// model is warm — the load compiled its decoding programs — so that costs a few
+// decode steps and one small training step, and no second start of TensorFlow.js.
+// Every other backend that starts here is timed in a worker of its own
+// (measureBackends) — the page starts one and ends it afterwards — because
 // switching TF.js's global backend in the engine worker would move the loaded
-// model's tensors (and any call in flight) onto the backend being timed.
+// model's tensors (and any call in flight) onto the backend being timed. A
+// backend whose first warm step is clearly slower than the best so far is not
+// timed further (backendChoice.ts, clearlySlower).
 
 import type { EventOf, ParamsOf } from './protocol.ts';
 import type { GPTConfig } from '../model/config.ts';
-import { type JobContext, probeWebGL, yieldToEvents } from './runtime.ts';
+import { type JobContext, engineReady, modelIn, probeWebGL, yieldToEvents } from './runtime.ts';
 import { type BackendName, type BackendUnavailable, selectBackend } from './backend.ts';
-import { type BackendMeasurement, type BackendTiming, MEASURED_BACKENDS, gpuName } from './backendChoice.ts';
+import { type BackendMeasurement, type BackendTiming, type BestSoFar, MEASURED_BACKENDS, bestOf, clearlySlower, gpuName } from './backendChoice.ts';
 import { probeWebGPU } from './webgpu.ts';
 import { bundledWasmPaths } from './wasmPaths.ts';
 import { GPT } from '../model/gpt.ts';
-import { initialWeights, type NamedArray } from '../model/params.ts';
+import { type NamedArray, parameterShapes } from '../model/params.ts';
+import { warmUpDecoding } from '../model/webgl/warmUp.ts';
 import { Trainer } from '../train/trainer.ts';
 
 /** Timed decode steps after the warm-up (the median is kept), fewer if they pass DECODE_BUDGET_MS. */
 const DECODE_STEPS = 5;
-const DECODE_BUDGET_MS = 150;
-/** Prompt tokens in the cache before the timed steps: a short prompt, as the playground's. */
-const PROMPT_TOKENS = 8;
+const DECODE_BUDGET_MS = 100;
 /** The training step: one sequence of 32 tokens — small, so it costs tens of ms on wasm, yet runs every kernel a full step runs. */
 const TRAIN_BATCH = 1;
 const TRAIN_BLOCK = 32;
-const TRAIN_STEPS = 2;
+/** Timed training steps after the warm-up step (which allocates AdamW's moments and, on a GPU backend, compiles). */
+const TRAIN_STEPS = 1;
 /**
- * A backend whose prompt pass and first decode step took longer than this (shader
- * compilation on a software renderer) is not also asked for a training step:
- * its backward pass would compile as many programs again, for a figure that
- * cannot win.
+ * A backend whose decoding warm-up took longer than this (shader compilation
+ * on a software renderer) is not also asked for a training step: its backward
+ * pass would compile as many programs again, for a figure that cannot win.
  */
 const TRAIN_SKIP_AFTER_WARMUP_MS = 400;
+
+/**
+ * Weights of `config`'s shape to time with: what a step costs does not depend
+ * on their values, only on the shapes. Filled from a cheap hash rather than
+ * GPT-2's seeded normal draw (initialWeights), which alone took ~47 ms of the
+ * measurement at playground size on wasm; unit LayerNorm gains and zero biases
+ * keep every activation finite.
+ */
+export function timingWeights(config: GPTConfig): Map<string, NamedArray> {
+  const out = new Map<string, NamedArray>();
+  for (const [name, shape] of parameterShapes(config)) {
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    if (/ln_[12f]\.weight$/.test(name)) data.fill(1);
+    else if (!name.endsWith('.bias')) for (let i = 0; i < data.length; i++) data[i] = (((Math.imul(i + 1, 2654435761) >>> 0) % 2001) / 1000 - 1) * config.initStd;
+    out.set(name, { shape, data });
+  }
+  return out;
+}
 
 function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
@@ -40,77 +61,124 @@ function median(values: number[]): number {
 }
 
 /**
- * Decode steps of one token after a short prompt, as generation runs them:
- * returns the prompt pass and first step's ms (where WebGL and WebGPU compile
- * their programs) and the median of the timed steps after them. (Timed from an
- * empty cache instead, the first few WebGL steps still compiled programs:
- * 711 ms/token against 8–13 after a prompt, on SwiftShader.)
+ * Decode steps of one token from an empty cache, as generation runs a short
+ * prompt and then its tokens: the warm-up first where the model is not warm yet
+ * (warmUpDecoding, the load's own: on WebGL it compiles the fused step's
+ * programs, which then serve every position), then timed steps, each reading
+ * its logits back as generation does. Stops after the first timed step when it
+ * is clearly slower than `bestMs`.
  */
-function timeDecode(model: GPT): { warmupMs: number; ms: number } {
-  const { blockSize, vocabSize } = model.config;
-  const promptLength = Math.max(1, Math.min(PROMPT_TOKENS, blockSize - DECODE_STEPS - 2));
-  const steps = Math.max(1, Math.min(DECODE_STEPS, blockSize - promptLength - 1));
+function timeDecode(model: GPT, warm: boolean, bestMs: number | null): { warmupMs: number; ms: number; steps: number } {
+  const t0 = performance.now();
+  if (!warm) warmUpDecoding(model);
+  const warmupMs = performance.now() - t0;
+  const steps = Math.max(1, Math.min(DECODE_STEPS, model.config.blockSize - 1));
   const cache = model.createCache();
   try {
-    const t0 = performance.now();
-    model.run(Array.from({ length: promptLength }, (_, i) => i % vocabSize), { cache });
-    let id = 1 % vocabSize;
-    // Each step reads its logits back, as generation does (run returns them as a Float32Array).
+    let id = 0;
     const step = () => {
       const start = performance.now();
       model.run([id], { cache });
-      id = (id + 1) % vocabSize;
+      id = (id + 1) % model.config.vocabSize;
       return performance.now() - start;
     };
-    step(); // compiles the step's programs (WebGL, WebGPU) or first-touches the kernels
-    const warmupMs = performance.now() - t0;
-    const times: number[] = [];
+    const times = [step()];
+    if (clearlySlower(times[0], bestMs)) return { warmupMs, ms: times[0], steps: 1 };
     const until = performance.now() + DECODE_BUDGET_MS;
-    while (times.length < steps && (times.length < 1 || performance.now() < until)) times.push(step());
-    return { warmupMs, ms: median(times) };
+    while (times.length < steps && performance.now() < until) times.push(step());
+    return { warmupMs, ms: median(times), steps: times.length };
   } finally {
     cache.dispose();
   }
 }
 
-/** One training step of TRAIN_BATCH × TRAIN_BLOCK tokens, median after a warm-up step. */
-function timeTrain(model: GPT): number {
+/** One training step of TRAIN_BATCH × TRAIN_BLOCK tokens, median after a warm-up step; one step only when it is clearly slower than `bestMs`. */
+function timeTrain(model: GPT, bestMs: number | null): number {
   const blockSize = Math.min(TRAIN_BLOCK, model.config.blockSize);
   const tokens = Int32Array.from({ length: blockSize * 4 + 1 }, (_, i) => (i * 7) % model.config.vocabSize);
   const trainer = new Trainer(model, tokens, { batchSize: TRAIN_BATCH, blockSize, steps: TRAIN_STEPS + 1, warmupSteps: 1 });
   try {
     trainer.trainStep();
-    return median(Array.from({ length: TRAIN_STEPS }, () => trainer.trainStep().ms));
+    const times = [trainer.trainStep().ms];
+    while (times.length < TRAIN_STEPS && !clearlySlower(times[0], bestMs)) times.push(trainer.trainStep().ms);
+    return median(times);
   } finally {
     trainer.dispose();
   }
 }
 
-/** Times one backend (already started) on a model of `config`'s shape; weights are random, which costs the same. */
-export function timeBackend(backend: BackendName, config: GPTConfig, weights: Map<string, NamedArray>, threads: number | undefined): BackendTiming {
+/**
+ * Times one backend (already started) on a model of `config`'s shape; weights
+ * are random, which costs the same. `best`: the figures to beat, for stopping early.
+ */
+export function timeBackend(
+  backend: BackendName, config: GPTConfig, weights: Map<string, NamedArray>, threads: number | undefined, best: BestSoFar = { decodeMs: null, trainMs: null },
+): BackendTiming {
+  const started = performance.now();
   const model = GPT.fromWeights(config, weights);
   try {
-    const decode = timeDecode(model);
-    const trainMs = decode.warmupMs > TRAIN_SKIP_AFTER_WARMUP_MS ? null : timeTrain(model);
-    return { backend, decodeMs: decode.ms, trainMs, ...(threads ? { threads } : {}) };
+    const decode = timeDecode(model, false, best.decodeMs);
+    const trainMs = decode.warmupMs > TRAIN_SKIP_AFTER_WARMUP_MS ? null : timeTrain(model, best.trainMs);
+    return { backend, decodeMs: decode.ms, decodeSteps: decode.steps, trainMs, ...(threads ? { threads } : {}), costMs: performance.now() - started };
   } finally {
     model.dispose();
   }
 }
 
+/** ms the last model load spent warming up (src/engine/handlers/load.ts marks it), or null when no load marked one. */
+function lastWarmUpMs(): number | null {
+  const built = performance.getEntriesByName('load:built').at(-1);
+  const warm = performance.getEntriesByName('load:warm').at(-1);
+  return built && warm && warm.startTime >= built.startTime ? warm.startTime - built.startTime : null;
+}
+
 /**
- * Measures every backend `auto` could run: WebGPU where its adapter is a GPU
- * (a software adapter is never chosen by `auto`, and its code is not fetched
- * for it), WebGL where it starts, and wasm with the threads the engine runs.
+ * Times the backend this engine runs, in place: decode steps on the model in
+ * the active slot (warm since its load, which also says how long compiling its
+ * programs took), and one small training step of a fresh model of its shape,
+ * unless that warm-up was slow (TRAIN_SKIP_AFTER_WARMUP_MS). Leaves the loaded
+ * model as it was: its own cache is made and disposed here, and the trained
+ * model is another.
+ */
+export async function measureRunningBackend(): Promise<BackendTiming> {
+  const started = performance.now();
+  const report = await engineReady();
+  const { model } = modelIn('active');
+  const warmUpMs = lastWarmUpMs();
+  const decode = timeDecode(model, warmUpMs !== null, null);
+  const compileMs = warmUpMs ?? decode.warmupMs;
+  let trainMs: number | null = null;
+  if (compileMs <= TRAIN_SKIP_AFTER_WARMUP_MS) {
+    await yieldToEvents(); // a call queued meanwhile (a click on Generate) goes first
+    const fresh = GPT.fromWeights(model.config, timingWeights(model.config));
+    try {
+      trainMs = timeTrain(fresh, null);
+    } finally {
+      fresh.dispose();
+    }
+  }
+  return {
+    backend: report.backend, decodeMs: decode.ms, decodeSteps: decode.steps, trainMs, timedIn: 'engine',
+    ...(report.threads ? { threads: report.threads } : {}), costMs: performance.now() - started,
+  };
+}
+
+/**
+ * Measures every backend `auto` could run but `params.skip` (the one the
+ * engine runs, timed there): WebGPU where its adapter is a GPU (a software
+ * adapter is never chosen by `auto`, and its code is not fetched for it),
+ * WebGL where it starts, and wasm with the link's threads. `params.best`, the
+ * engine's figures, lets a backend clearly slower stop after one step.
  */
 export async function measureBackends(params: ParamsOf<'measureBackends'>, job: JobContext<EventOf<'measureBackends'>>): Promise<BackendMeasurement> {
   const t0 = performance.now();
   const gl = probeWebGL();
   const webgpu = await probeWebGPU();
-  const candidates = MEASURED_BACKENDS.filter((b) => (b === 'webgpu' ? webgpu.status === 'ok' && !webgpu.software : b === 'webgl' ? gl.available : true));
+  const skip = new Set(params.skip ?? []);
+  const candidates = MEASURED_BACKENDS.filter((b) => !skip.has(b) && (b === 'webgpu' ? webgpu.status === 'ok' && !webgpu.software : b === 'webgl' ? gl.available : true));
   const logicalCores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency || 1;
   const wasmThreads = params.threads === 'auto' ? undefined : Math.min(params.threads, logicalCores);
-  const weights = initialWeights(params.config, 1);
+  const weights = timingWeights(params.config);
   const timings: BackendTiming[] = [];
   const skipped: BackendUnavailable[] = [];
   for (const backend of candidates) {
@@ -118,7 +186,11 @@ export async function measureBackends(params: ParamsOf<'measureBackends'>, job: 
     const started = performance.now();
     try {
       const choice = await selectBackend([backend], bundledWasmPaths, { wasmThreads });
-      timings.push({ ...timeBackend(backend, params.config, weights, choice.threads), costMs: performance.now() - started });
+      const best = bestOf(timings);
+      const timing = timeBackend(backend, params.config, weights, choice.threads, {
+        decodeMs: minOf(best.decodeMs, params.best?.decodeMs), trainMs: minOf(best.trainMs, params.best?.trainMs),
+      });
+      timings.push({ ...timing, timedIn: 'worker', costMs: performance.now() - started });
     } catch (e) {
       skipped.push({ backend, code: 'failed', message: (e as Error).message });
     }
@@ -126,3 +198,5 @@ export async function measureBackends(params: ParamsOf<'measureBackends'>, job: 
   }
   return { gpu: gpuName(gl.renderer, webgpu), timings, skipped, trainTokens: TRAIN_BATCH * Math.min(TRAIN_BLOCK, params.config.blockSize), totalMs: performance.now() - t0 };
 }
+
+const minOf = (a: number | null, b: number | null | undefined): number | null => (a === null ? (b ?? null) : b == null ? a : Math.min(a, b));

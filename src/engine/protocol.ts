@@ -16,7 +16,7 @@
 import type { GPTConfig } from '../model/config.ts';
 import type { Notice } from '../sampling/notices.ts';
 import type { BackendName, BackendUnavailable, BackendWhy } from './backend.ts';
-import type { BackendMeasurement, BackendVerdict } from './backendChoice.ts';
+import type { BackendMeasurement, BackendTiming, BackendVerdict, BestSoFar } from './backendChoice.ts';
 import type { ModelSlot, TokenPiece } from './protocolCommon.ts';
 import type { SamplingMethods } from './samplingProtocol.ts';
 import type { AttentionMethods } from './attentionProtocol.ts';
@@ -45,8 +45,9 @@ export interface BackendReport {
   webglSoftware: boolean;
   /** wasm only: threads its thread pool runs — more than 1 where the page is cross-origin isolated (COOP/COEP). */
   threads?: number;
-  /** wasm only: what the link's `threads` asked for, whether the page is cross-origin isolated, and the device's logical cores. */
+  /** What the link's `threads` asked for (every backend: `auto`'s measurement times wasm with it). */
   threadsAsked?: ThreadsRequest;
+  /** wasm only: whether the page is cross-origin isolated, and the device's logical cores. */
   isolated?: boolean;
   logicalCores?: number;
   /** The device's GPUs as a measured verdict's key names them (backendChoice.ts, gpuName). */
@@ -234,9 +235,12 @@ export interface CoreMethods {
   };
   /**
    * Times one KV-cached decode step and one small training step of a model of `config`'s shape on every
-   * backend that starts (backendChoiceMeasure.ts). Switches the worker's backend: call it on a worker of its own.
+   * backend that starts but `skip` (backendChoiceMeasure.ts); `best`: figures to beat, to stop a clearly slower one early.
+   * Switches the worker's backend: call it on a worker of its own.
    */
-  measureBackends: { params: { config: GPTConfig; threads: ThreadsRequest }; event: never; result: BackendMeasurement };
+  measureBackends: { params: { config: GPTConfig; threads: ThreadsRequest; skip?: BackendName[]; best?: BestSoFar }; event: never; result: BackendMeasurement };
+  /** Times the backend this engine runs in place, on the active slot's warm model (backendChoiceMeasure.ts). */
+  measureRunningBackend: { params: Record<string, never>; event: never; result: BackendTiming };
   /** Loads a model into the active slot (the one every panel uses), replacing the model there only on success. */
   loadModel: { params: LoadParams; event: LoadEvent; result: ModelInfo };
   /** Greedy continuation of a prompt, one token event at a time. */

@@ -92,7 +92,7 @@ async function startBackend(request: BackendRequest, threadsAsked: ThreadsReques
   const adapter = choice.backend === 'webgpu' ? { webgpuAdapter: { name: webgpu.adapter ?? '', software: webgpu.software } } : {};
   return {
     backend: choice.backend, reason, why, unavailable: choice.unavailable,
-    webglRenderer: probe.renderer, webglSoftware: probe.software, gpu, ...adapter, ...threads,
+    webglRenderer: probe.renderer, webglSoftware: probe.software, gpu, threadsAsked, ...adapter, ...threads,
   };
 }
 

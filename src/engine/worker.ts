@@ -17,7 +17,7 @@ import { samplingHandlers } from './handlers/sampling.ts';
 import { attentionHandlers } from './handlers/attention.ts';
 import { loraHandlers } from './handlers/lora.ts';
 import { vocabHandlers } from './handlers/vocab.ts';
-import { measureBackends } from './backendChoiceMeasure.ts';
+import { measureBackends, measureRunningBackend } from './backendChoiceMeasure.ts';
 
 // Page-ready timeline (bench/page-ready.ts reads the worker's marks): its script, tfjs included, has run.
 performance.mark('engine:script');
@@ -82,6 +82,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   },
   loadModel,
   measureBackends,
+  measureRunningBackend,
   generate: generateHandler,
   countTokens: countTokensHandler,
   train,

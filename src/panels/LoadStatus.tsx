@@ -5,6 +5,7 @@
 import { useEffect } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
+import type { EngineClient } from '../engine/client.ts';
 import type { BackendReport, EngineMemory, LoadEvent, LoadStage, ModelInfo } from '../engine/protocol.ts';
 import type { LoadState, Said } from './useEngine.ts';
 import { formatBytes, formatCount, formatFixed, formatNumber } from './format.ts';
@@ -70,6 +71,8 @@ export function LoadStatus(props: {
   active: ModelInfo | null;
   notice: Said | null;
   backend: BackendReport | null;
+  /** The engine: `auto`'s measurement times the backend it runs on its loaded model (backendVerdict.ts). */
+  client?: EngineClient | null;
   offlineReady: boolean;
   memory: EngineMemory | null;
   onConfirm: () => void;
@@ -187,7 +190,7 @@ export function LoadStatus(props: {
           t('load.choosingBackend')
         )}
       </p>
-      <BackendVerdictLine backend={backend} model={inUse} />
+      <BackendVerdictLine client={props.client ?? null} backend={backend} model={inUse} />
     </section>
   );
 }

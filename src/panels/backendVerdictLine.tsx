@@ -7,6 +7,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { BackendName } from '../engine/backend.ts';
 import type { BackendTiming, BackendVerdict } from '../engine/backendChoice.ts';
+import type { EngineClient } from '../engine/client.ts';
 import type { BackendReport, ModelInfo } from '../engine/protocol.ts';
 import { useBackendVerdict } from './backendVerdict.ts';
 import { formatFixed } from './format.ts';
@@ -27,14 +28,16 @@ function figures(verdict: BackendVerdict, part: 'decodeMs' | 'trainMs', fastest:
       const value = timing[part];
       const backend = BACKEND_LABEL[timing.backend];
       if (value === null) return t('load.verdict.notTimed', { backend });
+      // One step only: it was clearly slower than the best, so timing stopped there (backendChoice.ts, clearlySlower).
+      if (part === 'decodeMs' && timing.decodeSteps === 1) return t('load.verdict.perTokenOneStep', { backend, ms: ms(value) });
       return t(part === 'decodeMs' ? 'load.verdict.perToken' : 'load.verdict.perStep', { backend, ms: ms(value) });
     })
     .join(t('load.verdict.versus'));
 }
 
-export function BackendVerdictLine(props: { backend: BackendReport | null; model: ModelInfo | null }) {
+export function BackendVerdictLine(props: { client: EngineClient | null; backend: BackendReport | null; model: ModelInfo | null }) {
   const { t } = useTranslation();
-  const { state, measureAgain } = useBackendVerdict(props.backend, props.model);
+  const { state, measureAgain } = useBackendVerdict(props.client, props.backend, props.model);
   if (state.status === 'off' || !props.backend) return null;
   const again = (
     <button type="button" className="link" data-testid="backend-measure-again" onClick={measureAgain} disabled={state.status === 'measuring' || state.status === 'waiting'}>
@@ -61,6 +64,7 @@ export function BackendVerdictLine(props: { backend: BackendReport | null; model
       data-fastest={verdict.generation}
       data-fastest-training={verdict.training ?? ''}
       data-just-now={state.justNow}
+      data-cost-ms={state.costMs === undefined ? undefined : Math.round(state.costMs)}
     >
       <Trans
         t={t}
@@ -69,7 +73,8 @@ export function BackendVerdictLine(props: { backend: BackendReport | null; model
         components={{ b: <strong /> }}
       />
       {verdict.training &&
-        t('load.verdict.training', { tokens: verdict.trainTokens, fastest: BACKEND_LABEL[verdict.training], figures: figures(verdict, 'trainMs', verdict.training, t) })}{' '}
+        t('load.verdict.training', { tokens: verdict.trainTokens, fastest: BACKEND_LABEL[verdict.training], figures: figures(verdict, 'trainMs', verdict.training, t) })}
+      {state.costMs !== undefined && t('load.verdict.cost', { seconds: formatFixed(state.costMs / 1000, 1) })}{' '}
       {again}
     </p>
   );

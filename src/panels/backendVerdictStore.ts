@@ -48,15 +48,52 @@ export function verdictByKey(store: KeyValueStore | null, key: string, now: numb
   return readVerdicts(store, now).find((v) => v.key === key) ?? null;
 }
 
+export const MODEL_SHAPES_KEY = 'transformer-playground:model-shapes';
+
+/** Links remembered with their model's shape at most (the oldest forgotten first). */
+const MAX_SHAPES = 32;
+
+function readShapes(store: KeyValueStore | null): [string, string][] {
+  try {
+    const parsed: unknown = JSON.parse(store?.getItem(MODEL_SHAPES_KEY) ?? '[]');
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter((e): e is [string, string] => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string');
+  } catch {
+    return [];
+  }
+}
+
 /**
- * What the engine is handed at start with `auto`: the verdicts of this browser
- * measured with the link's model. The engine keeps the one measured on its GPU
- * (backendChoice.ts, verdictForGpu); the page checks the model's shape once it
- * has loaded (a model changed behind the same link is measured again).
+ * Notes the shape (modelShape) of the model a link's `model` loaded. A verdict
+ * is keyed by shape, which the page knows only once the model has loaded; the
+ * next start of the same link looks its verdict up by this (verdictsForStart),
+ * so a model opened by URL or from the Hub starts on the verdict as the
+ * embedded one does, although it was measured with another model of its shape.
  */
-export function verdictsForStart(store: KeyValueStore | null, ref: string, now: number): BackendVerdict[] {
+export function rememberShape(store: KeyValueStore | null, ref: string, shape: string): void {
+  const shapes = readShapes(store);
+  if (shapes[0]?.[0] === ref && shapes[0][1] === shape) return;
+  try {
+    store?.setItem(MODEL_SHAPES_KEY, JSON.stringify([[ref, shape], ...shapes.filter(([r]) => r !== ref)].slice(0, MAX_SHAPES)));
+  } catch {
+    // Refused or full: this link starts on the rule until its verdict can be kept.
+  }
+}
+
+/**
+ * What the engine is handed at start with `auto`: the verdicts of this browser,
+ * timed with the link's `threads`, for the link's model — measured with it, or
+ * with a model of the shape it had when it last loaded (rememberShape). The
+ * engine keeps the one measured on its GPU (backendChoice.ts, verdictForGpu);
+ * the page checks the model's shape once it has loaded (a model changed behind
+ * the same link is measured again).
+ */
+export function verdictsForStart(store: KeyValueStore | null, ref: string, threads: 'auto' | number, now: number): BackendVerdict[] {
   const { userAgent, logicalCores } = thisBrowser();
-  return readVerdicts(store, now).filter((v) => v.ref === ref && v.device.userAgent === userAgent && v.device.logicalCores === logicalCores);
+  const shape = readShapes(store).find(([r]) => r === ref)?.[1];
+  return readVerdicts(store, now).filter(
+    (v) => (v.ref === ref || v.device.shape === shape) && v.device.userAgent === userAgent && v.device.logicalCores === logicalCores && v.device.threads === threads,
+  );
 }
 
 /** The browser's localStorage, or null where it is refused (some private modes throw on access). */

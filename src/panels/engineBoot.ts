@@ -7,7 +7,7 @@
 import { EngineClient, type Job } from '../engine/client.ts';
 import type { BackendReport, BackendRequest, LoadEvent, LoadParams, ModelInfo, ParamsOf, ThreadsRequest } from '../engine/protocol.ts';
 import { parseModelRef } from '../state/modelRef.ts';
-import { browserStorage, verdictsForStart } from './backendVerdictStore.ts';
+import { type KeyValueStore, browserStorage, verdictsForStart } from './backendVerdictStore.ts';
 
 /** The model folder as an absolute URL (the worker resolves relative URLs against its own script); null for a model with no folder. */
 export function modelBaseUrl(ref: string): string | null {
@@ -36,8 +36,10 @@ export interface EarlyLoad {
  * browser with the model `ref` (backendVerdictStore.ts), so the engine starts on
  * the backend measured fastest on its GPU.
  */
-export function initParams(backend: BackendRequest, threads: ThreadsRequest, ref: string | null): ParamsOf<'init'> {
-  const measured = backend === 'auto' && ref !== null ? verdictsForStart(browserStorage(), ref, Date.now()) : [];
+export function initParams(
+  backend: BackendRequest, threads: ThreadsRequest, ref: string | null, store: KeyValueStore | null = browserStorage(), now = Date.now(),
+): ParamsOf<'init'> {
+  const measured = backend === 'auto' && ref !== null ? verdictsForStart(store, ref, threads, now) : [];
   return measured.length ? { backend, threads, measured } : { backend, threads };
 }
 
@@ -52,10 +54,15 @@ interface Booted {
 let booted: Booted | null = null;
 let early: { engine: EngineClient; load: EarlyLoad } | null = null;
 
-/** Starts the engine and its backend, and, when `model` is given, loading that model (the worker fetches it while the backend starts). */
-export function bootEngine(backend: BackendRequest, threads: ThreadsRequest, model: LoadParams | null): void {
+/**
+ * Starts the engine and its backend — with `auto`, on the verdict kept for the
+ * link's model `modelRef`, whatever kind of link it is — and, for a model of
+ * this site, loading it (the worker fetches it while the backend starts).
+ */
+export function bootEngine(backend: BackendRequest, threads: ThreadsRequest, modelRef: string): void {
   const engine = EngineClient.start();
-  const init = engine.call('init', initParams(backend, threads, model?.ref ?? null)).result;
+  const init = engine.call('init', initParams(backend, threads, modelRef)).result;
+  const model = embeddedLoadParams(modelRef);
   init.catch(() => {}); // reported by useEngine, which awaits it
   booted = { engine, backend, threads, init };
   if (model) {

@@ -114,16 +114,18 @@ export default {
     runsInstead: '{{backend}} runs instead.',
     // auto's measurement (src/panels/backendVerdictLine.tsx): one decode step and one small training step per backend.
     verdict: {
-      waiting: 'In a moment auto measures which backend is fastest on this device: one generation step and one small training step on each, in the background.',
-      measuring: 'Measuring which backend is fastest on this device: one generation step and one small training step on each, in the background…',
+      waiting: 'In a moment auto measures which backend is fastest on this device: a few generation steps and one small training step on each, in the background.',
+      measuring: 'Measuring which backend is fastest on this device: a few generation steps and one small training step on each, in the background…',
       chosen: '<b>{{fastest}}</b> chosen: {{figures}}, measured on this device.',
       nextStart: '<b>{{fastest}}</b> is the fastest here: {{figures}}, measured on this device. {{backend}} keeps running now; the next start begins on {{fastest}}.',
       training: ' For training ({{tokens}} tokens a step): {{figures}}, so {{fastest}} is the fastest to train on.',
       perToken: '{{backend}} {{ms}} ms/token',
+      perTokenOneStep: '{{backend}} {{ms}} ms/token (one step: far behind, so not timed further)',
       perStep: '{{backend}} {{ms}} ms/step',
       notTimed: '{{backend}} not timed (its first step alone took too long)',
       versus: ' vs ',
       again: 'Measure again',
+      cost: ' Measuring took {{seconds}} s in the background.',
       failed: 'The backends could not be measured: {{message}}',
     },
     // Notices useEngine sets when a load does not replace the model in use.
