@@ -9,12 +9,16 @@
  * runtime, the first and later 64-token generations (the first compiles
  * WebGL's shader programs), the programs compiled — on WebGL with the fused
  * decoding programs and op by op, in the same run, and a profile of one cached
- * step — and a training step, each
+ * step — and a training step (on WebGL first profiled mode by mode: ./browser/trainProfile.ts), each
  * beside the plain-matmul rate of the same run; WebGPU's figures are taken
  * with async reads (bench/browser/webgpu.ts says why and what differs).
  *
- *   npm run bench -- --browser-playground [--runtimes wasm:1,wasm,webgl,webgpu] [--generations 3]
- *     [--no-train] [--no-profile]   (WebGL: fused vs op-by-op decoding, and the profile of one step: ./browser/decodeProfile.ts)
+ * A runtime with `+warmup` (webgl+warmup) first warms the model up as the page
+ * does at load (src/model/webgl/warmUp.ts), in a fresh page, and times only
+ * the generations after it.
+ *
+ *   npm run bench -- --browser-playground [--runtimes wasm:1,wasm,webgl,webgl+warmup,webgpu] [--generations 3]
+ *     [--no-train | --only-train] [--no-profile]   (WebGL: fused vs op-by-op decoding, and the profile of one step: ./browser/decodeProfile.ts)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,24 +34,28 @@ const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-bac
 export async function benchPlaygroundBrowser(): Promise<void> {
   const argv = process.argv;
   const arg = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
-  const runtimes = arg('runtimes', 'wasm:1,wasm,webgl,webgpu').split(',');
+  const runtimes = arg('runtimes', 'wasm:1,wasm,webgl,webgl+warmup,webgpu').split(',');
   const generations = arg('generations', '3');
   const vite = await createServer({
     root: ROOT,
     configFile: false,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
+    server: { host: '127.0.0.1', port: 0, hmr: false, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   });
   await vite.listen();
   const page0 = vite.resolvedUrls!.local[0].replace(/\/$/, '') + '/bench/browser/playground.html';
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS });
   try {
     for (const runtime of runtimes) {
-      const [backend, threads] = runtime.split(':');
-      console.log(`\nChromium ${browser.version()}, ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'} asked)` : ''}: playground size`);
+      const [spec, ...flags] = runtime.split('+');
+      const [backend, threads] = spec.split(':');
+      const warmUp = flags.includes('warmup');
+      console.log(`\nChromium ${browser.version()}, ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'} asked)` : ''}` +
+        `${warmUp ? ', warmed up at load as the page is' : ''}: playground size`);
       const context = await browser.newContext();
       const page = await context.newPage();
-      const extra = (argv.includes('--no-train') ? '&train=no' : '') + (argv.includes('--no-profile') ? '&profile=no' : '');
+      const train = argv.includes('--no-train') ? '&train=no' : argv.includes('--only-train') ? '&train=only' : '';
+      const extra = train + (argv.includes('--no-profile') ? '&profile=no' : '') + (warmUp ? '&warmup=yes' : '');
       await page.goto(`${page0}?backend=${backend}&generations=${generations}${threads ? `&threads=${threads}` : ''}${extra}`, { waitUntil: 'commit' });
       let printed = 0;
       const t0 = Date.now();

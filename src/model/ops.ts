@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import './wasmIdentity.ts';
 import './wasmSlice.ts';
 import { addBias as addBiasGrad, geluNewSigmoid, layerNormGrad } from './grads.ts';
+import { geluNewFused, trainKernelsAvailable } from './webgl/trainKernels.ts';
 
 /**
  * Matrix products written so that every backend runs them at its fastest.
@@ -29,6 +30,23 @@ export function usePlainProducts(): boolean {
 let handWritten = true;
 
 /**
+ * The pieces whose hand-written gradient (grads.ts) WebGL can use on its own —
+ * attention's per-head products (gradsAttention.ts) are wasm's alone — and the
+ * WebGL programs of webgl/trainKernels.ts: gelu_new and AdamW's update in few draws.
+ */
+export type WebGLTrainPiece = 'layerNorm' | 'gelu' | 'bias' | 'crossEntropy' | 'geluKernel' | 'adamWKernel';
+
+/**
+ * The pieces WebGL runs hand-written. WebGL's costs differ from wasm's: every
+ * kernel is a draw with a fixed price on SwiftShader, so what counts is the
+ * number of kernels. A playground step 8 × 128 runs 1,754 kernels (2,297
+ * draws) with autodiff of every piece, 840 (1,360) with these; wasm's sigmoid
+ * GELU is replaced by one fused program each way, and AdamW by three draws per
+ * parameter. Measured by bench/browser/trainProfile.ts (1.75–2.3× faster steps).
+ */
+let webglPieces = new Set<WebGLTrainPiece>(['layerNorm', 'bias', 'crossEntropy', 'geluKernel', 'adamWKernel']);
+
+/**
  * Whether the training pass uses the hand-written gradients of grads.ts and
  * gradsAttention.ts (LayerNorm, GELU, bias, attention): on by default where
  * plain products are used. Off, every piece is differentiated by TF.js as
@@ -38,13 +56,30 @@ export function handWrittenGradients(): boolean {
   return handWritten && usePlainProducts();
 }
 
+/** Whether `piece` uses its hand-written gradient: wherever handWrittenGradients() is on, and on WebGL the pieces chosen for it. */
+export function handWrittenPiece(piece: WebGLTrainPiece): boolean {
+  return handWritten && (usePlainProducts() || webglPieces.has(piece));
+}
+
+/** Whether the WebGL program `piece` of webgl/trainKernels.ts runs: on the webgl backend, where chosen. */
+export function webglKernel(piece: 'geluKernel' | 'adamWKernel'): boolean {
+  return handWritten && webglPieces.has(piece) && trainKernelsAvailable();
+}
+
 export function useHandWrittenGradients(on: boolean): void {
   handWritten = on;
 }
 
+/** Which pieces WebGL runs hand-written (the bench and the tests compare choices); returns the previous choice. */
+export function useWebGLTrainPieces(pieces: Iterable<WebGLTrainPiece>): WebGLTrainPiece[] {
+  const before = [...webglPieces];
+  webglPieces = new Set(pieces);
+  return before;
+}
+
 /** A linear layer's bias added to its [N, out] output. */
 export function addBias(y: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
-  return handWrittenGradients() ? addBiasGrad(y, bias) : tf.add(y, bias);
+  return handWrittenPiece('bias') ? addBiasGrad(y, bias) : tf.add(y, bias);
 }
 
 /** A new tensor over the same data (a reshape shares memory on every backend, whatever Identity does). */
@@ -163,7 +198,7 @@ export const embeddingLookup = customGrad2((table: tf.Tensor, ids: tf.Tensor, sa
 
 /** GPT-2's LayerNorm over the last axis: (x − mean)/√(var + eps)·γ + β. */
 export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, eps: number): tf.Tensor2D {
-  if (handWrittenGradients()) return layerNormGrad(x, weight, bias, eps); // the same forward arithmetic
+  if (handWrittenPiece('layerNorm')) return layerNormGrad(x, weight, bias, eps); // the same forward arithmetic
   const mean = tf.mean(x, -1, true);
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), -1, true);
@@ -174,7 +209,8 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 
 /** GPT-2's `gelu_new`: the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
 export function geluNew(x: tf.Tensor): tf.Tensor {
-  if (handWrittenGradients()) return geluNewSigmoid(x); // x·σ(2u): the same function, ~10× faster on wasm
+  if (webglKernel('geluKernel')) return geluNewFused(x); // x·σ(2u) in one draw, its gradient in one more
+  if (handWrittenPiece('gelu')) return geluNewSigmoid(x); // x·σ(2u): the same function, ~10× faster on wasm
   // x·x·x rather than pow(x, 3): two cheap products, and a cheaper gradient than Pow's.
   const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), GELU_C);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
@@ -190,7 +226,7 @@ export const crossEntropy = customGrad2((logits: tf.Tensor, targets: tf.Tensor, 
   const oneHot = tf.oneHot(targets as tf.Tensor1D, vocab);
   // With hand-written gradients, one exp serves the loss and the gradient: log softmax = z − log Σe^z and
   // softmax = e^z/Σe^z with z = logits − max. Otherwise logSoftmax, and exp again in the backward pass.
-  const shared = handWrittenGradients();
+  const shared = handWrittenPiece('crossEntropy');
   let loss: tf.Tensor;
   if (shared) {
     const shifted = tf.sub(logits, tf.max(logits, -1, true));

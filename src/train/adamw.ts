@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { webglKernel } from '../model/ops.ts';
+import { adamWUpdateFused } from '../model/webgl/trainKernels.ts';
 
 /**
  * AdamW (Loshchilov & Hutter), with PyTorch's semantics: the weight decay is
@@ -57,11 +59,21 @@ export class AdamW {
       const [b1, oneMinusB1, b2, oneMinusB2, invBc2, epsilon, stepSize, decay] = [
         beta1, 1 - beta1, beta2, 1 - beta2, 1 / bc2, eps, lr / bc1, 1 - lr * weightDecay,
       ].map((x) => tf.scalar(x));
+      const fused = webglKernel('adamWKernel');
+      const constants = { b1: beta1, oneMinusB1: 1 - beta1, b2: beta2, oneMinusB2: 1 - beta2, invBc2: 1 / bc2, epsilon: eps, stepSize: lr / bc1 };
       for (const [name, p] of this.vars) {
         const g = grads.get(name);
         if (!g) continue;
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
+        if (fused) {
+          // On WebGL three draws (model/webgl/trainKernels.ts) where the ops below run ~14 kernels: the same formulas.
+          const next = adamWUpdateFused(p, m, v, g, constants, p.rank >= 2 && weightDecay > 0 ? 1 - lr * weightDecay : 1);
+          m.assign(next.m);
+          v.assign(next.v);
+          p.assign(next.p);
+          continue;
+        }
         const mNew = tf.add(tf.mul(m, b1), tf.mul(g, oneMinusB1));
         const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), oneMinusB2));
         m.assign(mNew);
