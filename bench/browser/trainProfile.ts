@@ -36,7 +36,7 @@ export function webglTrainModes(): TrainMode[] {
   return [
     { label: 'autodiff', apply: pieces([]) },
     { label: "wasm's hand-written pieces (layerNorm, gelu, bias, crossEntropy)", apply: pieces(['layerNorm', 'gelu', 'bias', 'crossEntropy']) },
-    ...(['layerNorm', 'bias', 'geluKernel', 'adamWKernel'] as const).filter((p) => defaults.includes(p)).map((p) => ({ label: `default without ${p}`, apply: pieces(without(p)) })),
+    ...(['layerNorm', 'bias', 'geluKernel', 'adamWKernel', 'gradNormKernel'] as const).filter((p) => defaults.includes(p)).map((p) => ({ label: `default without ${p}`, apply: pieces(without(p)) })),
     { label: `default (${defaults.join(', ') || 'autodiff'})`, apply: pieces(defaults) },
   ];
 }

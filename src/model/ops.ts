@@ -32,19 +32,21 @@ let handWritten = true;
 /**
  * The pieces whose hand-written gradient (grads.ts) WebGL can use on its own —
  * attention's per-head products (gradsAttention.ts) are wasm's alone — and the
- * WebGL programs of webgl/trainKernels.ts: gelu_new and AdamW's update in few draws.
+ * WebGL programs of webgl/trainKernels.ts (gelu_new, and AdamW's update with the
+ * clip scale as a uniform) and webgl/trainNorm.ts (the global gradient norm) in few draws.
  */
-export type WebGLTrainPiece = 'layerNorm' | 'gelu' | 'bias' | 'crossEntropy' | 'geluKernel' | 'adamWKernel';
+export type WebGLTrainPiece = 'layerNorm' | 'gelu' | 'bias' | 'crossEntropy' | 'geluKernel' | 'adamWKernel' | 'gradNormKernel';
 
 /**
  * The pieces WebGL runs hand-written. WebGL's costs differ from wasm's: every
  * kernel is a draw with a fixed price on SwiftShader, so what counts is the
  * number of kernels. A playground step 8 × 128 runs 1,754 kernels (2,297
- * draws) with autodiff of every piece, 840 (1,360) with these; wasm's sigmoid
+ * draws) with autodiff of every piece, 775 (1,148) with these (840 and 1,360
+ * with the gradient norm op by op); wasm's sigmoid
  * GELU is replaced by one fused program each way, and AdamW by three draws per
  * parameter. Measured by bench/browser/trainProfile.ts (1.75–2.3× faster steps).
  */
-let webglPieces = new Set<WebGLTrainPiece>(['layerNorm', 'bias', 'crossEntropy', 'geluKernel', 'adamWKernel']);
+let webglPieces = new Set<WebGLTrainPiece>(['layerNorm', 'bias', 'crossEntropy', 'geluKernel', 'adamWKernel', 'gradNormKernel']);
 
 /**
  * Whether the training pass uses the hand-written gradients of grads.ts and
@@ -62,7 +64,7 @@ export function handWrittenPiece(piece: WebGLTrainPiece): boolean {
 }
 
 /** Whether the WebGL program `piece` of webgl/trainKernels.ts runs: on the webgl backend, where chosen. */
-export function webglKernel(piece: 'geluKernel' | 'adamWKernel'): boolean {
+export function webglKernel(piece: 'geluKernel' | 'adamWKernel' | 'gradNormKernel'): boolean {
   return handWritten && webglPieces.has(piece) && trainKernelsAvailable();
 }
 

@@ -49,8 +49,10 @@ export class AdamW {
    * wasm, a heap allocation) — ~10 per parameter, more work than the small
    * parameters' arithmetic. The bias corrections are folded into two scalars,
    * p ← p·(1 − lr·λ) − (lr/bc1)·m / (√(v·(1/bc2)) + ε): PyTorch's update, to float rounding.
+   * `gradScale` multiplies every gradient first (the trainer's clip): on WebGL
+   * inside the fused programs, elsewhere as a Multiply per gradient.
    */
-  apply(grads: Map<string, tf.Tensor>, lr: number): void {
+  apply(grads: Map<string, tf.Tensor>, lr: number, gradScale = 1): void {
     const { beta1, beta2, eps, weightDecay } = this.settings;
     this.step += 1;
     const bc1 = 1 - Math.pow(beta1, this.step);
@@ -60,10 +62,12 @@ export class AdamW {
         beta1, 1 - beta1, beta2, 1 - beta2, 1 / bc2, eps, lr / bc1, 1 - lr * weightDecay,
       ].map((x) => tf.scalar(x));
       const fused = webglKernel('adamWKernel');
-      const constants = { b1: beta1, oneMinusB1: 1 - beta1, b2: beta2, oneMinusB2: 1 - beta2, invBc2: 1 / bc2, epsilon: eps, stepSize: lr / bc1 };
+      const constants = { b1: beta1, oneMinusB1: 1 - beta1, b2: beta2, oneMinusB2: 1 - beta2, invBc2: 1 / bc2, epsilon: eps, stepSize: lr / bc1, gradScale };
+      const scale = gradScale === 1 || fused ? null : tf.scalar(gradScale);
       for (const [name, p] of this.vars) {
-        const g = grads.get(name);
-        if (!g) continue;
+        const given = grads.get(name);
+        if (!given) continue;
+        const g = scale ? tf.mul(given, scale) : given;
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
         if (fused) {

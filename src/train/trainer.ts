@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt.ts';
-import { crossEntropy } from '../model/ops.ts';
+import { crossEntropy, webglKernel } from '../model/ops.ts';
+import { lossAndGradNormFused } from '../model/webgl/trainNorm.ts';
 import { Rng } from '../util/random.ts';
 import { AdamW, DEFAULT_ADAMW, type AdamWSettings, type AdamWState } from './adamw.ts';
 import { type Batch, evaluationBatches, sampleBatch } from './data.ts';
@@ -178,24 +179,36 @@ export class Trainer {
     try {
       const named = this.trainable.map(([name, v]) => [name, grads[v.name]] as const);
       const stats = tf.tidy(() => {
+        // On WebGL a few draws over all gradients at once (model/webgl/trainNorm.ts); elsewhere op by op.
+        if (webglKernel('gradNormKernel')) return lossAndGradNormFused(value, named.map(([, g]) => g)).dataSync();
         const sq = named.map(([, g]) => tf.sum(tf.square(g)));
         return tf.stack([value, tf.sqrt(tf.addN(sq))]).dataSync();
       });
       [loss, gradNorm] = [stats[0], stats[1]];
       if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new DivergenceError(this.optimizer.step + 1, loss, gradNorm);
       const scale = Math.min(1, s.gradClip / (gradNorm + 1e-6));
-      const clipped = new Map<string, tf.Tensor>();
-      for (const [name, g] of named) clipped.set(name, scale === 1 ? g : tf.mul(g, scale));
-      try {
-        this.optimizer.apply(clipped, lr);
-        this.hooks.afterStep?.(this.optimizer.step, clipped);
-      } finally {
-        if (scale !== 1) for (const g of clipped.values()) g.dispose();
+      if (webglKernel('adamWKernel') && !this.hooks.afterStep) {
+        // WebGL's fused update scales each gradient as it reads it: no clipped copies are made.
+        this.optimizer.apply(new Map(named), lr, scale);
+      } else {
+        const clipped = new Map<string, tf.Tensor>();
+        for (const [name, g] of named) clipped.set(name, scale === 1 ? g : tf.mul(g, scale));
+        try {
+          this.optimizer.apply(clipped, lr);
+          this.hooks.afterStep?.(this.optimizer.step, clipped);
+        } finally {
+          if (scale !== 1) for (const g of clipped.values()) g.dispose();
+        }
       }
     } finally {
       value.dispose();
       tf.dispose(grads);
     }
+    return this.record(batch, loss, gradNorm, lr, t0);
+  }
+
+  /** The step's figures, added to the history. */
+  private record(batch: Batch, loss: number, gradNorm: number, lr: number, t0: number): StepStats {
     const ms = performance.now() - t0;
     const stats: StepStats = {
       step: this.optimizer.step,

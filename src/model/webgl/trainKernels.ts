@@ -11,7 +11,8 @@ import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-we
  * - gelu_new forward and backward, as grads.ts writes them (x·σ(2u) and its
  *   derivative), the backward recomputing σ(2u) from x rather than saving it.
  * - AdamW's update of one parameter (src/train/adamw.ts): the new first and
- *   second moments and the new parameter, three draws instead of ~14 kernels.
+ *   second moments and the new parameter, three draws instead of ~14 kernels,
+ *   the gradient clip's factor applied inside (no Multiply per gradient).
  *
  * The formulas are grads.ts's and adamw.ts's, operation by operation, in
  * float32; tests/model/trainKernels.browser.test.ts checks them against the
@@ -62,17 +63,18 @@ const PROGRAMS = {
         vec4 ds = s * (1.0 - s) * du;
         setOutput(dy * (s + x * ds));`,
   },
-  // adamw.ts: m ← m·β1 + g·(1 − β1).
+  // adamw.ts: m ← m·β1 + g·(1 − β1), with g the clipped gradient g·gradScale (trainer.ts's clip).
   TrainAdamWFirstMoment: {
     inputs: ['m', 'g'],
-    uniforms: ['b1', 'oneMinusB1'],
-    body: `setOutput(m * b1 + g * oneMinusB1);`,
+    uniforms: ['b1', 'oneMinusB1', 'gradScale'],
+    body: `setOutput(m * b1 + (g * gradScale) * oneMinusB1);`,
   },
-  // v ← v·β2 + g²·(1 − β2).
+  // v ← v·β2 + g²·(1 − β2), g clipped as above.
   TrainAdamWSecondMoment: {
     inputs: ['v', 'g'],
-    uniforms: ['b2', 'oneMinusB2'],
-    body: `setOutput(v * b2 + (g * g) * oneMinusB2);`,
+    uniforms: ['b2', 'oneMinusB2', 'gradScale'],
+    body: `vec4 gc = g * gradScale;
+        setOutput(v * b2 + (gc * gc) * oneMinusB2);`,
   },
   // p ← p·decay − (m / (√(v·(1/bc2)) + ε))·(lr/bc1), on the new moments.
   TrainAdamWParameter: {
@@ -136,12 +138,14 @@ export interface AdamWStepConstants {
   invBc2: number;
   epsilon: number;
   stepSize: number;
+  /** The gradient clip's factor, min(1, clip/‖g‖): the clipped gradient is never made as a tensor. */
+  gradScale: number;
 }
 
 /** One parameter's AdamW update in three draws: the new moments and the new parameter (the caller assigns them). */
 export function adamWUpdateFused(p: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, c: AdamWStepConstants, decay: number): { p: tf.Tensor; m: tf.Tensor; v: tf.Tensor } {
-  const mNew = run('TrainAdamWFirstMoment', { m, g }, { b1: c.b1, oneMinusB1: c.oneMinusB1 });
-  const vNew = run('TrainAdamWSecondMoment', { v, g }, { b2: c.b2, oneMinusB2: c.oneMinusB2 });
+  const mNew = run('TrainAdamWFirstMoment', { m, g }, { b1: c.b1, oneMinusB1: c.oneMinusB1, gradScale: c.gradScale });
+  const vNew = run('TrainAdamWSecondMoment', { v, g }, { b2: c.b2, oneMinusB2: c.oneMinusB2, gradScale: c.gradScale });
   const pNew = run('TrainAdamWParameter', { p, m: mNew, v: vNew }, { invBc2: c.invBc2, epsilon: c.epsilon, stepSize: c.stepSize, decay });
   return { p: pNew, m: mNew, v: vNew };
 }
