@@ -139,6 +139,9 @@ describe(`the LoRA panel with the "${MODEL}" model`, () => {
     await page.click('[data-testid=lora-toggle]');
     await expect.poll(() => row.getAttribute('data-state')).toBe('on');
     expect(await page.textContent('[data-testid=lora-adapter-note]')).toMatch(/take the first \d+ of the model’s \d+ positions, so the window for your text shrinks to \d+ tokens/);
+    // The prompt box counts against the window the prefix leaves, and says why.
+    await expect.poll(() => page.getAttribute('[data-testid=virtual-tokens]', 'data-virtual')).toBe('8');
+    expect(await page.textContent('[data-testid=prompt-token-count]')).toMatch(/less the 8 virtual tokens of the prompt adapter switched on/);
 
     // Export: PEFT's prompt-learning files.
     const downloads: Download[] = [];
