@@ -6,15 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf, ParamsOf, ResultOf } from '../../src/engine/protocol.ts';
-import { initBackend, installModel, models } from '../../src/engine/runtime.ts';
+import { models } from '../../src/engine/runtime.ts';
+import type { GPT } from '../../src/model/gpt.ts';
+import { installNano, removeNano, set, tokenizer } from './sftSetup.ts';
 import { loraHandlers } from '../../src/engine/handlers/lora.ts';
-import { GPT } from '../../src/model/gpt.ts';
-import { makeConfig } from '../../src/model/config.ts';
-import { CharTokenizer } from '../../src/tokenizer/index.ts';
-import { explanationsAsText } from '../../src/lessons/explanations.ts';
 import { DEFAULT_LORA } from '../../src/lora/config.ts';
-import { englishInstructions } from '../../src/train/sftData.ts';
-import { Trainer } from '../../src/train/trainer.ts';
 
 type Sft = 'loraSft';
 
@@ -30,9 +26,6 @@ async function call(params: ParamsOf<Sft>, stopAfterSteps = Infinity): Promise<{
   return { result: await loraHandlers.loraSft(params, job), events };
 }
 
-const original = Array.from({ length: 300 }, (_, i) => ['the cat sat on a mat', 'a dog ran to the sun', 'the moon and a red hat'][i % 3]).join('.\n');
-const set = englishInstructions();
-const tokenizer = CharTokenizer.fromText(explanationsAsText() + original + set.train.concat(set.heldOut).flatMap((c) => c.map((m) => m.content)).join(''));
 
 const params = (over: Partial<ParamsOf<Sft>> = {}): ParamsOf<Sft> => ({
   method: 'LoRA', config: { ...DEFAULT_LORA, r: 4, lora_alpha: 8 }, steps: 6, learningRate: 1e-2, mix: 0, seed: 1, modelBaseUrl: null, ...over,
@@ -42,22 +35,10 @@ describe('loraSft in the worker', () => {
   let model: GPT;
 
   beforeAll(async () => {
-    await initBackend('cpu');
-    const base = GPT.create(makeConfig('nano', { vocabSize: tokenizer.vocabSize, blockSize: 64 }), 3);
-    const t = new Trainer(base, tokenizer.encode(original), { batchSize: 8, blockSize: 32, steps: 30, learningRate: 1e-2, warmupSteps: 5, seed: 3 });
-    for (let i = 0; i < 30; i++) t.trainStep();
-    t.dispose();
-    model = base;
-    installModel('active', {
-      model, tokenizer,
-      info: { slot: 'active', name: 'nano', ref: 'nano', from: 'browser', cacheProblem: null, weightBytes: 0, config: model.config, parameterCount: model.parameterCount, tokenizerKind: 'char', training: null },
-    });
+    model = await installNano();
   });
 
-  afterAll(() => {
-    models.get('active')?.model.dispose();
-    models.clear();
-  });
+  afterAll(removeNano);
 
   it('runs all tokens, answers only and answers with original text from one copy, leaving the model as it was', async () => {
     const before = await model.weights();

@@ -8,16 +8,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf, ParamsOf, ResultOf } from '../../src/engine/protocol.ts';
-import { initBackend, installModel, models } from '../../src/engine/runtime.ts';
+import type { GPT } from '../../src/model/gpt.ts';
+import { installNano, removeNano } from './sftSetup.ts';
 import { loraHandlers } from '../../src/engine/handlers/lora.ts';
-import { GPT } from '../../src/model/gpt.ts';
-import { makeConfig } from '../../src/model/config.ts';
-import { CharTokenizer } from '../../src/tokenizer/index.ts';
 import { DEFAULT_LORA } from '../../src/lora/config.ts';
-import { explanationsAsText } from '../../src/lessons/explanations.ts';
 import { PROMPT_LEARNING_RATES } from '../../src/peft/methods.ts';
-import { englishInstructions } from '../../src/train/sftData.ts';
-import { Trainer } from '../../src/train/trainer.ts';
 
 type M = 'loraSftMethods' | 'loraSft';
 
@@ -25,32 +20,16 @@ function job<K extends M>(events: EventOf<K>[]) {
   return { emit: (e: EventOf<K>) => void events.push(e), signal: new AbortController().signal, stopped: false };
 }
 
-const original = Array.from({ length: 300 }, (_, i) => ['the cat sat on a mat', 'a dog ran to the sun', 'the moon and a red hat'][i % 3]).join('.\n');
-const set = englishInstructions();
-// The default new text (the explanations) is read too, so its characters must be known.
-const tokenizer = CharTokenizer.fromText(explanationsAsText() + original + set.train.concat(set.heldOut).flatMap((c) => c.map((m) => m.content)).join(''));
 const common = { config: { ...DEFAULT_LORA, r: 4, lora_alpha: 8 }, steps: 2, learningRate: 1e-2, seed: 1, modelBaseUrl: null };
 
 describe('SFT with each method in the worker', () => {
   let model: GPT;
 
   beforeAll(async () => {
-    await initBackend('cpu');
-    const base = GPT.create(makeConfig('nano', { vocabSize: tokenizer.vocabSize, blockSize: 64 }), 3);
-    const t = new Trainer(base, tokenizer.encode(original), { batchSize: 8, blockSize: 32, steps: 30, learningRate: 1e-2, warmupSteps: 5, seed: 3 });
-    for (let i = 0; i < 30; i++) t.trainStep();
-    t.dispose();
-    model = base;
-    installModel('active', {
-      model, tokenizer,
-      info: { slot: 'active', name: 'nano', ref: 'nano', from: 'browser', cacheProblem: null, weightBytes: 0, config: model.config, parameterCount: model.parameterCount, tokenizerKind: 'char', training: null },
-    });
+    model = await installNano();
   });
 
-  afterAll(() => {
-    models.get('active')?.model.dispose();
-    models.clear();
-  });
+  afterAll(removeNano);
 
   it('runs each method answers-only from one copy; adapters off leave the base exactly, full fine-tuning does not', async () => {
     const before = await model.weights();

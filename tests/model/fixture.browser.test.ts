@@ -11,15 +11,10 @@ import { generate } from '../../src/sampling/generate.ts';
 import fixtureConfig from '../fixtures/gpt2-tiny/config.json';
 import fixtureCases from '../fixtures/gpt2-tiny/cases.json';
 import weightsUrl from '../fixtures/gpt2-tiny/model.safetensors?url';
+import { maxAbsDiff } from '../helpers/compare.ts';
 
 interface Case { input_ids: number[]; logits: number[][]; attentions?: number[][][][] }
 const { tolerance, cases } = fixtureCases as unknown as { tolerance: number; cases: Case[] };
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 for (const backend of ['webgl', 'wasm'] as const) {
   describe(`GPT-2 fixture in Chromium on ${backend}`, () => {

@@ -16,17 +16,11 @@ import { generate } from '../../src/sampling/generate.ts';
 import fixtureConfig from '../fixtures/gpt2-tiny/config.json';
 import fixtureCases from '../fixtures/gpt2-tiny/cases.json';
 import fixtureWeights from '../fixtures/gpt2-tiny/model.safetensors?url';
+import { maxAbsDiff } from '../helpers/compare.ts';
 
 const shakespeare = '/models/shakespeare/';
 interface Case { input_ids: number[]; logits: number[][] }
 const { tolerance, cases } = fixtureCases as unknown as { tolerance: number; cases: Case[] };
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 /** Shader programs the WebGL backend has compiled so far. */
 const programCount = () => Object.keys((tf.backend() as unknown as { binaryCache: object }).binaryCache).length;

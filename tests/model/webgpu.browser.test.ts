@@ -14,15 +14,10 @@ import { CAUSAL } from '../../src/model/masks.ts';
 import fixtureConfig from '../fixtures/gpt2-tiny/config.json';
 import fixtureCases from '../fixtures/gpt2-tiny/cases.json';
 import weightsUrl from '../fixtures/gpt2-tiny/model.safetensors?url';
+import { maxAbsDiff } from '../helpers/compare.ts';
 
 interface Case { input_ids: number[]; logits: number[][] }
 const { tolerance, cases } = fixtureCases as unknown as { tolerance: number; cases: Case[] };
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 /**
  * True when a tensor lives in a GPU buffer: the webgpu backend computes an op on the CPU when all its
